@@ -1,0 +1,58 @@
+"""`qcode init`, `qcode status` and `qcode db …`."""
+
+from __future__ import annotations
+
+import typer
+
+from qcode.cli.common import JsonOption, open_project, print_json, unit_of_work
+
+db_app = typer.Typer(help="Inspect and upgrade the project database.", no_args_is_help=True)
+
+
+def init() -> None:
+    """Create a project database (default ./qcode.db) with the current schema."""
+    from qcode.config import redact_url
+    from qcode.project.service import ensure_project
+
+    with unit_of_work(create=True) as session:
+        guid, created = ensure_project(session)
+        url = session.get_bind().engine.url.render_as_string(hide_password=True)
+    verb = "created" if created else "already initialised"
+    typer.echo(f"project {guid} {verb} at {redact_url(url)}")
+
+
+def status(json_: JsonOption = False) -> None:
+    """Count documents, passages, segments, coders, codes and codings."""
+    from dataclasses import asdict
+
+    from qcode.project.service import project_status
+
+    with unit_of_work() as session:
+        st = project_status(session)
+    if json_:
+        print_json(asdict(st))
+        return
+    for key, value in asdict(st).items():
+        typer.echo(f"{key.replace('_', ' '):<14}{value}")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database schema to this qcode's version (a backup copy is made first on SQLite)."""
+    from qcode.store.migrate import HEAD
+
+    open_project().close()
+    typer.echo(f"database at schema {HEAD}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the database's schema revision without changing anything."""
+    from sqlalchemy import text
+
+    store = open_project()
+    try:
+        with store.engine.connect() as conn:
+            typer.echo(conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one())
+    finally:
+        store.close()

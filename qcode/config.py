@@ -1,0 +1,66 @@
+"""Paths and settings (standard library only)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+#: Environment variable naming the project database URL.
+DB_ENV = "QCODE_DB"
+#: Environment variable naming the coder.
+CODER_ENV = "QCODE_CODER"
+#: Default project database file in the current directory.
+DEFAULT_DB_FILE = "qcode.db"
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def data_dir(name: str) -> Path:
+    """Return a bundled data folder (``transcripts`` or ``codebooks``).
+
+    In a source checkout the folders sit beside the package; in an installed
+    wheel they are shipped inside it as ``qcode/_data/<name>``.
+    """
+    installed = PACKAGE_DIR / "_data" / name
+    if installed.is_dir():
+        return installed
+    return PACKAGE_DIR.parent / name
+
+
+def bundled_transcripts() -> Path:
+    """The corpus qcode ships: transcripts written from the report."""
+    return data_dir("transcripts")
+
+
+def bundled_codebook() -> Path:
+    """The default codebook for the bundled corpus."""
+    return data_dir("codebooks") / "nk-overseas-labor.yaml"
+
+
+def database_url(explicit: str | None = None) -> str:
+    """Resolve the project database URL: ``--db``, then ``QCODE_DB``, then ``./qcode.db``.
+
+    A bare path is turned into a SQLite URL.
+    """
+    raw = explicit or os.environ.get(DB_ENV) or DEFAULT_DB_FILE
+    if "://" in raw:
+        return raw
+    return "sqlite:///" + str(Path(raw).expanduser().resolve())
+
+
+def redact_url(url: str) -> str:
+    """Hide the password in a database URL so it can be printed."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    creds, _at, host = rest.rpartition("@")
+    user, colon, _password = creds.partition(":")
+    if not colon:
+        return url
+    return f"{scheme}://{user}:***@{host}"
+
+
+#: Keys the coding TUI keeps for itself; a codebook may not use them as hotkeys.
+RESERVED_HOTKEYS: frozenset[str] = frozenset(
+    {"j", "k", "g", "G", "n", "N", "m", "u", "v", "q", "?", "/", ":", "[", "]", "C", "A", "T", "F", " "}
+)

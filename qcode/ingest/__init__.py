@@ -1,0 +1,1 @@
+"""Turning testimony into transcripts, segments and near-duplicate pairs."""

@@ -1,0 +1,1 @@
+"""Project-wide operations: initialisation and status."""

@@ -1,0 +1,60 @@
+"""Project initialisation and status counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from qcode.store.base import new_guid, utcnow
+from qcode.store.events import log_event
+from qcode.store.models import Code, Coder, Coding, Document, Passage, Segment, Setting
+
+
+@dataclass(frozen=True)
+class ProjectStatus:
+    """Counts of what a project holds."""
+
+    project_guid: str
+    documents: int
+    passages: int
+    segments: int
+    coders: int
+    codes: int
+    codings: int
+
+
+def ensure_project(session: Session, actor: str = "system") -> tuple[str, bool]:
+    """Give the database its project GUID if it has none.
+
+    Returns:
+        The project GUID and whether it was created just now.
+    """
+    existing = session.get(Setting, "project_guid")
+    if existing is not None:
+        return existing.value, False
+    guid = new_guid()
+    session.add_all(
+        [Setting(key="project_guid", value=guid), Setting(key="created_at", value=utcnow().isoformat())]
+    )
+    log_event(session, actor, "project.init", project=guid)
+    return guid, True
+
+
+def project_status(session: Session) -> ProjectStatus:
+    """Count documents, passages, segments, coders, codes and codings."""
+
+    def count(model: type[object]) -> int:
+        return session.scalar(select(func.count()).select_from(model)) or 0
+
+    guid = session.get(Setting, "project_guid")
+    return ProjectStatus(
+        project_guid=guid.value if guid else "",
+        documents=count(Document),
+        passages=count(Passage),
+        segments=count(Segment),
+        coders=count(Coder),
+        codes=count(Code),
+        codings=count(Coding),
+    )

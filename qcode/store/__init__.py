@@ -1,0 +1,1 @@
+"""Persistence: typed SQLAlchemy models, engines, migrations (no domain logic)."""

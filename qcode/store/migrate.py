@@ -1,0 +1,177 @@
+"""Open a project database, creating or upgrading its schema with Alembic.
+
+Opening checks, before anything is written, that the target is a qcode database of
+a schema this qcode knows; an older schema is upgraded after a backup copy (SQLite).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, inspect, text
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from qcode.config import redact_url
+from qcode.errors import SchemaTooNewError, StoreError
+from qcode.store.engine import make_engine, session_factory, sqlite_path
+
+#: The newest schema revision this qcode writes; a test checks it is Alembic's head.
+HEAD = "0001"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True)
+class Store:
+    """An open project: its engine and the sessionmaker front ends own."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    def close(self) -> None:
+        """Release every pooled connection."""
+        self.engine.dispose()
+
+
+def _check_sqlite_file(path: Path, *, create: bool) -> None:
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder, not a qcode database")
+    if not path.exists():
+        if not create:
+            raise StoreError(f"{path}: no qcode project here (run `qcode init` first)")
+        if not path.parent.is_dir():
+            raise StoreError(f"{path}: folder {path.parent} does not exist")
+        return
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(_SQLITE_MAGIC))
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read ({exc.strerror})") from exc
+    if head and head != _SQLITE_MAGIC:
+        raise StoreError(f"{path}: not a qcode database (not an SQLite file)")
+
+
+def _revision_from(names: set[str], read_version: Callable[[], str | None], where: str) -> str | None:
+    if "alembic_version" not in names:
+        if names:
+            raise StoreError(f"{where}: not a qcode database (it has tables but no qcode schema)")
+        return None
+    return read_version()
+
+
+def _current_revision(conn: Connection, where: str) -> str | None:
+    return _revision_from(
+        set(inspect(conn).get_table_names()),
+        lambda: conn.execute(text("SELECT version_num FROM alembic_version")).scalar(),
+        where,
+    )
+
+
+def _probe_sqlite(path: Path) -> str | None:
+    """Read the schema revision through a read-only connection, so a foreign file is left untouched."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            return _revision_from(
+                names,
+                lambda: conn.execute("SELECT version_num FROM alembic_version").fetchone()[0],
+                str(path),
+            )
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: not a qcode database ({exc})") from None
+
+
+def _alembic_config(conn: Connection) -> object:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["connection"] = conn
+    return cfg
+
+
+def known_revisions() -> set[str]:
+    """Every revision in the migration scripts."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def _refuse_newer(current: str | None, where: str) -> None:
+    if current is not None and current != HEAD and current not in known_revisions():
+        raise SchemaTooNewError(
+            f"{where}: database schema {current} is newer than this qcode knows (head {HEAD}); upgrade qcode"
+        )
+
+
+def _backup(path: Path, revision: str) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.{revision}.{stamp}.bak")
+    src = sqlite3.connect(path)
+    try:
+        dst = sqlite3.connect(target)
+        with dst:
+            src.backup(dst)
+        dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def _upgrade(engine: Engine, path: Path | None, current: str | None, where: str) -> None:
+    from alembic import command
+
+    _refuse_newer(current, where)
+    if current is not None and path is not None:
+        _backup(path, current)
+    with engine.begin() as conn:
+        command.upgrade(_alembic_config(conn), "head")  # type: ignore[arg-type]
+
+
+def open_store(url: str, *, create: bool = False, upgrade: bool = True) -> Store:
+    """Open (and if asked create) the project at ``url``, bringing its schema to ``HEAD``.
+
+    Raises:
+        StoreError: not a qcode database, cannot connect, or no project and ``create`` is false.
+        SchemaTooNewError: the database was written by a newer qcode.
+    """
+    path = sqlite_path(url)
+    if path is not None:
+        _check_sqlite_file(path, create=create)
+        _refuse_newer(_probe_sqlite(path), str(path))
+    engine = make_engine(url)
+    where = str(path) if path is not None else redact_url(url)
+    try:
+        with engine.connect() as conn:
+            current = _current_revision(conn, where)
+        if current is None and not create:
+            raise StoreError(f"{where}: no qcode project here (run `qcode init` first)")
+        if current != HEAD:
+            if not upgrade:
+                raise StoreError(f"{where}: schema {current} needs `qcode db upgrade`")
+            _upgrade(engine, path, current, where)
+    except StoreError:
+        engine.dispose()
+        raise
+    except (OperationalError, DBAPIError) as exc:
+        engine.dispose()
+        raise StoreError(f"{where}: cannot open database ({_first_line(exc, url)})") from None
+    return Store(url=url, engine=engine, sessions=session_factory(engine))
+
+
+def _first_line(exc: DBAPIError, url: str) -> str:
+    message = str(exc.orig if exc.orig is not None else exc).strip().splitlines()
+    line = message[0] if message else type(exc).__name__
+    return line.replace(url, redact_url(url))
