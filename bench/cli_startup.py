@@ -34,10 +34,18 @@ def _median_wall(argv: list[str]) -> float:
 
 
 def _heavy_imports() -> list[str]:
-    code = "import sys; sys.argv=['qcode','--help']\nfrom qcode.cli.main import main\ntry:\n main()\nexcept SystemExit:\n pass"
-    err = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True).stderr
+    code = (
+        "import sys; sys.argv=['qcode','--help']\n"
+        "from qcode.cli.main import main\n"
+        "try:\n main()\nexcept SystemExit:\n pass"
+    )
+    err = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True
+    ).stderr
     heavy = ("spacy", "textual", "sqlalchemy", "numpy")
-    return sorted({line.split("|")[-1].strip() for line in err.splitlines() if line.split("|")[-1].strip() in heavy})
+    return sorted(
+        {line.split("|")[-1].strip() for line in err.splitlines() if line.split("|")[-1].strip() in heavy}
+    )
 
 
 def main() -> None:

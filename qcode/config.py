@@ -62,5 +62,28 @@ def redact_url(url: str) -> str:
 
 #: Keys the coding TUI keeps for itself; a codebook may not use them as hotkeys.
 RESERVED_HOTKEYS: frozenset[str] = frozenset(
-    {"j", "k", "g", "G", "n", "N", "m", "u", "v", "q", "?", "/", ":", "[", "]", "C", "A", "T", "F", " "}
+    {
+        "j",
+        "k",
+        "g",
+        "G",
+        "n",
+        "N",
+        "m",
+        "u",
+        "v",
+        "q",
+        "?",
+        "/",
+        ":",
+        "[",
+        "]",
+        "<",
+        ">",
+        "C",
+        "A",
+        "T",
+        "F",
+        " ",
+    }
 )

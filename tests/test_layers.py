@@ -21,14 +21,31 @@ RULES: dict[str, tuple[str, ...]] = {
     "qcode.ingest.duplicates": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),
     "qcode.codebook.schema": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),
     "qcode.codebook.qdc": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),
-    "qcode.store.models": ("qcode.ingest", "qcode.codebook", "qcode.coding", "qcode.tui", "qcode.cli", "textual"),
-    "qcode.store.migrate": ("qcode.ingest", "qcode.codebook", "qcode.coding", "qcode.tui", "qcode.cli", "textual"),
+    "qcode.store.models": (
+        "qcode.ingest",
+        "qcode.codebook",
+        "qcode.coding",
+        "qcode.tui",
+        "qcode.cli",
+        "textual",
+    ),
+    "qcode.store.migrate": (
+        "qcode.ingest",
+        "qcode.codebook",
+        "qcode.coding",
+        "qcode.tui",
+        "qcode.cli",
+        "textual",
+    ),
     "qcode.cli.main": ("spacy", "textual", "sqlalchemy", "numpy", "qcode.tui", "qcode.store"),
 }
 
 
 def _loaded_after_import(module: str) -> set[str]:
-    code = f"import importlib, json, sys; importlib.import_module({module!r}); print(json.dumps(sorted(sys.modules)))"
+    code = (
+        f"import importlib, json, sys; importlib.import_module({module!r}); "
+        "print(json.dumps(sorted(sys.modules)))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     return set(json.loads(out))
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Annotated
 
 import typer
 
 from qcode import __version__
-from qcode.cli import project
+from qcode.cli import codebook, export, ingest, project, report, tui
+from qcode.cli import codebook_db as _codebook_db  # noqa: F401 - adds load, show, export, merge, rename, split
 from qcode.cli.common import QcodeGroup, state
 
 app = typer.Typer(
@@ -18,12 +18,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-#: Command groups: (module under qcode.cli, group name). Each module exposes ``app``.
-GROUPS: tuple[tuple[str, str], ...] = (
-    ("report", "report"),
-    ("codebook", "codebook"),
 )
 
 
@@ -51,18 +45,24 @@ def root(
     st = state()
     st.db, st.debug = db, debug
     if ctx.invoked_subcommand is None:
-        typer.echo(ctx.get_help())
+        tui.code()
 
 
 app.command()(project.init)
 app.command()(project.status)
+app.command()(project.demo)
+app.command("code")(tui.code)
+app.command("import")(ingest.import_)
+app.command()(ingest.documents)
+app.command()(ingest.duplicates)
 app.add_typer(project.db_app, name="db")
-for module_name, group in GROUPS:
-    try:
-        module = importlib.import_module(f"qcode.cli.{module_name}")
-    except ModuleNotFoundError:  # a group still being written in this checkout
-        continue
-    app.add_typer(module.app, name=group)
+app.add_typer(report.app, name="report")
+app.add_typer(codebook.app, name="codebook")
+app.add_typer(export.export_app, name="export")
+app.add_typer(export.codings_app, name="codings")
+report.app.command("matrix")(export.matrix)
+report.app.command("quotes")(export.quotes)
+report.app.command("chart")(export.chart)
 
 
 def main() -> None:

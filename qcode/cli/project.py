@@ -56,3 +56,12 @@ def db_current() -> None:
             typer.echo(conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one())
     finally:
         store.close()
+
+
+def demo() -> None:
+    """Create (or complete) a demo project from the bundled transcripts and codebook, then show its status."""
+    from qcode.project.service import create_demo
+
+    with unit_of_work(create=True) as session:
+        st = create_demo(session)
+    typer.echo(f"demo project ready: {st.documents} documents, {st.segments} segments, {st.codes} codes")

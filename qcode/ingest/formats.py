@@ -1,11 +1,17 @@
 """Transcript formats → plain dataclasses (no database).
 
 Every reader returns a :class:`ParsedTranscript`; the import service stores it.
+:func:`read_file` picks the reader; :func:`collect_paths` expands folders.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from qcode.errors import InputError
+from qcode.ingest.textfile import DEFAULT_MAX_BYTES, ZIP_MAGIC, decode_text, read_bytes
 
 
 @dataclass(frozen=True)
@@ -44,3 +50,131 @@ class ParsedTranscript:
     content_hash: str
     attributes: dict[str, str] = field(default_factory=dict)
     passages: tuple[ParsedPassage, ...] = ()
+
+
+#: Extensions read as text (plain, turn-based, or qcode Markdown with front matter).
+TEXT_EXTENSIONS = frozenset({".txt", ".md", ".markdown"})
+#: Extensions read as Word documents.
+DOCX_EXTENSIONS = frozenset({".docx"})
+#: Every extension :func:`read_file` and :func:`collect_paths` accept.
+KNOWN_EXTENSIONS = TEXT_EXTENSIONS | DOCX_EXTENSIONS
+
+_MARKDOWN = frozenset({".md", ".markdown"})
+_CONVERT_HINTS = {
+    ".doc": "save it as .docx (Word 2007 or later) first",
+    ".rtf": "save it as .docx or plain text first",
+    ".odt": "save it as .docx or plain text first",
+    ".pdf": "extract its text to a .txt file first",
+}
+
+
+def read_file(
+    path: Path,
+    *,
+    encoding: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    name: str | None = None,
+) -> ParsedTranscript:
+    """Read one transcript file, choosing the reader by extension and content.
+
+    ``.md``/``.markdown``/``.txt`` files whose first line is ``---`` are qcode transcripts
+    (YAML front matter); other text files give one passage per paragraph, or per speaker
+    turn when most lines start with ``Speaker:``; ``.docx`` files are read with
+    python-docx. A ZIP archive holding a Word document is read as one whatever its name.
+
+    Args:
+        path: the file.
+        encoding: text encoding; UTF-8 when not given.
+        max_bytes: refuse larger files (default 64 MiB).
+        name: document name; defaults to the file stem.
+
+    Raises:
+        InputError: the file cannot be used; the message names it (and the line if known).
+    """
+    where = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in KNOWN_EXTENSIONS:
+        raise _unknown_extension(path)
+    raw = read_bytes(path, max_bytes=max_bytes, text=suffix in TEXT_EXTENSIONS)
+    doc_name = name or path.stem
+    if suffix in DOCX_EXTENSIONS or raw.data.startswith(ZIP_MAGIC):
+        from qcode.ingest import docx_reader
+
+        if suffix in DOCX_EXTENSIONS or docx_reader.is_docx(raw.data):
+            content = docx_reader.read_docx(raw.data, where, max_bytes=max_bytes)
+            return _transcript(doc_name, content.title or path.stem, where, raw.sha256, content.passages)
+        raise InputError("is a ZIP archive, not a text file", path=where)
+    text = decode_text(raw.data, where, encoding)
+    if not text.strip():
+        raise InputError("contains only whitespace", path=where)
+    if _has_front_matter(text):
+        from qcode.ingest.transcript import read_transcript
+
+        return read_transcript(path)
+    from qcode.ingest.plaintext import parse_text
+
+    passages = parse_text(text, markdown=suffix in _MARKDOWN)
+    return _transcript(doc_name, path.stem, where, raw.sha256, passages)
+
+
+def collect_paths(paths: Sequence[Path]) -> list[Path]:
+    """Expand folders into the transcript files under them (sorted, recursive).
+
+    Hidden files and folders and Word lock files (``~$name.docx``) are skipped; a path
+    given twice is kept once.
+
+    Raises:
+        InputError: a path does not exist, a file has an unknown extension, or a folder
+            holds no transcript files.
+    """
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for given in paths:
+        if given.is_dir():
+            inside = sorted(p for p in given.rglob("*") if _is_transcript(p, given))
+            if not inside:
+                known = ", ".join(sorted(KNOWN_EXTENSIONS))
+                raise InputError(f"folder contains no transcript files ({known})", path=str(given))
+        elif given.is_file():
+            if given.suffix.lower() not in KNOWN_EXTENSIONS:
+                raise _unknown_extension(given)
+            inside = [given]
+        else:
+            raise InputError("no such file or folder", path=str(given))
+        for p in inside:
+            key = p.resolve()
+            if key not in seen:
+                seen.add(key)
+                found.append(p)
+    return found
+
+
+def _is_transcript(path: Path, root: Path) -> bool:
+    relative = path.relative_to(root).parts
+    return (
+        path.suffix.lower() in KNOWN_EXTENSIONS
+        and not any(part.startswith(".") for part in relative)
+        and not path.name.startswith("~$")
+        and path.is_file()
+    )
+
+
+def _has_front_matter(text: str) -> bool:
+    first, _, _ = text.partition("\n")
+    return first.rstrip() == "---"
+
+
+def _transcript(
+    name: str, title: str, source: str, sha: str, passages: tuple[ParsedPassage, ...]
+) -> ParsedTranscript:
+    if not passages:
+        raise InputError("contains no text to import", path=source)
+    return ParsedTranscript(name, title, source, sha, {}, passages)
+
+
+def _unknown_extension(path: Path) -> InputError:
+    suffix = path.suffix.lower() or "(none)"
+    known = ", ".join(sorted(KNOWN_EXTENSIONS))
+    hint = _CONVERT_HINTS.get(suffix)
+    extra = f"; {hint}" if hint else ""
+    return InputError(f"unknown file type {suffix} (qcode reads {known}){extra}", path=str(path))

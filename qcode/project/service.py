@@ -58,3 +58,23 @@ def project_status(session: Session) -> ProjectStatus:
         codes=count(Code),
         codings=count(Coding),
     )
+
+
+def create_demo(session: Session, actor: str = "system") -> ProjectStatus:
+    """Fill an empty project with the bundled corpus and the default codebook (zero configuration).
+
+    Running it on a project that already holds them adds nothing (imports skip same content).
+    """
+    from qcode.codebook.schema import parse_codebook
+    from qcode.codebook.service import load_codebook
+    from qcode.config import bundled_codebook, bundled_transcripts
+    from qcode.ingest.formats import collect_paths, read_file
+    from qcode.ingest.service import import_transcripts
+
+    ensure_project(session, actor)
+    transcripts = [read_file(path) for path in collect_paths([bundled_transcripts()])]
+    import_transcripts(session, transcripts, actor=actor)
+    if session.scalar(select(func.count()).select_from(Code)) == 0:
+        load_codebook(session, parse_codebook(bundled_codebook()), actor=actor)
+    session.flush()
+    return project_status(session)

@@ -42,7 +42,11 @@ def test_init_then_status_counts_zero(tmp_path: Path) -> None:
     assert "already initialised" in again.output
     status = runner.invoke(app, ["--db", str(db), "status", "--json"])
     data = json.loads(status.output)
-    assert {k: data[k] for k in ("documents", "segments", "codings")} == {"documents": 0, "segments": 0, "codings": 0}
+    assert {k: data[k] for k in ("documents", "segments", "codings")} == {
+        "documents": 0,
+        "segments": 0,
+        "codings": 0,
+    }
     assert len(data["project_guid"]) == 36
 
 
@@ -93,7 +97,9 @@ def test_installed_script_runs_init_and_status(tmp_path: Path) -> None:
     env = {**os.environ, "QCODE_DB": str(tmp_path / "s.db")}
     script = _qcode_script()
     subprocess.run([script, "init"], check=True, env=env, cwd=tmp_path, capture_output=True)
-    out = subprocess.run([script, "status"], check=True, env=env, cwd=tmp_path, capture_output=True, text=True)
+    out = subprocess.run(
+        [script, "status"], check=True, env=env, cwd=tmp_path, capture_output=True, text=True
+    )
     assert "documents" in out.stdout and "codings" in out.stdout
     bad = subprocess.run(
         [script, "--db", str(tmp_path / "missing.db"), "status"], env=env, capture_output=True, text=True

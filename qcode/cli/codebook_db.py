@@ -1,0 +1,145 @@
+"""`qcode codebook load|show|export|merge|rename|split`: the project's codebook in the database."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from qcode.cli.codebook import FileArgument, app
+from qcode.cli.common import echo_err, unit_of_work
+
+
+def read_any_codebook(file: Path) -> object:
+    """A codebook from YAML/JSON (qcode's format) or REFI-QDA .qdc, by extension."""
+    if file.suffix.lower() == ".qdc":
+        from qcode.codebook.qdc import read_qdc
+
+        return read_qdc(file)
+    from qcode.codebook.schema import parse_codebook
+
+    return parse_codebook(file)
+
+
+@app.command("load")
+def load(
+    file: FileArgument,
+    force: Annotated[bool, typer.Option("--force", help="Drop the codings of removed codes.")] = False,
+) -> None:
+    """Load a codebook (or a new version of it) into the project; codes keep codings through renames."""
+    from qcode.codebook.model import Codebook
+    from qcode.codebook.service import load_codebook
+
+    codebook = read_any_codebook(file)
+    assert isinstance(codebook, Codebook)
+    with unit_of_work(create=True) as session:
+        report = load_codebook(session, codebook, force=force)
+        for name, n in report.dropped_codings.items():
+            echo_err(f"dropping {n} codings of removed code {name}")
+    for old, new in report.renamed:
+        typer.echo(f"renamed {old} -> {new} (codings kept)")
+    typer.echo(
+        f"{file}: {len(codebook.codes)} codes; added {len(report.added)}, renamed {len(report.renamed)}, "
+        f"removed {len(report.removed)}, codings dropped {sum(report.dropped_codings.values())}"
+    )
+
+
+@app.command("show")
+def show() -> None:
+    """The project's code tree with hotkeys and counts of codings."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.tree import Tree
+
+    from qcode.codebook.service import code_tree
+
+    with unit_of_work() as session:
+        nodes = code_tree(session)
+    root = Tree("codebook")
+    branches: dict[str | None, Tree] = {None: root}
+    for node in nodes:
+        key = escape(f"[{node.hotkey}] ") if node.hotkey else ""
+        label = f"[{node.colour}]■[/] {key}[bold]{escape(node.name)}[/]  {node.codings} codings"
+        branches[node.key] = branches.get(node.parent, root).add(label)
+    Console().print(root)
+
+
+class Format(StrEnum):
+    """Codebook export formats."""
+
+    yaml = "yaml"
+    qdc = "qdc"
+
+
+@app.command("export")
+def export(
+    format_: Annotated[
+        Format, typer.Option("--format", help="yaml (qcode) or qdc (REFI-QDA).")
+    ] = Format.yaml,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="File to write (default: standard output).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write the project's codebook as qcode YAML or a REFI-QDA .qdc file."""
+    from qcode.codebook.qdc import dump_qdc
+    from qcode.codebook.schema import dump_codebook_yaml
+    from qcode.codebook.service import project_codebook
+    from qcode.errors import ConflictError
+
+    with unit_of_work() as session:
+        codebook = project_codebook(session)
+    data = dump_qdc(codebook) if format_ is Format.qdc else dump_codebook_yaml(codebook).encode()
+    if out is None:
+        typer.echo(data.decode(), nl=False)
+        return
+    if out.exists() and not force:
+        raise ConflictError(f"{out}: exists; pass --force to overwrite")
+    out.write_bytes(data)
+    typer.echo(f"{out}: {len(codebook.codes)} codes")
+
+
+@app.command("merge")
+def merge(
+    old: Annotated[str, typer.Argument(help="Code to merge away (name or id).")],
+    into_word: Annotated[str, typer.Argument(metavar="INTO", help="The word INTO.")],
+    target: Annotated[str, typer.Argument(help="Code that receives the codings.")],
+) -> None:
+    """Move every coding of OLD to TARGET and remove OLD: `qcode codebook merge OLD INTO TARGET`."""
+    from qcode.codebook.service import merge_codes
+    from qcode.errors import InputError
+
+    if into_word.lower() != "into":
+        raise InputError(f"expected `merge OLD INTO TARGET`, got {into_word!r} for INTO")
+    with unit_of_work() as session:
+        moved = merge_codes(session, old, target)
+    typer.echo(f"merged {old} into {target}: {moved} codings moved")
+
+
+@app.command("rename")
+def rename(
+    old: Annotated[str, typer.Argument(help="Current name or id.")],
+    new: Annotated[str, typer.Argument(help="New name.")],
+) -> None:
+    """Rename a code; its stable id and codings stay."""
+    from qcode.codebook.service import rename_code
+
+    with unit_of_work() as session:
+        rename_code(session, old, new)
+    typer.echo(f"renamed {old} -> {new}")
+
+
+@app.command("split")
+def split(
+    old: Annotated[str, typer.Argument(help="Code to split (name or id).")],
+    new: Annotated[list[str], typer.Argument(help="Two or more new code names.")],
+    to: Annotated[str | None, typer.Option("--to", help="New code that receives the codings.")] = None,
+) -> None:
+    """Split a code into sub-codes; it becomes their group and its codings move to --to (default: first)."""
+    from qcode.codebook.service import split_code
+
+    with unit_of_work() as session:
+        keys = split_code(session, old, new, to=to)
+    typer.echo(f"split {old} into {', '.join(new)} ({', '.join(keys)}); codings moved to {to or new[0]}")

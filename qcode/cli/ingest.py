@@ -1,0 +1,194 @@
+"""`qcode import`, `qcode documents` and `qcode duplicates`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+from qcode.cli.common import JsonOption, echo_err, print_json, unit_of_work
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from qcode.ingest.formats import ParsedTranscript
+    from qcode.ingest.service import ImportReport, PassageText
+
+T = TypeVar("T")
+#: Imports of at least this many bytes of files show a progress bar (on stderr).
+PROGRESS_BYTES = 1_000_000
+#: `qcode documents` leaves out of its table attributes with longer values (they are in --json).
+TABLE_VALUE_CHARS = 30
+_MIB = 1024 * 1024
+_COUNTS = ("passages", "segments", "words")
+
+
+class SegmentMode(StrEnum):
+    """How transcripts are cut into coding units."""
+
+    sentence = "sentence"
+    paragraph = "paragraph"
+    passage = "passage"
+
+
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="Transcript files or folders (.md, .txt, .docx).")],
+    segment: Annotated[SegmentMode, typer.Option("--segment", help="Unit of coding.")] = SegmentMode.sentence,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Re-import changed files, carrying their codings over.")
+    ] = False,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="Text encoding of non-UTF-8 files, e.g. cp1252.")
+    ] = None,
+    max_mb: Annotated[
+        int, typer.Option("--max-mb", min=1, help="Largest transcript file accepted, in MiB.")
+    ] = 64,
+) -> None:
+    """Import transcripts: all of them or none; files already imported with the same content are skipped."""
+    from qcode.ingest.formats import collect_paths
+    from qcode.ingest.service import import_transcripts
+
+    files = collect_paths(paths)
+    with _progress(show=_total_bytes(files) >= PROGRESS_BYTES) as bar:
+        parsed = [_read(p, encoding, max_mb * _MIB) for p in bar.track(files, "reading")]
+        advance = bar.start("importing", sum(len(t.passages) for t in parsed))
+        with unit_of_work(create=True) as session:
+            report = import_transcripts(
+                session, parsed, mode=segment.value, replace=replace, progress=advance
+            )
+    _print_report(report)
+
+
+def _read(path: Path, encoding: str | None, max_bytes: int) -> ParsedTranscript:
+    """Read one file; its ``source_path`` is the file itself, so messages name the file."""
+    from dataclasses import replace
+
+    from qcode.ingest.formats import read_file
+
+    t = read_file(path, encoding=encoding, max_bytes=max_bytes)
+    return t if t.source_path == str(path) else replace(t, source_path=str(path))
+
+
+def _total_bytes(files: Iterable[Path]) -> int:
+    total = 0
+    for p in files:
+        with suppress(OSError):  # read_file names the file and the reason
+            total += p.stat().st_size
+    return total
+
+
+def _print_report(report: ImportReport) -> None:
+    if report.skipped:
+        names = ", ".join(report.skipped)
+        echo_err(f"skipped {len(report.skipped)} already imported with the same content: {names}")
+    for u in report.unplaced:
+        what = f"coding {u.code!r}" if u.code else "memo"
+        echo_err(f"could not place {what} of {u.coder} on {u.document} segment {u.segment}: {u.text[:60]!r}")
+    typer.echo(
+        f"imported {len(report.imported)}, replaced {len(report.replaced)}, skipped {len(report.skipped)} "
+        f"documents; {report.segments} segments; {report.carried} codings and memos carried over, "
+        f"{len(report.unplaced)} not placed"
+    )
+
+
+class _Bar:
+    """A rich progress bar on stderr for large imports; does nothing for small ones."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+
+    def track(self, items: list[T], label: str) -> Iterator[T]:
+        if self.progress is None:
+            yield from items
+            return
+        yield from self.progress.track(items, description=label)
+
+    def start(self, label: str, total: int) -> Callable[[int], None] | None:
+        progress = self.progress
+        if progress is None:
+            return None
+        task = progress.add_task(label, total=total)
+        return lambda n: progress.advance(task, n)
+
+
+@contextmanager
+def _progress(*, show: bool) -> Iterator[_Bar]:
+    """A transient bar, only when asked for and stderr is a terminal (logs and pipes stay clean)."""
+    if not show:
+        yield _Bar(None)
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield _Bar(None)
+        return
+    with Progress(console=console, transient=True) as progress:
+        yield _Bar(progress)
+
+
+def documents(json_: JsonOption = False) -> None:
+    """List documents with their attributes and counts of passages, segments and words."""
+    from dataclasses import asdict
+
+    from qcode.ingest.service import document_summaries
+
+    with unit_of_work() as session:
+        docs = document_summaries(session)
+    if json_:
+        print_json([asdict(d) for d in docs])
+        return
+    from rich.console import Console
+    from rich.table import Column, Table
+
+    keys = list(docs[0].attributes) if docs else []
+    short = [k for k in keys if max(len(d.attributes[k]) for d in docs) <= TABLE_VALUE_CHARS]
+    table = Table(Column("name", no_wrap=True), *(Column(h, justify="right") for h in _COUNTS), *short)
+    for d in docs:
+        counts = (str(d.passages), str(d.segments), str(d.words))
+        table.add_row(d.name, *counts, *(d.attributes[k] for k in short))
+    Console().print(table)
+    if len(short) < len(keys):
+        omitted = ", ".join(k for k in keys if k not in short)
+        echo_err(f"longer attributes ({omitted}) are shown with --json")
+
+
+def duplicates(
+    threshold: Annotated[
+        float, typer.Option("--threshold", min=0, max=100, help="Lowest rapidfuzz score reported (0-100).")
+    ] = 80.0,
+    json_: JsonOption = False,
+) -> None:
+    """List pairs of near-duplicate passages: whole, contained or partial matches, with both locations."""
+    from qcode.ingest.duplicates import find_duplicates
+    from qcode.ingest.service import passage_texts
+
+    with unit_of_work() as session:
+        passages = passage_texts(session)
+    by_key = {p.key: p for p in passages}
+    pairs = find_duplicates([(p.key, p.text) for p in passages], threshold=threshold)
+    rows: list[dict[str, Any]] = [
+        {"score": p.score, "kind": p.kind, "a": _where(by_key[p.a_key]), "b": _where(by_key[p.b_key])}
+        for p in pairs
+    ]
+    if json_:
+        print_json(rows)
+        return
+    for r in rows:
+        typer.echo(f"{r['score']:5.1f}  {r['kind']:<9}  {_place(r['a'])}  ~  {_place(r['b'])}")
+    typer.echo(f"{len(rows)} pairs at threshold {threshold:g}")
+
+
+def _where(p: PassageText) -> dict[str, Any]:
+    return {"document": p.document, "passage": p.passage, "section": p.section, "lines": p.lines}
+
+
+def _place(where: dict[str, Any]) -> str:
+    lines = f", lines {where['lines']}" if where["lines"] else ""
+    section = f" {where['section']}" if where["section"] else ""
+    return f"{where['document']} passage {where['passage']}{lines}{section and ' ·'}{section}"

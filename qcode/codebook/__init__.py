@@ -1,0 +1,1 @@
+"""Codebooks: the file format and its validation (``schema``), REFI-QDA exchange (``qdc``)."""

@@ -1,0 +1,168 @@
+"""Plain frozen dataclasses passed between the coding services and the front ends.
+
+Standard library only, so widgets can hold them without importing SQLAlchemy. Row ids appear here
+because the front end hands them back to the services; anything written to the event log names
+entities by GUID, name, or document name and segment ordinal instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import NamedTuple
+
+
+@dataclass(frozen=True, slots=True)
+class CoderRef:
+    """A coder as the services need them: row id for queries, name for the event log."""
+
+    id: int
+    guid: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class CodeInfo:
+    """One codebook code, with what the coder needs to apply it well."""
+
+    id: int
+    guid: str
+    key: str
+    name: str
+    parent_id: int | None = None
+    depth: int = 0
+    description: str = ""
+    inclusion: str = ""
+    exclusion: str = ""
+    keywords: tuple[str, ...] = ()
+    colour: str = "#888888"
+    hotkey: str | None = None
+    example_text: str = ""
+    example_interviewee: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentInfo:
+    """An interviewee's transcript, without its text."""
+
+    id: int
+    guid: str
+    name: str
+    title: str
+    attributes: Mapping[str, str] = field(default_factory=dict)
+
+    def attribute_line(self, keys: tuple[str, ...] = ("gender", "country", "occupation")) -> str:
+        """The attributes coders care about most, in a fixed order, joined by `` · ``."""
+        return " · ".join(str(self.attributes[k]) for k in keys if self.attributes.get(k))
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """How many segments of a document this coder has coded (at least one code)."""
+
+    coded: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentRef:
+    """Enough to write a change and name it in the event log."""
+
+    id: int
+    document: str
+    ordinal: int
+
+
+class SegmentInfo(NamedTuple):
+    """One segment of a transcript, with its passage.
+
+    A named tuple rather than a dataclass: a transcript holds thousands, and building tuples
+    straight from database rows is several times faster (it is just as immutable).
+    """
+
+    id: int
+    ordinal: int
+    passage_ordinal: int
+    section: str
+    speaker: str | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    """A document's segments and this coder's codings and memos on them."""
+
+    document: DocumentInfo
+    segments: tuple[SegmentInfo, ...]
+    codings: Mapping[int, frozenset[int]]  # segment id -> code ids
+    memos: Mapping[int, str]  # segment id -> memo text
+
+    def ref(self, index: int) -> SegmentRef:
+        """The write reference of the segment at ``index``."""
+        seg = self.segments[index]
+        return SegmentRef(seg.id, self.document.name, seg.ordinal)
+
+
+@dataclass(frozen=True, slots=True)
+class CodingOp:
+    """One coding added or removed; ``guid`` and ``memo`` let undo restore it exactly."""
+
+    segment: SegmentRef
+    code_id: int
+    code_key: str
+    added: bool
+    guid: str
+    memo: str | None = None
+
+    def inverse(self) -> CodingOp:
+        """The op that takes this one back."""
+        return CodingOp(self.segment, self.code_id, self.code_key, not self.added, self.guid, self.memo)
+
+
+@dataclass(frozen=True, slots=True)
+class MemoOp:
+    """A segment memo changed from ``before`` to ``after`` (``None`` = no memo)."""
+
+    segment: SegmentRef
+    before: str | None
+    after: str | None
+    guid: str
+
+    def inverse(self) -> MemoOp:
+        """The op that takes this one back."""
+        return MemoOp(self.segment, self.after, self.before, self.guid)
+
+
+Op = CodingOp | MemoOp
+
+
+@dataclass(frozen=True, slots=True)
+class CodeViewRow:
+    """One segment coded with the chosen code, with its interviewee and context."""
+
+    document_id: int
+    document: str
+    attributes: Mapping[str, str]
+    segment_id: int
+    ordinal: int
+    passage_ordinal: int
+    section: str
+    text: str
+    coder: str
+    memo: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CodingRow:
+    """One coding, flat, for agreement and export."""
+
+    document: str
+    segment_ordinal: int
+    segment_id: int
+    passage_ordinal: int
+    code_key: str
+    code_name: str
+    coder: str
+    memo: str | None
+    created_at: datetime

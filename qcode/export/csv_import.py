@@ -1,0 +1,297 @@
+"""`qcode codings import FILE.csv`: codings in the long export format, all rows or none.
+
+Only ``document``, ``segment``, ``code`` and ``coder`` are required. ``passage``, ``section``,
+``start``, ``end`` and ``text`` are checked against the segment where present; ``memo`` and
+``coded_at`` are taken over; attribute, ``code_name`` and ``code_group`` columns are ignored.
+Every row is checked before anything is written; rows already in the project add nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from qcode.errors import InputError
+from qcode.export.files import unneutralise
+from qcode.export.tables import CsvRecord, CsvTable, read_csv
+from qcode.store.base import new_guid, utcnow
+from qcode.store.events import log_event
+from qcode.store.models import Code, Coder, Coding, Document, Passage, Segment
+
+#: Problems listed in the error message (all of them stay on the exception).
+MAX_LISTED = 50
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """Why one record of the file cannot be imported."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+class CodingsImportError(InputError):
+    """Some rows cannot be imported, so none were; ``problems`` lists every bad row."""
+
+    def __init__(self, problems: Sequence[RowProblem]) -> None:
+        listed = [str(p) for p in problems[:MAX_LISTED]]
+        if len(problems) > MAX_LISTED:
+            listed.append(f"… and {len(problems) - MAX_LISTED} more")
+        head = f"{len(problems)} row(s) cannot be imported, so nothing was imported:"
+        super().__init__("\n".join([head, *listed]))
+        self.problems = tuple(problems)
+        self.path = problems[0].path if problems else None
+        self.line = problems[0].line if problems else None
+
+
+@dataclass(frozen=True)
+class CodingsImportReport:
+    """What an import did."""
+
+    path: str
+    rows: int
+    added: int
+    already_present: int
+    memos_updated: int
+    repeated_rows: int
+    coders_created: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Seg:
+    id: int
+    start: int
+    end: int
+    text: str
+    passage: int
+    section: str
+
+
+@dataclass(frozen=True)
+class _Row:
+    line: int
+    segment: int
+    code: int
+    coder: str
+    memo: str | None
+    coded_at: datetime | None
+
+
+class _Lookups:
+    """Names → ids for documents, codes and coders, read once."""
+
+    def __init__(self, session: Session, table: CsvTable) -> None:
+        self.documents: dict[str, int] = {
+            n: i for n, i in session.execute(select(Document.name, Document.id))
+        }
+        codes = session.execute(select(Code.id, Code.key, Code.name)).all()
+        self.codes: dict[str, int] = {name.casefold(): i for i, _k, name in codes}
+        self.codes.update({key.casefold(): i for i, key, _n in codes})
+        self.coders: dict[str, int] = {n: i for n, i in session.execute(select(Coder.name, Coder.id))}
+        self.coders_folded = {n.casefold(): n for n in self.coders}
+        wanted = {self.document(r.cells.get("document", "")) for r in table.records} - {None}
+        self.segments: dict[tuple[int, int], _Seg] = {}
+        if wanted:
+            for doc_id, ordinal, sid, a, b, text, p_ord, section in session.execute(
+                select(
+                    Segment.document_id,
+                    Segment.ordinal,
+                    Segment.id,
+                    Segment.start,
+                    Segment.end,
+                    Segment.text,
+                    Passage.ordinal,
+                    Passage.section,
+                )
+                .join(Passage, Passage.id == Segment.passage_id)
+                .where(Segment.document_id.in_(wanted))
+            ):
+                self.segments[(doc_id, ordinal)] = _Seg(sid, a, b, text, p_ord, section)
+
+    def document(self, cell: str) -> int | None:
+        return self.documents.get(cell, self.documents.get(unneutralise(cell)))
+
+    def code(self, cell: str) -> int | None:
+        found = self.codes.get(cell.casefold())
+        return found if found is not None else self.codes.get(unneutralise(cell).casefold())
+
+    def coder(self, cell: str) -> str:
+        """The existing coder's exact name, or the (unguarded) name of a coder to create."""
+        for name in (cell, unneutralise(cell)):
+            if name in self.coders:
+                return name
+            if name.casefold() in self.coders_folded:
+                return self.coders_folded[name.casefold()]
+        return unneutralise(cell).strip()
+
+
+def _same_text(cell: str, text: str) -> bool:
+    def norm(s: str) -> str:
+        return s.replace("\r\n", "\n")
+
+    return norm(cell) == norm(text) or norm(unneutralise(cell)) == norm(text)
+
+
+def _check(rec: CsvRecord, seg: _Seg) -> list[str]:
+    """Mismatches between the optional columns of a record and the segment it names."""
+    out: list[str] = []
+    for column, expected in (("start", seg.start), ("end", seg.end), ("passage", seg.passage)):
+        cell = rec.get(column)
+        if cell is not None and cell.strip() != str(expected):
+            out.append(f"{column} {cell.strip()} does not match the segment's {column} {expected}")
+    text = rec.get("text")
+    if text is not None and not _same_text(text, seg.text):
+        out.append(f"text does not match the segment's text {seg.text[:60]!r}")
+    section = rec.get("section")
+    if section is not None and not _same_text(section, seg.section):
+        out.append(f"section {section[:60]!r} does not match the segment's section {seg.section[:60]!r}")
+    return out
+
+
+def _timestamp(cell: str | None) -> datetime:
+    if cell is None:
+        raise ValueError("empty")
+    value = datetime.fromisoformat(cell.strip())
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _parse(rec: CsvRecord, look: _Lookups) -> tuple[_Row | None, list[str]]:
+    missing = [c for c in ("document", "segment", "code", "coder") if not (rec.get(c) or "").strip()]
+    if missing:
+        return None, [f"empty {', '.join(missing)}"]
+    doc_id = look.document(rec.cells["document"])
+    problems: list[str] = []
+    seg: _Seg | None = None
+    if doc_id is None:
+        problems.append(f"unknown document {rec.cells['document']!r}")
+    try:
+        ordinal = int(rec.cells["segment"].strip())
+    except ValueError:
+        problems.append(f"segment {rec.cells['segment']!r} is not a whole number")
+    else:
+        if doc_id is not None:
+            seg = look.segments.get((doc_id, ordinal))
+            if seg is None:
+                problems.append(f"document {rec.cells['document']!r} has no segment {ordinal}")
+    code_id = look.code(rec.cells["code"])
+    if code_id is None:
+        problems.append(f"unknown code {rec.cells['code']!r}")
+    coded_at = None
+    if rec.get("coded_at") is not None:
+        try:
+            coded_at = _timestamp(rec.get("coded_at"))
+        except ValueError:
+            problems.append(f"coded_at {rec.cells['coded_at']!r} is not an ISO 8601 time")
+    if seg is not None:
+        problems.extend(_check(rec, seg))
+    if problems or seg is None or code_id is None:
+        return None, problems
+    memo = rec.get("memo")
+    return _Row(
+        rec.line,
+        seg.id,
+        code_id,
+        look.coder(rec.cells["coder"]),
+        unneutralise(memo) if memo is not None else None,
+        coded_at,
+    ), []
+
+
+def import_codings_csv(session: Session, path: Path, *, actor: str = "system") -> CodingsImportReport:
+    """Import codings from a long-format CSV file in the caller's transaction.
+
+    Raises:
+        InputError: the file cannot be read or lacks a required column.
+        CodingsImportError: some rows name an unknown document, segment or code, or disagree
+            with the segment; nothing is written.
+    """
+    return import_codings_table(session, read_csv(path), actor=actor)
+
+
+def import_codings_table(session: Session, table: CsvTable, *, actor: str = "system") -> CodingsImportReport:
+    """Import the records of a CSV table already read (see :func:`import_codings_csv`)."""
+    look = _Lookups(session, table)
+    rows: list[_Row] = []
+    problems: list[RowProblem] = []
+    for rec in table.records:
+        row, errors = _parse(rec, look)
+        problems.extend(RowProblem(table.path, rec.line, e) for e in errors)
+        if row is not None:
+            rows.append(row)
+    if problems:
+        raise CodingsImportError(problems)
+    created = _create_coders(session, look, sorted({r.coder for r in rows} - set(look.coders)))
+    has_memo = "memo" in table.columns
+    added, already, updated, repeated = _write(session, rows, look.coders, has_memo)
+    log_event(
+        session,
+        actor,
+        "codings.import",
+        file=table.path,
+        rows=len(table.records),
+        added=added,
+        already_present=already,
+        memos_updated=updated,
+        coders_created=created,
+    )
+    return CodingsImportReport(
+        table.path, len(table.records), added, already, updated, repeated, tuple(created)
+    )
+
+
+def _create_coders(session: Session, look: _Lookups, names: list[str]) -> list[str]:
+    for name in names:
+        look.coders[name] = session.execute(
+            insert(Coder).values(guid=new_guid(), name=name, created_at=utcnow()).returning(Coder.id)
+        ).scalar_one()
+    return names
+
+
+def _write(
+    session: Session, rows: list[_Row], coders: dict[str, int], has_memo: bool
+) -> tuple[int, int, int, int]:
+    seg_ids = sorted({r.segment for r in rows})
+    existing: dict[tuple[int, int, int], tuple[int, str | None]] = {}
+    for start in range(0, len(seg_ids), 10_000):
+        for cid, coder_id, seg_id, code_id, memo in session.execute(
+            select(Coding.id, Coding.coder_id, Coding.segment_id, Coding.code_id, Coding.memo).where(
+                Coding.segment_id.in_(seg_ids[start : start + 10_000])
+            )
+        ):
+            existing[(coder_id, seg_id, code_id)] = (cid, memo)
+    new: dict[tuple[int, int, int], dict[str, Any]] = {}
+    updates: dict[int, str | None] = {}
+    already = repeated = 0
+    for r in rows:
+        key = (coders[r.coder], r.segment, r.code)
+        if key in new:
+            repeated += 1
+        elif key in existing:
+            already += 1
+            cid, memo = existing[key]
+            if has_memo and memo != r.memo:
+                updates[cid] = r.memo
+        else:
+            new[key] = {
+                "guid": new_guid(),
+                "coder_id": key[0],
+                "segment_id": r.segment,
+                "code_id": r.code,
+                "memo": r.memo,
+                "created_at": r.coded_at or utcnow(),
+            }
+    if new:
+        session.execute(insert(Coding), list(new.values()))
+    if updates:
+        session.execute(update(Coding), [{"id": cid, "memo": memo} for cid, memo in updates.items()])
+    return len(new), already, len(updates), repeated

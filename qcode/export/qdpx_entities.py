@@ -1,0 +1,220 @@
+"""Users, codes and sources of a .qdpx → coders, codes and transcripts of the project."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from qcode.export.qdpx_model import QProject, QSource, canonical_guid
+from qcode.ingest.formats import ParsedPassage
+from qcode.store.base import new_guid, utcnow
+from qcode.store.models import Code, Coder, Passage, Segment
+
+GUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+#: Coder of codings whose file names no user at all.
+UNATTRIBUTED = "(unattributed)"
+_EXTENSIONS = (".txt", ".docx", ".doc", ".rtf", ".odt", ".pdf", ".md", ".html", ".htm")
+
+
+class CoderResolver:
+    """Users → coders: by GUID, then by name, else created (also for unknown creatingUser GUIDs)."""
+
+    def __init__(self, session: Session, project: QProject, created: list[str]) -> None:
+        self.session, self.created = session, created
+        rows = session.execute(select(Coder.id, Coder.guid, Coder.name)).all()
+        self.by_guid = {g: i for i, g, _ in rows}
+        self.by_name = {n.casefold(): i for i, _, n in rows}
+        self.names = {canonical_guid(u.guid): u.name for u in project.users}
+        self.fallback = canonical_guid(project.user) if project.user else None
+
+    def id_for(self, user: str | None) -> int:
+        """The coder for a user GUID (``None``: the project's creating user, else an unattributed coder)."""
+        guid = canonical_guid(user) if user else self.fallback
+        if guid is None:
+            return self._get(None, UNATTRIBUTED)
+        return self._get(guid, (self.names.get(guid) or "").strip() or f"user {guid[:8]}")
+
+    def _get(self, guid: str | None, name: str) -> int:
+        if guid is not None and guid in self.by_guid:
+            return self.by_guid[guid]
+        if name.casefold() in self.by_name:
+            found = self.by_name[name.casefold()]
+        else:
+            new = guid if guid is not None and GUID_RE.match(guid) else new_guid()
+            found = self.session.execute(
+                insert(Coder).values(guid=new, name=name[:200], created_at=utcnow()).returning(Coder.id)
+            ).scalar_one()
+            self.by_name[name.casefold()] = found
+            self.created.append(name)
+        if guid is not None:
+            self.by_guid[guid] = found
+        return found
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "code"
+
+
+def _unique(base: str, taken: set[str]) -> str:
+    candidate, n = base, 2
+    while candidate.casefold() in taken:
+        candidate, n = f"{base}-{n}" if base[-1:].isalnum() else f"{base}{n}", n + 1
+    taken.add(candidate.casefold())
+    return candidate
+
+
+def _colour(value: str | None) -> str:
+    if value and re.fullmatch(r"#[0-9A-Fa-f]{3}", value):
+        return "#" + "".join(ch * 2 for ch in value[1:]).lower()
+    if value and re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
+        return value.lower()
+    return "#888888"
+
+
+def import_codes(
+    session: Session, project: QProject, created: list[str], matched: list[str]
+) -> dict[str, int]:
+    """Codes → ids (keyed by canonical GUID): by GUID, then by name, else created with hierarchy,
+    colour and description (and key, hotkey and guidance from a qcode-written file)."""
+    rows = session.execute(select(Code.id, Code.guid, Code.key, Code.name, Code.hotkey, Code.ordinal)).all()
+    by_guid = {g: i for i, g, *_ in rows}
+    by_name = {n.casefold(): i for i, _g, _k, n, *_ in rows}
+    keys = {k.casefold() for _i, _g, k, *_ in rows}
+    names = {n.casefold() for _i, _g, _k, n, *_ in rows}
+    hotkeys = {h for *_, h, _o in rows if h}
+    ordinal = max((o for *_, o in rows), default=0)
+    extra: dict[str, Any] = (project.layout or {}).get("codes", {})
+    out: dict[str, int] = {}
+    for code, parent in project.all_codes():
+        guid = canonical_guid(code.guid)
+        found = by_guid.get(guid, by_name.get(code.name.strip().casefold()))
+        if found is not None:
+            out[guid] = found
+            matched.append(code.name)
+            continue
+        more = extra.get(guid, extra.get(code.guid, {}))
+        ordinal += 1
+        hotkey = more.get("hotkey")
+        hotkey = hotkey if isinstance(hotkey, str) and len(hotkey) == 1 and hotkey not in hotkeys else None
+        if hotkey:
+            hotkeys.add(hotkey)
+        name = code.name.strip()[:190] or "code"
+        if name.casefold() in names:
+            name = _unique(f"{name} ({parent.name.strip()[:60]})" if parent else name, names)
+        names.add(name.casefold())
+        new_id = guid if GUID_RE.match(guid) and guid not in by_guid else new_guid()
+        values = {
+            "guid": new_id,
+            "key": _unique(str(more.get("key") or _slug(code.name))[:190], keys),
+            "name": name,
+            "parent_id": out.get(canonical_guid(parent.guid)) if parent else None,
+            "description": code.description,
+            "colour": _colour(code.colour),
+            "hotkey": hotkey,
+            "ordinal": int(more.get("ordinal") or ordinal),
+            "created_at": utcnow(),
+            **{
+                k: str(more.get(k) or "")
+                for k in ("inclusion", "exclusion", "example_text", "example_interviewee")
+            },
+            "keywords": [str(k) for k in more.get("keywords") or []],
+        }
+        out[guid] = session.execute(insert(Code).values(**values).returning(Code.id)).scalar_one()
+        by_guid[new_id] = out[guid]
+        created.append(name)
+    return out
+
+
+def document_name(source: QSource, layout: dict[str, Any] | None, taken: set[str]) -> str:
+    name = str((layout or {}).get("name") or "")
+    if not name:
+        name = source.name.strip()
+        if name.lower().endswith(_EXTENSIONS):
+            name = name.rsplit(".", 1)[0].strip()
+    name = name[:190] or f"source {canonical_guid(source.guid)[:8]}"
+    base, n = name, 2
+    while name in taken:
+        name, n = f"{base} ({n})", n + 1
+    taken.add(name)
+    return name
+
+
+def _lines(value: object) -> tuple[int, int] | None:
+    """``"10-12"`` → ``(10, 12)``."""
+    if not value:
+        return None
+    first, _, last = str(value).partition("-")
+    return int(first), int(last or first)
+
+
+def passages_for(text: str, layout: dict[str, Any] | None) -> tuple[ParsedPassage, ...]:
+    """The exporting project's passages when they rebuild the text exactly, else blank-line blocks."""
+    rows = (layout or {}).get("passages") or []
+    try:
+        parts = [
+            ParsedPassage(
+                text[int(a) : int(b)],
+                str(sec or ""),
+                spk,
+                _lines(lines),
+            )
+            for a, b, sec, spk, lines in rows
+        ]
+    except (TypeError, ValueError):
+        parts = []
+    if parts and "\n\n".join(p.text for p in parts) == text:
+        return tuple(parts)
+    return tuple(ParsedPassage(block) for block in text.split("\n\n"))
+
+
+def attributes_for(project: QProject, source: QSource) -> dict[str, str]:
+    attrs: dict[str, str] = {}
+    guid = canonical_guid(source.guid)
+    for case in project.cases:
+        if guid in case.sources:
+            attrs.update(case.values)
+    attrs.update(source.variables)
+    return attrs
+
+
+def layout_segments(layout: dict[str, Any] | None, text: str) -> list[tuple[int, int]] | None:
+    """The exporting qcode's segments of a document, if the file has them and they fit the text."""
+    try:
+        spans = [(int(a), int(b)) for a, b in (layout or {}).get("segments") or []]
+    except (TypeError, ValueError):
+        return None
+    if not spans:
+        return None
+    ends = [0, *(b for _a, b in spans[:-1])]
+    if any(not (prev <= a < b <= len(text)) for (a, b), prev in zip(spans, ends, strict=True)):
+        return None
+    return spans
+
+
+def restore_segments(session: Session, doc_id: int, text: str, spans: list[tuple[int, int]]) -> bool:
+    """Replace a just-imported document's segments by ``spans`` (each inside one passage)."""
+    passages = list(
+        session.execute(
+            select(Passage.id, Passage.start, Passage.end)
+            .where(Passage.document_id == doc_id)
+            .order_by(Passage.start)
+        )
+    )
+    owner: list[int] = []
+    for a, b in spans:
+        pid = next((i for i, ps, pe in passages if ps <= a and b <= pe), None)
+        if pid is None:
+            return False
+        owner.append(pid)
+    session.execute(delete(Segment).where(Segment.document_id == doc_id))
+    session.execute(
+        insert(Segment),
+        [
+            {"document_id": doc_id, "passage_id": pid, "ordinal": n, "start": a, "end": b, "text": text[a:b]}
+            for n, ((a, b), pid) in enumerate(zip(spans, owner, strict=True), start=1)
+        ],
+    )
+    return True

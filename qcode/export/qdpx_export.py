@@ -1,0 +1,182 @@
+"""Gather a project into a :class:`QProject` (and qcode's layout member) for the .qdpx writer.
+
+Mapping: coders → Users; codes → the CodeBook, nested by parent, with colour and description;
+documents → TextSources (text in ``sources/GUID.txt``, title as Description); each coded
+segment → one PlainTextSelection ``[start, end)`` (``endPosition`` one past the last character)
+holding one Coding per coder and code (the coding memo as a Note); document attributes →
+one Case per document with Text variables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qcode import __version__
+from qcode.export.qdpx_model import QCase, QCode, QCoding, QProject, QSelection, QSource, QUser, derived_guid
+from qcode.store.models import Code, Coder, Coding, Document, Passage, Segment, Setting
+
+#: Characters of a segment's text used as its selection's name.
+NAME_CHARS = 80
+
+
+@dataclass(frozen=True)
+class QdpxExport:
+    """The project and qcode's layout member, ready for ``qdpx_write.write_qdpx``."""
+
+    project: QProject
+    layout: dict[str, Any]
+    codings: int
+
+
+def xsd_datetime(value: datetime | None) -> str | None:
+    """``2024-05-01T09:30:00.123456Z`` (UTC)."""
+    if value is None:
+        return None
+    value = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _codes(session: Session) -> tuple[tuple[QCode, ...], dict[str, Any], dict[int, str]]:
+    rows = session.scalars(select(Code).order_by(Code.ordinal, Code.key)).all()
+    used = set(session.scalars(select(Coding.code_id).distinct()))
+    children: dict[int | None, list[Code]] = {}
+    for c in rows:
+        children.setdefault(c.parent_id, []).append(c)
+
+    def build(c: Code) -> QCode:
+        kids = children.get(c.id, [])
+        codable = not kids or c.hotkey is not None or c.id in used
+        return QCode(
+            c.guid,
+            c.name,
+            codable,
+            c.colour.lower() if c.colour else None,
+            c.description,
+            tuple(build(k) for k in kids),
+        )
+
+    known = {c.id for c in rows}
+    roots = [c for c in rows if c.parent_id is None or c.parent_id not in known]
+    extra = {
+        c.guid: {
+            "key": c.key,
+            "hotkey": c.hotkey,
+            "inclusion": c.inclusion,
+            "exclusion": c.exclusion,
+            "example_text": c.example_text,
+            "example_interviewee": c.example_interviewee,
+            "keywords": list(c.keywords or []),
+            "ordinal": c.ordinal,
+            "colour": c.colour,
+        }
+        for c in rows
+    }
+    return tuple(build(c) for c in roots), extra, {c.id: c.guid for c in rows}
+
+
+def _selections(
+    session: Session, doc_id: int, doc_guid: str, code_guid: dict[int, str], coder_guid: dict[int, str]
+) -> tuple[QSelection, ...]:
+    rows = session.execute(
+        select(
+            Segment.ordinal,
+            Segment.start,
+            Segment.end,
+            Segment.text,
+            Coding.guid,
+            Coding.code_id,
+            Coding.coder_id,
+            Coding.created_at,
+            Coding.memo,
+        )
+        .join(Coding, Coding.segment_id == Segment.id)
+        .where(Segment.document_id == doc_id)
+        .order_by(Segment.ordinal, Coding.coder_id, Coding.code_id)
+    ).all()
+    grouped: dict[int, list[Any]] = {}
+    for row in rows:
+        grouped.setdefault(row[0], []).append(row)
+    out = []
+    for ordinal, group in grouped.items():
+        _o, start, end, text, *_ = group[0]
+        codings = tuple(
+            QCoding(guid, code_guid[code_id], coder_guid[coder_id], xsd_datetime(created), memo or None)
+            for *_x, guid, code_id, coder_id, created, memo in group
+        )
+        name = " ".join(text.split())
+        name = name if len(name) <= NAME_CHARS else name[: NAME_CHARS - 1].rstrip() + "…"
+        first = min(group, key=lambda r: r[7])
+        out.append(
+            QSelection(
+                derived_guid("selection", doc_guid, str(ordinal)),
+                start,
+                end,
+                name,
+                coder_guid[first[6]],
+                xsd_datetime(first[7]),
+                codings,
+            )
+        )
+    return tuple(out)
+
+
+def _layout_of(session: Session, doc: Document) -> dict[str, Any]:
+    passages = session.execute(
+        select(Passage.start, Passage.end, Passage.section, Passage.speaker, Passage.source_lines)
+        .where(Passage.document_id == doc.id)
+        .order_by(Passage.ordinal)
+    ).all()
+    segments = session.execute(
+        select(Segment.start, Segment.end).where(Segment.document_id == doc.id).order_by(Segment.ordinal)
+    ).all()
+    return {
+        "name": doc.name,
+        "title": doc.title,
+        "content_hash": doc.content_hash,
+        "segmentation": doc.segmentation,
+        "passages": [list(p) for p in passages],
+        "segments": [list(s) for s in segments],
+    }
+
+
+def gather_project(
+    session: Session, *, name: str = "qcode project", progress: Callable[[int], None] | None = None
+) -> QdpxExport:
+    """Everything the .qdpx needs, read in the caller's transaction."""
+    coders = session.execute(select(Coder.id, Coder.guid, Coder.name).order_by(Coder.name)).all()
+    coder_guid = {i: g for i, g, _ in coders}
+    codes, code_extra, code_guid = _codes(session)
+    created = session.get(Setting, "created_at")
+    sources: list[QSource] = []
+    cases: list[QCase] = []
+    layout: dict[str, Any] = {"format": 1, "qcode": __version__, "documents": {}, "codes": code_extra}
+    total = 0
+    for doc in session.scalars(select(Document).order_by(Document.name)):
+        selections = _selections(session, doc.id, doc.guid, code_guid, coder_guid)
+        total += sum(len(s.codings) for s in selections)
+        attrs = {str(k): "" if v is None else str(v) for k, v in (doc.attributes or {}).items()}
+        sources.append(
+            QSource(doc.guid, doc.name, doc.text, doc.title, None, xsd_datetime(doc.created_at), selections)
+        )
+        if attrs:
+            cases.append(QCase(derived_guid("case", doc.guid), doc.name, attrs, (doc.guid,)))
+        layout["documents"][doc.guid] = _layout_of(session, doc)
+        if progress is not None:
+            progress(1)
+    project = QProject(
+        name=name,
+        origin=f"qcode {__version__}",
+        user=coders[0][1] if coders else None,
+        created=created.value.replace("+00:00", "Z") if created else None,
+        users=tuple(QUser(g, n) for _i, g, n in coders),
+        codes=codes,
+        sources=tuple(sources),
+        cases=tuple(cases),
+    )
+    return QdpxExport(project, layout, total)

@@ -1,0 +1,326 @@
+"""`qcode import FILE.qdpx`: another QDA program's project (or qcode's own) into this one.
+
+Sources become documents through the transcript import (so segmentation is qcode's own);
+codes keep their GUIDs (matched by GUID, then by name); users become coders; every coding
+of a text selection lands on the segments the selection covers. Selections that are not
+exactly one segment are kept on the segments they touch and reported. A file written by qcode
+also carries its passages and codebook details (``qcode-layout.json``), so qcode → qcode is exact.
+All of it happens in the caller's transaction: any error leaves the project unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from qcode.errors import InputError
+from qcode.export.qdpx_entities import (
+    GUID_RE,
+    CoderResolver,
+    attributes_for,
+    document_name,
+    import_codes,
+    layout_segments,
+    passages_for,
+    restore_segments,
+)
+from qcode.export.qdpx_model import QProject, canonical_guid, derived_guid
+from qcode.export.qdpx_offsets import Convention, guess_convention, half_open, place
+from qcode.export.qdpx_read import DEFAULT_LIMITS, ZipLimits, read_qdpx
+from qcode.ingest.formats import ParsedTranscript
+from qcode.store.base import new_guid, utcnow
+from qcode.store.events import log_event
+from qcode.store.models import Coding, Document, Segment
+
+Mode = Literal["sentence", "passage", "paragraph"]
+
+
+@dataclass(frozen=True)
+class SelectionNote:
+    """A selection that is not exactly one segment: where it went and why it is reported."""
+
+    document: str
+    start: int
+    end: int
+    text: str
+    segments: tuple[int, ...]
+    kind: str
+
+
+@dataclass
+class QdpxImportReport:
+    """What ``import_qdpx`` did."""
+
+    path: str
+    origin: str
+    end_convention: str
+    documents_imported: list[str] = field(default_factory=list)
+    documents_present: list[str] = field(default_factory=list)
+    segments_restored: list[str] = field(default_factory=list)
+    resegmented: list[str] = field(default_factory=list)
+    codes_created: list[str] = field(default_factory=list)
+    codes_matched: list[str] = field(default_factory=list)
+    coders_created: list[str] = field(default_factory=list)
+    codings_added: int = 0
+    codings_present: int = 0
+    selections: int = 0
+    selections_exact: int = 0
+    inexact: list[SelectionNote] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Doc:
+    id: int
+    name: str
+    text: str
+    segments: list[tuple[int, int, int, int]]  # id, ordinal, start, end (by start)
+
+
+def import_qdpx(
+    session: Session,
+    path: Path,
+    *,
+    mode: Mode = "sentence",
+    end_convention: Convention | Literal["auto"] = "auto",
+    actor: str = "system",
+    limits: ZipLimits = DEFAULT_LIMITS,
+) -> QdpxImportReport:
+    """Import a .qdpx in the caller's transaction (all or nothing).
+
+    Args:
+        mode: segmentation of new documents (a qcode-written file brings its own per document).
+        end_convention: how to read ``endPosition``; ``auto`` guesses per file.
+
+    Raises:
+        InputError: unsafe or malformed file, or a coding names a code the file does not define.
+        ConflictError: a document of the same name exists with other content.
+    """
+    return import_project(
+        session, read_qdpx(path, limits), str(path), mode=mode, end_convention=end_convention, actor=actor
+    )
+
+
+def import_project(
+    session: Session,
+    project: QProject,
+    where: str,
+    *,
+    mode: Mode = "sentence",
+    end_convention: Convention | Literal["auto"] = "auto",
+    actor: str = "system",
+) -> QdpxImportReport:
+    """Import a project already read (see :func:`import_qdpx`)."""
+    _validate(project, where)
+    convention = _convention(project, end_convention)
+    report = QdpxImportReport(where, project.origin, convention, skipped=list(project.skipped))
+    coders = CoderResolver(session, project, report.coders_created)
+    codes = import_codes(session, project, report.codes_created, report.codes_matched)
+    docs = _documents(session, project, where, mode, actor, report)
+    _codings(session, project, docs, codes, coders, convention, report)
+    log_event(
+        session,
+        actor,
+        "qdpx.import",
+        file=where,
+        origin=project.origin,
+        end_convention=convention,
+        documents=report.documents_imported,
+        codes_created=report.codes_created,
+        coders_created=report.coders_created,
+        codings_added=report.codings_added,
+        selections_inexact=len(report.inexact),
+    )
+    return report
+
+
+def _validate(project: QProject, where: str) -> None:
+    defined = {canonical_guid(c.guid) for c, _ in project.all_codes()}
+    missing = sorted(
+        {
+            c.code
+            for s in project.sources
+            for sel in s.selections
+            for c in sel.codings
+            if canonical_guid(c.code) not in defined
+        }
+    )
+    if missing:
+        raise InputError(
+            f"codings refer to code(s) the codebook does not define: {', '.join(missing[:10])}", path=where
+        )
+
+
+def _convention(project: QProject, wanted: Convention | Literal["auto"]) -> Convention:
+    if wanted != "auto":
+        return wanted
+    if project.origin.startswith("qcode"):
+        return "exclusive"
+    return guess_convention(
+        (s.text, sel.start, sel.end, sel.name) for s in project.sources for sel in s.selections
+    ).convention
+
+
+def _documents(
+    session: Session, project: QProject, where: str, mode: Mode, actor: str, report: QdpxImportReport
+) -> dict[str, _Doc]:
+    from qcode.ingest.service import import_transcripts
+
+    layouts: dict[str, Any] = {
+        canonical_guid(k): v for k, v in ((project.layout or {}).get("documents") or {}).items()
+    }
+    taken: set[str] = set()
+    by_mode: dict[str, list[ParsedTranscript]] = {}
+    names: dict[str, str] = {}
+    for source in project.sources:
+        guid = canonical_guid(source.guid)
+        lay = layouts.get(guid)
+        name = document_name(source, lay, taken)
+        names[guid] = name
+        doc_mode = str((lay or {}).get("segmentation") or mode)
+        doc_mode = doc_mode if doc_mode in ("sentence", "passage", "paragraph") else mode
+        by_mode.setdefault(doc_mode, []).append(
+            ParsedTranscript(
+                name=name,
+                title=str((lay or {}).get("title") or source.description),
+                source_path=f"{where}#{source.name}",
+                content_hash=str(
+                    (lay or {}).get("content_hash") or hashlib.sha256(source.text.encode()).hexdigest()
+                ),
+                attributes=attributes_for(project, source),
+                passages=passages_for(source.text, lay),
+            )
+        )
+    for doc_mode, transcripts in by_mode.items():
+        result = import_transcripts(session, transcripts, mode=doc_mode, actor=actor)  # type: ignore[arg-type]
+        report.documents_imported += result.imported
+        report.documents_present += result.skipped
+    used = set(session.scalars(select(Document.guid)))
+    docs: dict[str, _Doc] = {}
+    for guid, name in names.items():
+        doc_id, text, doc_guid = session.execute(
+            select(Document.id, Document.text, Document.guid).where(Document.name == name)
+        ).one()
+        fresh = name in report.documents_imported and guid not in used
+        if fresh and guid != doc_guid and GUID_RE.match(guid):
+            session.execute(update(Document).where(Document.id == doc_id).values(guid=guid))
+            used.add(guid)
+        segs = _segments(session, doc_id)
+        wanted = layout_segments(layouts.get(guid), text)
+        if wanted is not None and [(a, b) for _i, _o, a, b in segs] != wanted:
+            if name in report.documents_imported and restore_segments(session, doc_id, text, wanted):
+                report.segments_restored.append(name)
+                segs = _segments(session, doc_id)
+            else:
+                report.resegmented.append(name)
+        docs[guid] = _Doc(doc_id, name, text, segs)
+    return docs
+
+
+def _segments(session: Session, doc_id: int) -> list[tuple[int, int, int, int]]:
+    rows = session.execute(
+        select(Segment.id, Segment.ordinal, Segment.start, Segment.end)
+        .where(Segment.document_id == doc_id)
+        .order_by(Segment.start)
+    )
+    return [(i, o, a, b) for i, o, a, b in rows]
+
+
+def _when(value: str | None) -> datetime:
+    if value:
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+            return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        except ValueError:
+            pass
+    return utcnow()
+
+
+def _codings(
+    session: Session,
+    project: QProject,
+    docs: dict[str, _Doc],
+    codes: dict[str, int],
+    coders: CoderResolver,
+    convention: Convention,
+    report: QdpxImportReport,
+) -> None:
+    seg_ids = [s[0] for d in docs.values() for s in d.segments]
+    existing: set[tuple[int, int, int]] = set()
+    for i in range(0, len(seg_ids), 10_000):
+        existing.update(
+            session.execute(
+                select(Coding.coder_id, Coding.segment_id, Coding.code_id).where(
+                    Coding.segment_id.in_(seg_ids[i : i + 10_000])
+                )
+            )
+        )
+    new: dict[tuple[int, int, int], dict[str, Any]] = {}
+    for source in project.sources:
+        doc = docs[canonical_guid(source.guid)]
+        if source.codings:
+            report.skipped.append(
+                f"{doc.name}: {len(source.codings)} coding(s) of the whole source (not placed)"
+            )
+        spans = [(a, b) for _i, _o, a, b in doc.segments]
+        for sel in source.selections:
+            start, end = half_open(sel.start, sel.end, convention)
+            placed = place(doc.text, start, end, spans)
+            report.selections += 1
+            if placed.kind == "exact":
+                report.selections_exact += 1
+            else:
+                ordinals = tuple(doc.segments[i][1] for i in placed.segments)
+                report.inexact.append(
+                    SelectionNote(
+                        doc.name,
+                        sel.start,
+                        sel.end,
+                        doc.text[max(0, start) : max(0, end)][:80],
+                        ordinals,
+                        placed.kind,
+                    )
+                )
+            for coding in sel.codings:
+                code_id = codes[canonical_guid(coding.code)]
+                coder_id = coders.id_for(coding.user)
+                for k, index in enumerate(placed.segments):
+                    key = (coder_id, doc.segments[index][0], code_id)
+                    if key in existing or key in new:
+                        report.codings_present += 1
+                        continue
+                    guid = canonical_guid(coding.guid)
+                    new[key] = {
+                        "guid": guid
+                        if k == 0 and GUID_RE.match(guid)
+                        else derived_guid("coding", guid, str(k)),
+                        "coder_id": coder_id,
+                        "segment_id": key[1],
+                        "code_id": code_id,
+                        "memo": coding.note,
+                        "created_at": _when(coding.created),
+                    }
+    _insert(session, list(new.values()))
+    report.codings_added = len(new)
+
+
+def _insert(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    wanted = [r["guid"] for r in rows]
+    taken: set[str] = set()
+    for i in range(0, len(wanted), 10_000):
+        taken.update(session.scalars(select(Coding.guid).where(Coding.guid.in_(wanted[i : i + 10_000]))))
+    seen: set[str] = set()
+    for r in rows:
+        if r["guid"] in taken or r["guid"] in seen:
+            r["guid"] = new_guid()
+        seen.add(r["guid"])
+    session.execute(insert(Coding), list(rows))

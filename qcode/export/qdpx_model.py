@@ -1,0 +1,132 @@
+"""A REFI-QDA project (QDA-XML 1.0) as plain dataclasses: what qcode writes and reads.
+
+Offsets: ``start``/``end`` of a :class:`QSelection` are as written in the file. qcode writes
+``endPosition`` one past the last character (Unicode code points from 0, like a Python slice)
+and reads either convention (see ``qdpx_offsets``). GUIDs are kept as written; compare them
+with :func:`canonical_guid`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+NAMESPACE = "urn:QDA-XML:project:1.0"
+#: Name of qcode's own member in the zip: passages and segments, so qcode → qcode is exact.
+LAYOUT_MEMBER = "qcode-layout.json"
+#: uuid5 namespace of the GUIDs qcode derives (selections, cases, variables, notes).
+GUID_NS = uuid.UUID("3b0d8f7e-6a51-5c2e-9d47-0e1f5a3c9b21")
+
+
+def canonical_guid(guid: str) -> str:
+    """``{ABC…}`` and ``abc…`` name the same GUID: drop braces, lowercase."""
+    return guid.strip().strip("{}").lower()
+
+
+def derived_guid(*parts: str) -> str:
+    """A stable GUID for something qcode has no GUID for (a selection, a case, a variable)."""
+    return str(uuid.uuid5(GUID_NS, "/".join(parts)))
+
+
+@dataclass(frozen=True)
+class QUser:
+    """A REFI user: a qcode coder."""
+
+    guid: str
+    name: str
+
+
+@dataclass(frozen=True)
+class QCode:
+    """A code and its sub-codes."""
+
+    guid: str
+    name: str
+    codable: bool = True
+    colour: str | None = None
+    description: str = ""
+    children: tuple[QCode, ...] = ()
+
+    def walk(self, parent: QCode | None = None) -> Iterator[tuple[QCode, QCode | None]]:
+        """This code and every descendant, each with its parent, parents first."""
+        yield self, parent
+        for child in self.children:
+            yield from child.walk(self)
+
+
+@dataclass(frozen=True)
+class QCoding:
+    """A code applied to a selection (or, rarely, to a whole source)."""
+
+    guid: str
+    code: str
+    user: str | None = None
+    created: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class QSelection:
+    """A plain-text selection with its codings; ``start``/``end`` exactly as in the file."""
+
+    guid: str
+    start: int
+    end: int
+    name: str = ""
+    user: str | None = None
+    created: str | None = None
+    codings: tuple[QCoding, ...] = ()
+
+
+@dataclass(frozen=True)
+class QSource:
+    """A text source (or the text representation of a PDF)."""
+
+    guid: str
+    name: str
+    text: str
+    description: str = ""
+    user: str | None = None
+    created: str | None = None
+    selections: tuple[QSelection, ...] = ()
+    codings: tuple[QCoding, ...] = ()
+    variables: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class QCase:
+    """A case: variable values shared by the sources it names."""
+
+    guid: str
+    name: str
+    values: dict[str, str]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QProject:
+    """What a .qdpx holds that qcode uses.
+
+    Attributes:
+        skipped: what was in the file but cannot be used (non-text sources, external files),
+            one human-readable line each.
+        layout: qcode's own layout member, if the file was written by qcode.
+    """
+
+    name: str
+    origin: str = ""
+    user: str | None = None
+    created: str | None = None
+    users: tuple[QUser, ...] = ()
+    codes: tuple[QCode, ...] = ()
+    sources: tuple[QSource, ...] = ()
+    cases: tuple[QCase, ...] = ()
+    skipped: tuple[str, ...] = ()
+    layout: dict[str, Any] | None = None
+
+    def all_codes(self) -> Iterator[tuple[QCode, QCode | None]]:
+        """Every code with its parent, parents first."""
+        for code in self.codes:
+            yield from code.walk()

@@ -1,0 +1,317 @@
+"""Read a REFI-QDA .qdpx safely into a :class:`QProject`. Pure: no database.
+
+Safety: the zip is never extracted; a file with an absolute or ``..`` member name, too many
+members, or a member bigger than the limits (checked on the header and again while reading)
+is refused. XML is parsed with defusedxml (no DTDs, entities or external references).
+Only ``internal://`` sources are read; external (``relative://``, ``absolute://``) ones are
+listed as skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+from xml.etree.ElementTree import Element
+
+from qcode.errors import InputError
+from qcode.export.qdpx_model import (
+    LAYOUT_MEMBER,
+    QCase,
+    QCode,
+    QCoding,
+    QProject,
+    QSelection,
+    QSource,
+    QUser,
+    canonical_guid,
+)
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    """Bounds on what a .qdpx may make qcode read."""
+
+    max_members: int = 20_000
+    max_member_bytes: int = 256 * 1024 * 1024
+    max_total_bytes: int = 1024 * 1024 * 1024
+
+
+DEFAULT_LIMITS = ZipLimits()
+
+
+def is_qdpx(path: Path) -> bool:
+    """A ``.qdpx`` name, or a zip with a ``.qde`` member at its root (for ``qcode import`` dispatch)."""
+    if path.suffix.lower() == ".qdpx":
+        return True
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return any(n.lower().endswith(".qde") and "/" not in n for n in zf.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def _check_names(zf: zipfile.ZipFile, where: str, limits: ZipLimits) -> dict[str, zipfile.ZipInfo]:
+    infos = zf.infolist()
+    if len(infos) > limits.max_members:
+        raise InputError(f"refused: {len(infos)} members in the zip (limit {limits.max_members})", path=where)
+    members: dict[str, zipfile.ZipInfo] = {}
+    for info in infos:
+        name = info.filename
+        pure = PurePosixPath(name.replace("\\", "/"))
+        if name.startswith(("/", "\\")) or pure.is_absolute() or ".." in pure.parts or ":" in pure.parts[0]:
+            raise InputError(f"refused: unsafe member name {name!r} in the zip", path=where)
+        members[pure.as_posix().lower()] = info
+    return members
+
+
+class _Zip:
+    """Bounded reads from an open zip, keeping a running total."""
+
+    def __init__(self, zf: zipfile.ZipFile, where: str, limits: ZipLimits) -> None:
+        self.zf, self.where, self.limits = zf, where, limits
+        self.members = _check_names(zf, where, limits)
+        self.total = 0
+
+    def read(self, info: zipfile.ZipInfo) -> bytes:
+        limit = min(self.limits.max_member_bytes, self.limits.max_total_bytes - self.total)
+        if info.file_size > limit:
+            raise InputError(
+                f"refused: member {info.filename!r} is too large ({info.file_size} bytes)", path=self.where
+            )
+        try:
+            with self.zf.open(info) as fh:
+                data = fh.read(limit + 1)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            raise InputError(f"damaged member {info.filename!r} ({exc})", path=self.where) from None
+        if len(data) > limit:  # the header lied about the size
+            raise InputError(
+                f"refused: member {info.filename!r} unpacks beyond the size limit", path=self.where
+            )
+        self.total += len(data)
+        return data
+
+    def source_text(self, name: str) -> str:
+        info = self.members.get(f"sources/{name}".lower())
+        if info is None:
+            raise InputError(f"source file sources/{name} is missing from the zip", path=self.where)
+        return decode_text(self.read(info), f"{self.where}:sources/{name}")
+
+
+def decode_text(data: bytes, where: str) -> str:
+    """UTF-8 (a BOM is dropped, not counted in offsets); UTF-16 only with its BOM."""
+    try:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16")
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", path=where) from None
+
+
+def read_qdpx(path: Path, limits: ZipLimits = DEFAULT_LIMITS) -> QProject:
+    """Open a .qdpx and read its project.
+
+    Raises:
+        InputError: not a zip, unsafe, too big, no ``.qde``, malformed XML, or missing sources.
+    """
+    where = str(path)
+    try:
+        zf = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise InputError(f"not a .qdpx (zip) file ({exc})", path=where) from None
+    with zf:
+        z = _Zip(zf, where, limits)
+        qde = [info for name, info in z.members.items() if name.endswith(".qde") and "/" not in name]
+        if len(qde) != 1:
+            raise InputError("a .qdpx holds exactly one .qde project file at its root", path=where)
+        layout = None
+        if LAYOUT_MEMBER in z.members:
+            try:
+                layout = json.loads(z.read(z.members[LAYOUT_MEMBER]))
+            except ValueError:
+                layout = None
+        return parse_project(z.read(qde[0]), z.source_text, where=where, layout=layout)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _kids(el: Element, name: str) -> list[Element]:
+    return [c for c in el if _local(c.tag) == name]
+
+
+def _under(el: Element, container: str, name: str) -> list[Element]:
+    """Children called ``name`` of the first child called ``container`` (none if it is absent)."""
+    box = _kid(el, container)
+    return [] if box is None else _kids(box, name)
+
+
+def _kid(el: Element, name: str) -> Element | None:
+    found = _kids(el, name)
+    return found[0] if found else None
+
+
+def _text(el: Element | None) -> str:
+    return "" if el is None or el.text is None else el.text
+
+
+def _int(el: Element, attr: str, where: str) -> int:
+    raw = el.get(attr)
+    try:
+        return int(str(raw).strip())
+    except ValueError:
+        raise InputError(
+            f"{_local(el.tag)} {el.get('guid')}: {attr}={raw!r} is not a whole number", path=where
+        ) from None
+
+
+def parse_project(
+    xml: bytes,
+    read_source: Callable[[str], str],
+    *,
+    where: str = "project.qde",
+    layout: dict[str, Any] | None = None,
+) -> QProject:
+    """Parse ``project.qde``; ``read_source(name)`` returns the text of ``internal://name``."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, fromstring
+
+    try:
+        root = fromstring(xml, forbid_dtd=True)
+    except (ParseError, DefusedXmlException) as exc:
+        raise InputError(f"project file is not safe, well-formed XML ({exc})", path=where) from None
+    if _local(root.tag) != "Project":
+        raise InputError(f"root element is {_local(root.tag)}, not Project", path=where)
+    users = tuple(QUser(u.get("guid", ""), u.get("name") or "") for u in _under(root, "Users", "User"))
+    book = _kid(root, "CodeBook")
+    codes = tuple(_code(c) for c in _under(book, "Codes", "Code")) if book is not None else ()
+    notes = {
+        canonical_guid(n.get("guid", "")): _text(_kid(n, "PlainTextContent"))
+        for n in _under(root, "Notes", "Note")
+    }
+    variables = {
+        canonical_guid(v.get("guid", "")): v.get("name", "") for v in _under(root, "Variables", "Variable")
+    }
+    sources: list[QSource] = []
+    skipped: list[str] = []
+    box = _kid(root, "Sources")
+    for el in [] if box is None else list(box):
+        kind = _local(el.tag)
+        text_el = el if kind == "TextSource" else _kid(el, "Representation") if kind == "PDFSource" else None
+        label = f"{kind} {el.get('name') or el.get('guid')!r}"
+        if text_el is None:
+            skipped.append(f"{label}: not a text source")
+            continue
+        text, why = _source_text(text_el, read_source)
+        if text is None:
+            skipped.append(f"{label}: {why}")
+            continue
+        sources.append(_source(el, text_el, text, notes, variables, where))
+    cases = tuple(
+        QCase(
+            c.get("guid", ""),
+            c.get("name") or "",
+            _values(c, variables),
+            tuple(canonical_guid(r.get("targetGUID", "")) for r in _kids(c, "SourceRef")),
+        )
+        for c in _under(root, "Cases", "Case")
+    )
+    return QProject(
+        root.get("name") or "",
+        root.get("origin") or "",
+        root.get("creatingUserGUID"),
+        root.get("creationDateTime"),
+        users,
+        codes,
+        tuple(sources),
+        cases,
+        tuple(skipped),
+        layout,
+    )
+
+
+def _code(el: Element) -> QCode:
+    return QCode(
+        el.get("guid", ""),
+        el.get("name", ""),
+        (el.get("isCodable") or "true").strip().lower() in ("true", "1"),
+        el.get("color"),
+        _text(_kid(el, "Description")),
+        tuple(_code(c) for c in _kids(el, "Code")),
+    )
+
+
+def _source_text(el: Element, read_source: Callable[[str], str]) -> tuple[str | None, str]:
+    path = el.get("plainTextPath")
+    if path:
+        if path.startswith("internal://"):
+            return read_source(path[len("internal://") :]), ""
+        return None, f"external text file {path!r} is not read"
+    content = _kid(el, "PlainTextContent")
+    if content is not None:
+        return _text(content), ""
+    return None, "no plain text (plainTextPath or PlainTextContent)"
+
+
+def _codings(parent: Element, notes: dict[str, str], fallback_user: str | None) -> tuple[QCoding, ...]:
+    out = []
+    for c in _kids(parent, "Coding"):
+        ref = _kid(c, "CodeRef")
+        note_texts = [
+            notes[g] for r in _kids(c, "NoteRef") if (g := canonical_guid(r.get("targetGUID", ""))) in notes
+        ]
+        out.append(
+            QCoding(
+                c.get("guid", ""),
+                ref.get("targetGUID", "") if ref is not None else "",
+                c.get("creatingUser") or fallback_user,
+                c.get("creationDateTime"),
+                "\n\n".join(note_texts) or None,
+            )
+        )
+    return tuple(out)
+
+
+def _values(el: Element, variables: dict[str, str]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for vv in _kids(el, "VariableValue"):
+        ref = _kid(vv, "VariableRef")
+        name = variables.get(canonical_guid(ref.get("targetGUID", ""))) if ref is not None else None
+        value = next((c for c in vv if _local(c.tag) != "VariableRef"), None)
+        if name and value is not None and value.text is not None:
+            values[name] = value.text.strip()
+    return values
+
+
+def _source(
+    el: Element, text_el: Element, text: str, notes: dict[str, str], variables: dict[str, str], where: str
+) -> QSource:
+    user = el.get("creatingUser")
+    selections = tuple(
+        QSelection(
+            s.get("guid", ""),
+            _int(s, "startPosition", where),
+            _int(s, "endPosition", where),
+            s.get("name") or "",
+            s.get("creatingUser") or user,
+            s.get("creationDateTime"),
+            _codings(s, notes, s.get("creatingUser") or user),
+        )
+        for s in _kids(text_el, "PlainTextSelection")
+    )
+    return QSource(
+        el.get("guid", ""),
+        el.get("name") or "",
+        text,
+        _text(_kid(el, "Description")),
+        user,
+        el.get("creationDateTime"),
+        selections,
+        _codings(el, notes, user),
+        _values(el, variables),
+    )

@@ -1,0 +1,123 @@
+"""CSV in and out (RFC 4180, UTF-8, header row) and plain tables. Pure: no database.
+
+Writing streams chunks of rows through :func:`csv.writer.writerows`, so a million rows cost
+little more than the database takes to produce them.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from qcode.errors import InputError
+
+#: Columns of the long format that ``qcode codings import`` needs.
+REQUIRED_COLUMNS: tuple[str, ...] = ("document", "segment", "code", "coder")
+
+
+def write_csv(
+    fh: IO[str],
+    header: Sequence[Any],
+    chunks: Iterable[Sequence[Sequence[Any]]],
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Write a header and every row of ``chunks``; return the number of rows.
+
+    ``None`` is written as an empty cell; CRLF ends each record; fields holding a comma, quote
+    or line break are quoted (RFC 4180). Open ``fh`` with ``newline=""``.
+    """
+    writer = csv.writer(fh, lineterminator="\r\n")
+    writer.writerow(header)
+    total = 0
+    for chunk in chunks:
+        writer.writerows(chunk)
+        total += len(chunk)
+        if progress is not None:
+            progress(len(chunk))
+    return total
+
+
+@dataclass(frozen=True)
+class CsvRecord:
+    """One data record of a CSV file: the line it starts on and its cells by column name."""
+
+    line: int
+    cells: dict[str, str]
+
+    def get(self, column: str) -> str | None:
+        """The cell, or ``None`` when the column is absent or the cell empty."""
+        value = self.cells.get(column)
+        return value if value else None
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    """A CSV file read whole: its columns and records (blank lines skipped)."""
+
+    path: str
+    columns: tuple[str, ...]
+    records: tuple[CsvRecord, ...]
+
+
+def read_csv(path: Path, *, required: Sequence[str] = REQUIRED_COLUMNS) -> CsvTable:
+    """Read a UTF-8 CSV file (a BOM is allowed) with a header row.
+
+    Raises:
+        InputError: unreadable, not UTF-8, malformed, or a required column is missing.
+    """
+    where = str(path)
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            return _read(fh, where, required)
+    except OSError as exc:
+        raise InputError(f"cannot read ({exc.strerror})", path=where) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", path=where) from None
+
+
+def _read(fh: IO[str], where: str, required: Sequence[str]) -> CsvTable:
+    reader = csv.reader(fh, strict=True)
+    records: list[CsvRecord] = []
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise InputError("empty file (no header row)", path=where)
+        columns = tuple(h.strip() for h in header)
+        missing = [c for c in required if c not in columns]
+        if missing:
+            raise InputError(f"header lacks column(s) {', '.join(missing)}", path=where, line=1)
+        dupes = sorted({c for c in columns if c and columns.count(c) > 1})
+        if dupes:
+            raise InputError(f"column(s) {', '.join(dupes)} appear twice in the header", path=where, line=1)
+        for line, row in _numbered(reader):
+            if not row or all(not cell for cell in row):
+                continue
+            if len(row) > len(columns):
+                raise InputError(
+                    f"{len(row)} cells but the header names {len(columns)}", path=where, line=line
+                )
+            records.append(CsvRecord(line, dict(zip(columns, row, strict=False))))
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV ({exc})", path=where, line=reader.line_num) from None
+    return CsvTable(where, columns, tuple(records))
+
+
+def _numbered(reader: Any) -> Iterator[tuple[int, list[str]]]:
+    """Each record with the line it starts on (a quoted cell may span several lines)."""
+    start = reader.line_num + 1
+    for row in reader:
+        yield start, row
+        start = reader.line_num + 1
+
+
+def matrix_rows(
+    corner: str, columns: Sequence[str], rows: Sequence[tuple[str, Sequence[int]]]
+) -> list[list[str | int]]:
+    """A matrix as rows ready for :func:`write_csv` (header first)."""
+    out: list[list[str | int]] = [[corner, *columns]]
+    out.extend([label, *counts] for label, counts in rows)
+    return out

@@ -1,0 +1,98 @@
+"""Word (.docx) transcripts → paragraphs, via python-docx (imported only when needed).
+
+Paragraphs become passages (or join speaker turns, as in plain text); ``Heading N``
+paragraphs set the section path and the ``Title`` paragraph (or the document's title
+property) becomes the transcript title.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+from qcode.errors import InputError
+from qcode.ingest.formats import ParsedPassage
+from qcode.ingest.plaintext import Block, SectionPath, parse_blocks
+
+#: The part every Word document has.
+DOCUMENT_PART = "word/document.xml"
+#: Word XML is verbose; refuse a document part this many times larger than the file limit.
+XML_EXPANSION = 8
+
+_HEADING_STYLE = re.compile(r"^Heading\s*(\d)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class DocxContent:
+    """What a Word file holds: its title (if any) and its passages."""
+
+    title: str | None
+    passages: tuple[ParsedPassage, ...]
+
+
+def is_docx(data: bytes) -> bool:
+    """True if ``data`` is a ZIP archive holding a Word document part."""
+    if not data.startswith(b"PK"):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return DOCUMENT_PART in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def read_docx(data: bytes, path: str, *, max_bytes: int) -> DocxContent:
+    """Parse a Word document's bytes.
+
+    Raises:
+        InputError: not a ZIP archive, not a Word document, too large once unpacked,
+            or corrupt.
+    """
+    _check_archive(data, path, max_bytes)
+    import docx  # heavy: only when a Word file is read
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, SyntaxError) as exc:
+        raise InputError(f"is a corrupt Word document ({exc})", path=path) from None
+    blocks: list[Block] = []
+    section = SectionPath()
+    title: str | None = (document.core_properties.title or "").strip() or None
+    for paragraph in document.paragraphs:
+        text = paragraph.text.strip()
+        style = paragraph.style.name if paragraph.style is not None else ""
+        heading = _HEADING_STYLE.match(style or "")
+        if style == "Title":
+            title = title or " ".join(text.split()) or None
+        elif heading:
+            section.enter(int(heading.group(1)), text)
+        elif text:
+            lines = tuple((None, line.strip()) for line in text.splitlines() if line.strip())
+            blocks.append(Block(lines, section.text))
+    return DocxContent(title, parse_blocks(blocks))
+
+
+def _check_archive(data: bytes, path: str, max_bytes: int) -> None:
+    """Refuse non-ZIP files, ZIPs without a Word part, and zip bombs, before parsing."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise InputError(
+            "is not a Word document (.docx files are ZIP archives; this is not one)", path=path
+        ) from None
+    with archive:
+        try:
+            part = archive.getinfo(DOCUMENT_PART)
+        except KeyError:
+            raise InputError(
+                f"is a ZIP archive but not a Word document (it has no {DOCUMENT_PART})", path=path
+            ) from None
+        if part.file_size > XML_EXPANSION * max_bytes:
+            raise InputError(
+                f"is a Word document whose text part unpacks to {part.file_size:,} bytes, "
+                f"over {XML_EXPANSION} × the {max_bytes:,}-byte limit; raise the limit or split it",
+                path=path,
+            )

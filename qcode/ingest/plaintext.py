@@ -1,0 +1,173 @@
+"""Plain-text transcripts → passages: one per paragraph, or one per speaker turn.
+
+The parsers work on :class:`Block` lists (paragraphs of stripped lines with their
+section), so text files, Markdown without front matter and Word documents share them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from qcode.ingest.formats import ParsedPassage
+
+#: A speaker label at the start of a line: ``Interviewer: ...``, ``Mr. Kim: ...``.
+TURN_RE = re.compile(r"^([A-Z][\w .'-]{0,40}):(?:\s+|$)")
+#: Joins the heading path of a section.
+SECTION_SEP = " › "
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph: non-empty stripped lines (with 1-based numbers if known) under a section."""
+
+    lines: tuple[tuple[int | None, str], ...]
+    section: str = ""
+
+
+class SectionPath:
+    """The heading path above the current line, as headings of various levels arrive."""
+
+    def __init__(self) -> None:
+        self._stack: list[tuple[int, str]] = []
+
+    def enter(self, level: int, title: str) -> None:
+        """Record a heading of ``level`` (1 = top), closing deeper or equal ones."""
+        while self._stack and self._stack[-1][0] >= level:
+            self._stack.pop()
+        self._stack.append((level, " ".join(title.split())))
+
+    @property
+    def text(self) -> str:
+        return SECTION_SEP.join(title for _, title in self._stack if title)
+
+
+def text_blocks(text: str, *, markdown: bool = False) -> list[Block]:
+    """Split text into paragraphs at blank lines; with ``markdown``, ``#`` headings set sections."""
+    blocks: list[Block] = []
+    section = SectionPath()
+    current: list[tuple[int | None, str]] = []
+
+    def flush() -> None:
+        if current:
+            blocks.append(Block(tuple(current), section.text))
+            current.clear()
+
+    for number, raw in enumerate(_LINE_BREAK.split(text), start=1):
+        line = raw.strip()
+        if not line:
+            flush()
+        elif markdown and (heading := _MD_HEADING.match(line)):
+            flush()
+            section.enter(len(heading.group(1)), heading.group(2))
+        else:
+            current.append((number, line))
+    flush()
+    return blocks
+
+
+def parse_text(text: str, *, markdown: bool = False) -> tuple[ParsedPassage, ...]:
+    """Parse a plain-text (or front-matter-less Markdown) transcript into passages."""
+    return parse_blocks(text_blocks(text, markdown=markdown))
+
+
+def parse_blocks(blocks: Sequence[Block]) -> tuple[ParsedPassage, ...]:
+    """Passages from paragraphs: by speaker turn if the text looks turn-based, else by paragraph."""
+    if looks_turn_based(blocks):
+        return turn_passages(blocks)
+    return paragraph_passages(blocks)
+
+
+def looks_turn_based(blocks: Sequence[Block]) -> bool:
+    """True when most lines, or most paragraphs, start with a ``Speaker:`` label.
+
+    Paragraph starts are counted too so that hard-wrapped turns (a label line followed
+    by several continuation lines) are still recognised.
+    """
+    lines = [text for block in blocks for _, text in block.lines]
+    if not lines:
+        return False
+    labelled = sum(1 for text in lines if TURN_RE.match(text))
+    starts = sum(1 for block in blocks if TURN_RE.match(block.lines[0][1]))
+    return labelled * 2 > len(lines) or starts * 2 > len(blocks)
+
+
+def paragraph_passages(blocks: Iterable[Block]) -> tuple[ParsedPassage, ...]:
+    """One passage per paragraph, its lines joined with single spaces."""
+    return tuple(
+        ParsedPassage(
+            text=" ".join(text for _, text in block.lines),
+            section=block.section,
+            source_lines=_span(block.lines[0][0], block.lines[-1][0]),
+        )
+        for block in blocks
+    )
+
+
+@dataclass
+class _Turn:
+    speaker: str | None
+    section: str
+    first: int | None
+    last: int | None = None
+    paragraphs: list[list[str]] = field(default_factory=lambda: [[]])
+
+    def add(self, number: int | None, text: str, *, new_paragraph: bool) -> None:
+        if new_paragraph and self.paragraphs[-1]:
+            self.paragraphs.append([])
+        if text:
+            self.paragraphs[-1].append(text)
+        self.last = number
+
+    def passage(self) -> ParsedPassage | None:
+        text = "\n\n".join(" ".join(lines) for lines in self.paragraphs if lines)
+        if not text:
+            return None
+        return ParsedPassage(text, self.section, self.speaker, _span(self.first, self.last))
+
+
+def turn_passages(blocks: Iterable[Block]) -> tuple[ParsedPassage, ...]:
+    """One passage per speaker turn; continuation lines and paragraphs join the turn.
+
+    Paragraphs before the first label become passages without a speaker; a new
+    section (heading) ends the current turn.
+    """
+    out: list[ParsedPassage] = []
+    turn: _Turn | None = None
+
+    def close() -> None:
+        if turn is not None and (passage := turn.passage()) is not None:
+            out.append(passage)
+
+    for block in blocks:
+        if turn is not None and turn.section != block.section:
+            close()
+            turn = None
+        for i, (number, text) in enumerate(block.lines):
+            label = TURN_RE.match(text)
+            if label:
+                close()
+                speaker = _SPACES.sub(" ", label.group(1)).strip()
+                turn = _Turn(speaker, block.section, number)
+                turn.add(number, text[label.end() :].strip(), new_paragraph=False)
+            elif turn is not None and turn.speaker is not None:
+                turn.add(number, text, new_paragraph=i == 0)
+            else:
+                if i == 0:  # a paragraph before any label: a passage of its own
+                    close()
+                    turn = _Turn(None, block.section, number)
+                assert turn is not None
+                turn.add(number, text, new_paragraph=False)
+    close()
+    return tuple(out)
+
+
+def _span(first: int | None, last: int | None) -> tuple[int, int] | None:
+    if first is None or last is None:
+        return None
+    return (first, last)

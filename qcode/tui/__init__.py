@@ -1,0 +1,1 @@
+"""The coding TUI (Textual); imported only when `qcode code` runs."""

@@ -1,0 +1,241 @@
+"""One coder's session: what is loaded, every change (its own transaction), and undo/redo.
+
+The controller has no widgets; the coding screen asks it to change things and then shows the
+result. Each change commits (with its event) before the method returns, so a change on screen is
+always a change on disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, replace
+
+from sqlalchemy.orm import Session
+
+from qcode.coding import queries, service
+from qcode.coding.history import Action, History
+from qcode.coding.types import (
+    CodeInfo,
+    CoderRef,
+    CodingOp,
+    DocumentInfo,
+    MemoOp,
+    Op,
+    Progress,
+    Transcript,
+)
+from qcode.config import RESERVED_HOTKEYS
+
+#: Documents whose attributes are read at start (about a screenful); the rest come with progress.
+FIRST_ATTRIBUTES = 40
+#: Opens one short transaction (commit on success); the app builds it from its sessionmaker.
+UnitOfWork = Callable[[], AbstractContextManager[Session]]
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """What undo or redo did: the label, and the segment indices changed in the open document."""
+
+    label: str
+    document_changed: bool
+    indices: tuple[int, ...]
+
+
+class CodingController:
+    """Loaded documents, codebook and transcript for one coder, and the session history."""
+
+    def __init__(self, unit: UnitOfWork, coder: CoderRef) -> None:
+        self.unit = unit
+        self.coder = coder
+        self.documents: list[DocumentInfo] = []
+        self.codes: list[CodeInfo] = []
+        self.code_by_id: dict[int, CodeInfo] = {}
+        self.code_by_hotkey: dict[str, CodeInfo] = {}
+        self.progress: dict[int, Progress] = {}
+        self.transcript: Transcript | None = None
+        self.doc_index = -1
+        self.codings: dict[int, frozenset[int]] = {}
+        self.memos: dict[int, str] = {}
+        self._seg_index: dict[int, int] = {}
+        self.history = History()
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def load(self) -> tuple[int, int]:
+        """Load documents and codebook; returns where to start (document index, segment ordinal)."""
+        with self.unit() as s:
+            self.documents = queries.list_documents(s, attributes=False)
+            self.codes = queries.codebook(s)
+            resume = queries.resume_point(s, self.coder.id)
+            shown = [d.id for d in self.documents[:FIRST_ATTRIBUTES]] + ([resume[0]] if resume else [])
+            self.merge_attributes(queries.document_attributes(s, shown))
+        self.code_by_id = {c.id: c for c in self.codes}
+        self.code_by_hotkey = {
+            c.hotkey: c for c in self.codes if c.hotkey and c.hotkey not in RESERVED_HOTKEYS
+        }
+        if resume is not None:
+            for i, doc in enumerate(self.documents):
+                if doc.id == resume[0]:
+                    return i, resume[1]
+        return 0, 0
+
+    def load_progress(self) -> tuple[dict[int, Progress], dict[int, dict[str, str]]]:
+        """Progress and attributes of every document (slow on big projects: call from a worker thread)."""
+        with self.unit() as s:
+            return queries.document_progress(s, self.coder.id), queries.document_attributes(s)
+
+    def merge_attributes(self, attributes: dict[int, dict[str, str]]) -> None:
+        """Fill in document attributes fetched later than the documents."""
+        self.documents = [
+            replace(d, attributes=attributes[d.id]) if d.id in attributes and not d.attributes else d
+            for d in self.documents
+        ]
+        if self.transcript is not None and self.transcript.document.id in attributes:
+            self.transcript = replace(self.transcript, document=self.documents[self.doc_index])
+
+    def merge_progress(self, progress: dict[int, Progress]) -> None:
+        """Take the worker's counts, but trust what is loaded for the open document."""
+        self.progress.update(progress)
+        self._count_open()
+
+    def open(self, index: int) -> Transcript:
+        """Load document ``index`` with this coder's codings and memos."""
+        doc = self.documents[index]
+        with self.unit() as s:
+            transcript = queries.load_transcript(s, doc, self.coder.id)
+        self.transcript, self.doc_index = transcript, index
+        self.codings = dict(transcript.codings)
+        self.memos = dict(transcript.memos)
+        self._seg_index = {seg.id: i for i, seg in enumerate(transcript.segments)}
+        self._count_open()
+        return transcript
+
+    def index_of_ordinal(self, ordinal: int) -> int:
+        """The index of the segment with ``ordinal`` in the open transcript (0 if absent)."""
+        assert self.transcript is not None
+        for i, seg in enumerate(self.transcript.segments):
+            if seg.ordinal == ordinal:
+                return i
+        return 0
+
+    def _count_open(self) -> None:
+        if self.transcript is not None:
+            doc_id = self.transcript.document.id
+            self.progress[doc_id] = Progress(len(self.codings), len(self.transcript.segments))
+
+    def codes_at(self, index: int) -> frozenset[int]:
+        """This coder's codes on segment ``index`` of the open document."""
+        assert self.transcript is not None
+        return self.codings.get(self.transcript.segments[index].id, frozenset())
+
+    # -- changes ------------------------------------------------------------------------------
+
+    def toggle(self, index: int, code: CodeInfo) -> CodingOp:
+        """Toggle ``code`` on one segment: one transaction, then remembered for undo."""
+        assert self.transcript is not None
+        with self.unit() as s:
+            op = service.toggle_coding(s, self.coder, self.transcript.ref(index), code)
+        self._absorb([op])
+        verb = "applied" if op.added else "removed"
+        self.history.record(Action(f"{code.name} {verb}", (op,)))
+        return op
+
+    def apply_range(self, indices: Sequence[int], code: CodeInfo) -> list[CodingOp]:
+        """Apply ``code`` to every segment in ``indices``, or remove it if all have it already."""
+        assert self.transcript is not None
+        present = not all(code.id in self.codes_at(i) for i in indices)
+        refs = [self.transcript.ref(i) for i in indices]
+        with self.unit() as s:
+            ops = service.set_codings(s, self.coder, refs, code, present)
+        self._absorb(ops)
+        verb = "applied to" if present else "removed from"
+        self.history.record(Action(f"{code.name} {verb} {len(indices)} segments", tuple(ops)))
+        return ops
+
+    def set_memo(self, index: int, text: str) -> MemoOp | None:
+        """Set (or with blank text, delete) the memo on a segment."""
+        assert self.transcript is not None
+        with self.unit() as s:
+            op = service.set_segment_memo(s, self.coder, self.transcript.ref(index), text)
+        if op is not None:
+            self._absorb([op])
+            self.history.record(Action("memo", (op,)))
+        return op
+
+    def undo(self) -> Replayed | None:
+        """Undo the latest change of this session (opening its document if needed)."""
+        return self._replay(self.history.undo(), "undo")
+
+    def redo(self) -> Replayed | None:
+        """Redo the latest undone change."""
+        return self._replay(self.history.redo(), "redo")
+
+    def _replay(self, action: Action | None, via: str) -> Replayed | None:
+        if action is None or not action.ops:
+            return None
+        name = action.ops[0].segment.document
+        changed = self.transcript is None or self.transcript.document.name != name
+        if changed:
+            target = next((i for i, d in enumerate(self.documents) if d.name == name), None)
+            if target is None:
+                return Replayed(f"{via}: document {name} is gone", False, ())
+            self.open(target)
+        with self.unit() as s:
+            done = service.apply_ops(s, self.coder, action.ops, via)
+        self._absorb(done)
+        indices = tuple(
+            sorted({self._seg_index[op.segment.id] for op in action.ops if op.segment.id in self._seg_index})
+        )
+        return Replayed(f"{via}: {action.label}", changed, indices)
+
+    def _absorb(self, ops: Sequence[Op]) -> None:
+        """Mirror committed ops in what is loaded."""
+        for op in ops:
+            seg_id = op.segment.id
+            if seg_id not in self._seg_index:
+                continue
+            if isinstance(op, MemoOp):
+                if op.after is None:
+                    self.memos.pop(seg_id, None)
+                else:
+                    self.memos[seg_id] = op.after
+                continue
+            codes = set(self.codings.get(seg_id, frozenset()))
+            if op.added:
+                codes.add(op.code_id)
+            else:
+                codes.discard(op.code_id)
+            if codes:
+                self.codings[seg_id] = frozenset(codes)
+            else:
+                self.codings.pop(seg_id, None)
+        self._count_open()
+
+    # -- finding ------------------------------------------------------------------------------
+
+    def next_uncoded(self, index: int, step: int) -> tuple[int, int] | None:
+        """The next (``step`` 1) or previous (-1) segment without codes: (document index, segment index).
+
+        Looks through the open document first, then the other documents in that direction.
+        """
+        assert self.transcript is not None
+        segs = self.transcript.segments
+        i = index + step
+        while 0 <= i < len(segs):
+            if segs[i].id not in self.codings:
+                return self.doc_index, i
+            i += step
+        count = len(self.documents)
+        for k in range(1, count):
+            d = (self.doc_index + step * k) % count
+            p = self.progress.get(self.documents[d].id)
+            if p is not None and p.coded >= p.total:
+                continue
+            with self.unit() as s:
+                tr = queries.load_transcript(s, self.documents[d], self.coder.id)
+            order = range(len(tr.segments)) if step > 0 else range(len(tr.segments) - 1, -1, -1)
+            for j in order:
+                if tr.segments[j].id not in tr.codings:
+                    return d, j
+        return None

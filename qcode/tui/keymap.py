@@ -1,0 +1,77 @@
+"""The coding screen's keys, in one table: the bindings, the footer and the help screen read it.
+
+Every printable single-character key here is in :data:`qcode.config.RESERVED_HOTKEYS`, so a
+codebook can never shadow it (a test checks this).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Key:
+    """One binding: keys (comma-separated, as typed), the screen action, help text, footer label."""
+
+    keys: str
+    action: str
+    help: str
+    footer: str = ""
+    group: str = "Coding"
+
+
+#: Moving inside a list (bound on the lists themselves, listed here for the help screen).
+MOVE_KEYS: tuple[Key, ...] = (
+    Key("down,j", "", "next segment (or item in a list)", group="Moving"),
+    Key("up,k", "", "previous segment", group="Moving"),
+    Key("pagedown,pageup", "", "a page down / up", group="Moving"),
+    Key("home,g", "", "first segment", group="Moving"),
+    Key("end,G", "", "last segment", group="Moving"),
+    Key("tab,shift+tab", "", "next / previous pane", group="Moving"),
+)
+
+#: The coding screen's own bindings.
+SCREEN_KEYS: tuple[Key, ...] = (
+    Key("[", "document(-1)", "previous document", group="Moving"),
+    Key("]", "document(1)", "next document", group="Moving"),
+    Key("n", "uncoded(1)", "next segment you have not coded", "Uncoded", group="Moving"),
+    Key("N", "uncoded(-1)", "previous segment you have not coded", group="Moving"),
+    Key("space", "toggle_highlighted", "toggle the code highlighted in the codebook"),
+    Key("v", "visual", "visual mode: select a range, then a code hotkey", "Visual"),
+    Key(":", "code_prompt", "find a code by name or keyword and apply it", "Code"),
+    Key("m", "memo", "memo on the current segment", "Memo"),
+    Key("u", "undo", "undo (whole session, across documents)", "Undo"),
+    Key("ctrl+r", "redo", "redo", "Redo"),
+    Key("/", "search", "search the text (~ prefix: fuzzy)", "Search", group="Finding"),
+    Key(">", "hit(1)", "next search hit", group="Finding"),
+    Key("<", "hit(-1)", "previous search hit", group="Finding"),
+    Key("C", "code_view", "code view: every segment with a code", "Code view", group="Finding"),
+    Key("A", "compare", "compare coders on this document", group="Finding"),
+    Key("escape", "cancel", "leave visual mode / clear the search", group="Other"),
+    Key("F", "focus_mode", "focus mode: transcript only", group="Other"),
+    Key("T", "theme", "dark / light theme", group="Other"),
+    Key("?", "help", "this help", "Help", group="Other"),
+    Key("q", "quit", "quit (everything is already saved)", "Quit", group="Other"),
+)
+
+#: Keys of the app itself.
+APP_KEYS: tuple[Key, ...] = (Key("ctrl+p", "", "command palette: codes and commands", group="Finding"),)
+
+
+def bindings(keys: tuple[Key, ...]) -> list[Binding]:
+    """Textual bindings for a key table (footer shows the ones with a footer label)."""
+    return [Binding(k.keys, k.action, k.footer or k.help, show=bool(k.footer)) for k in keys if k.action]
+
+
+def printable_keys() -> set[str]:
+    """Every single printable character the coding screen binds (must all be reserved)."""
+    out: set[str] = set()
+    for k in (*MOVE_KEYS, *SCREEN_KEYS):
+        for key in k.keys.split(","):
+            if len(key) == 1:
+                out.add(key)
+            elif key == "space":
+                out.add(" ")
+    return out

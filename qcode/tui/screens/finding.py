@@ -1,0 +1,131 @@
+"""The finding half of the coding screen: search, the code prompt, the comparing screens, help."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.screen import Screen
+from textual.widgets import Input
+
+from qcode.tui.controller import CodingController
+from qcode.tui.messages import ApplyCode, JumpTo
+from qcode.tui.widgets.codebook import CodebookList
+from qcode.tui.widgets.transcript import TranscriptView
+
+
+class FindingScreen(Screen[None]):
+    """Base of the coding screen: everything that finds text, codes and other coders' work."""
+
+    controller: CodingController
+    hit_indices: list[int]
+    search_text: str
+
+    @property
+    def transcript(self) -> TranscriptView:
+        """The transcript pane."""
+        return self.query_one("#transcript", TranscriptView)
+
+    @property
+    def codebook(self) -> CodebookList:
+        """The codebook list."""
+        return self.query_one("#codebook", CodebookList)
+
+    def update_status(self) -> None:
+        """Redraw the status line (the coding screen says what is in it)."""
+
+    def current_codes(self) -> frozenset[int]:
+        """Codes on the current segment."""
+        return frozenset()
+
+    def jump_to(self, message: JumpTo) -> None:
+        """Show a segment in its transcript (the coding screen opens the document)."""
+
+    def action_search(self) -> None:
+        """Open the search box under the transcript."""
+        search = self.query_one("#search", Input)
+        search.display = True
+        search.focus()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.run_search(event.value)
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self) -> None:
+        self.query_one("#search", Input).display = False
+        self.transcript.focus()
+        self.action_hit(1, include_current=True)
+
+    def run_search(self, raw: str) -> None:
+        """Highlight every hit of ``raw`` in the open transcript."""
+        from qcode.coding.search import find_text, parse_query
+
+        self.search_text = raw.strip()
+        query, fuzzy = parse_query(raw)
+        tr = self.controller.transcript
+        texts = [s.text for s in tr.segments] if tr is not None else []
+        hits = find_text(query, texts, fuzzy=fuzzy)
+        self.hit_indices = [h.index for h in hits]
+        self.transcript.set_hits({h.index: h.spans for h in hits})
+        self.update_status()
+
+    def action_hit(self, step: int, include_current: bool = False) -> None:
+        """``>`` / ``<``: the next or previous search hit (wrapping around)."""
+        if not self.hit_indices:
+            return
+        cur = self.transcript.cursor
+        if step > 0:
+            later = [i for i in self.hit_indices if i > cur or (include_current and i == cur)]
+            target = later[0] if later else self.hit_indices[0]
+        else:
+            earlier = [i for i in self.hit_indices if i < cur]
+            target = earlier[-1] if earlier else self.hit_indices[-1]
+        self.transcript.move_to(target)
+
+    def action_code_prompt(self) -> None:
+        """``:``: find a code by name or keyword, then toggle it."""
+        from qcode.tui.screens.prompts import CodePrompt
+
+        def chosen(code_id: int | None) -> None:
+            if code_id is not None:
+                self.post_message(ApplyCode(code_id))
+
+        self.app.push_screen(CodePrompt(self.controller.codes, self.current_codes()), chosen)
+
+    def action_code_view(self) -> None:
+        """``C``: every segment coded with the highlighted code."""
+        from qcode.tui.screens.code_view import CodeViewScreen
+
+        code = self.codebook.highlighted
+        if code is not None:
+            self.app.push_screen(CodeViewScreen(self.controller, code.id), self._jump)
+
+    def action_compare(self) -> None:
+        """``A``: every coder's codes on this document side by side."""
+        from qcode.tui.screens.code_view import CompareScreen
+
+        if self.controller.transcript is not None:
+            self.app.push_screen(CompareScreen(self.controller), self._jump)
+
+    def _jump(self, target: JumpTo | None) -> None:
+        if target is not None:
+            self.jump_to(target)
+
+    # -- other ----------------------------------------------------------------------------------
+
+    def action_focus_mode(self) -> None:
+        """``F``: show the transcript alone (or all panes again)."""
+        self.toggle_class("-focus")
+
+    def action_theme(self) -> None:
+        """``T``: switch between the dark and the light theme."""
+        self.app.theme = "textual-light" if self.app.theme == "textual-dark" else "textual-dark"
+
+    def action_help(self) -> None:
+        """``?``: every key."""
+        from qcode.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.controller.codes))
+
+    async def action_quit(self) -> None:
+        """``q``: quit (every change is already in the database)."""
+        self.app.exit()

@@ -1,0 +1,349 @@
+"""The coding screen: documents, transcript and codebook; every key of the main job."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+
+from qcode.coding.types import CodeInfo
+from qcode.config import RESERVED_HOTKEYS
+from qcode.tui import keymap
+from qcode.tui.controller import CodingController
+from qcode.tui.messages import ApplyCode, JumpTo, ProgressLoaded
+from qcode.tui.screens.finding import FindingScreen
+from qcode.tui.widgets.codebook import CodebookList, CodeDetail
+from qcode.tui.widgets.documents import DocumentList
+from qcode.tui.widgets.transcript import TranscriptView
+from qcode.tui.widgets.virtual_list import VirtualList
+
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+
+def _code_commands() -> type[Provider]:
+    """The palette's code provider, imported when the palette first opens."""
+    from qcode.tui.screens.palette import CodeCommands
+
+    return CodeCommands
+
+
+#: Seconds after a change before the codebook ticks, progress and status follow the transcript.
+AFTER_CHANGE_DELAY = 0.02
+#: Below this many columns the documents pane is hidden (``[`` and ``]`` still change document).
+NARROW = 100
+
+
+class MainScreen(FindingScreen):
+    """Code segments by keyboard; each change is committed before it is shown."""
+
+    BINDINGS: ClassVar[list[BindingType]] = list(keymap.bindings(keymap.SCREEN_KEYS))
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {_code_commands}
+
+    def __init__(self, controller: CodingController, start: tuple[int, int] = (0, 0)) -> None:
+        super().__init__()
+        self.controller = controller
+        self.start = start
+        self.hit_indices: list[int] = []
+        self.search_text = ""
+        self.message = ""
+        self._after_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        """Three panes, the status line, the (hidden) search box and the footer."""
+        with Horizontal(id="panes"):
+            with Vertical(id="documents-pane"):
+                yield DocumentList(id="documents")
+            with Vertical(id="transcript-pane"):
+                yield TranscriptView(id="transcript")
+            with Vertical(id="codebook-pane"):
+                yield CodebookList(id="codebook")
+                yield CodeDetail(id="code-detail")
+        yield Static(id="status")
+        yield Input(id="search", placeholder="search this transcript (start with ~ for fuzzy)")
+        yield Footer()
+
+    @property
+    def documents(self) -> DocumentList:
+        """The documents pane."""
+        return self.query_one("#documents", DocumentList)
+
+    def on_mount(self) -> None:
+        """Fill the panes, open the starting document, count progress in a worker."""
+        c = self.controller
+        self.documents.set_documents(c.documents)
+        self.codebook.set_codes(c.codes)
+        self.transcript.set_codebook(c.codes)
+        self.query_one("#documents-pane").border_title = "Documents"
+        self.query_one("#codebook-pane").border_title = "Codebook"
+        self.query_one(CodeDetail).show_code(self.codebook.highlighted)
+        if c.documents:
+            doc, ordinal = self.start
+            self.open_document(doc, ordinal=ordinal)
+        else:
+            self.query_one("#transcript-pane").border_title = "No documents: import transcripts first"
+        self.transcript.focus()
+        self.count_progress()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Hide the documents pane when the terminal is narrow."""
+        self.set_class(event.size.width < NARROW, "-narrow")
+
+    # -- showing --------------------------------------------------------------------------------
+
+    def open_document(self, index: int, *, segment: int | None = None, ordinal: int | None = None) -> None:
+        """Open document ``index`` at a segment index or ordinal (default: the first)."""
+        tr = self.controller.open(index)
+        if segment is None:
+            segment = self.controller.index_of_ordinal(ordinal) if ordinal else 0
+        self.transcript.show(tr, segment)
+        self.documents.set_open(index)
+        self.documents.set_progress(self.controller.progress)
+        pane = self.query_one("#transcript-pane")
+        pane.border_title = f"{tr.document.name} — {tr.document.title}".rstrip(" —")
+        pane.border_subtitle = tr.document.attribute_line()
+        if self.search_text:
+            self.run_search(self.search_text)
+        self.after_move()
+
+    def after_move(self) -> None:
+        """Tick the current segment's codes in the codebook and update the status line."""
+        if self.controller.transcript is None:
+            return
+        self.codebook.set_active(self.controller.codes_at(self.transcript.cursor))
+        self.update_status()
+
+    def update_status(self) -> None:
+        """``A · segment 3/7 · coded 2/7 · alice`` plus mode, search and the last message."""
+        c, tv = self.controller, self.transcript
+        if c.transcript is None:
+            return
+        segs = c.transcript.segments
+        p = c.progress.get(c.transcript.document.id)
+        parts = [c.transcript.document.name]
+        if segs:
+            parts.append(f"segment {segs[tv.cursor].ordinal}/{len(segs)}")
+        if p is not None:
+            parts.append(f"coded {p.coded}/{p.total}")
+        parts.append(f"coder {c.coder.name}")
+        if tv.visual_anchor is not None:
+            parts.append(f"VISUAL {len(tv.selection)} (code key applies, esc leaves)")
+        if self.search_text:
+            parts.append(f"/{self.search_text}: {len(self.hit_indices)} hits")
+        if self.message:
+            parts.append(self.message)
+        self.query_one("#status", Static).update(Content(" " + " · ".join(parts)), layout=False)
+
+    def refresh_segments(self, indices: list[int] | tuple[int, ...] | range) -> None:
+        """Show the stored codes and memo of these segments now; progress, ticks and status a frame later.
+
+        The transcript rows go out in the first frame on their own: repainting far-apart widgets in
+        the same frame would make the compositor redraw the whole screen between them.
+        """
+        tv, c = self.transcript, self.controller
+        assert c.transcript is not None
+        for i in indices:
+            tv.update_segment(i, c.codes_at(i), c.memos.get(c.transcript.segments[i].id))
+        if self._after_timer is not None:
+            self._after_timer.stop()
+        self._after_timer = self.set_timer(AFTER_CHANGE_DELAY, self._after_change)
+
+    def flush_pending(self) -> None:
+        """Run the follow-up of the latest change now (tests; quitting)."""
+        if self._after_timer is not None:
+            self._after_timer.stop()
+            self._after_change()
+
+    def _after_change(self) -> None:
+        self._after_timer = None
+        c = self.controller
+        if c.transcript is not None:
+            self.documents.set_progress(c.progress, only=c.doc_index)
+        self.after_move()
+
+    # -- coding ---------------------------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        """A code's hotkey toggles it, whichever pane has focus (inputs keep their keys)."""
+        char = event.character
+        if not char or char in RESERVED_HOTKEYS or isinstance(self.focused, Input):
+            return
+        code = self.controller.code_by_hotkey.get(char)
+        if code is not None:
+            event.stop()
+            event.prevent_default()
+            self.apply_code(code)
+
+    def apply_code(self, code: CodeInfo) -> None:
+        """Toggle a code on the current segment, or on the visual selection."""
+        tv, c = self.transcript, self.controller
+        if c.transcript is None or not c.transcript.segments:
+            return
+        if tv.visual_anchor is not None:
+            selection = tv.selection
+            ops = c.apply_range(list(selection), code)
+            tv.set_anchor(None)
+            verb = "applied to" if ops and ops[0].added else "removed from"
+            self.message = f"{code.name} {verb} {len(ops)} segments"
+            self.refresh_segments(selection)
+        else:
+            op = c.toggle(tv.cursor, code)
+            self.message = f"{code.name} {'applied' if op.added else 'removed'}"
+            self.refresh_segments((tv.cursor,))
+
+    @on(ApplyCode)
+    def _apply_from_palette(self, message: ApplyCode) -> None:
+        code = self.controller.code_by_id.get(message.code_id)
+        if code is not None:
+            self.apply_code(code)
+
+    def palette_codes(self) -> list[CodeInfo]:
+        """The codebook (for the command palette)."""
+        return self.controller.codes
+
+    def current_codes(self) -> frozenset[int]:
+        """Codes on the current segment (for the palette's apply/remove labels)."""
+        if self.controller.transcript is None or not self.controller.transcript.segments:
+            return frozenset()
+        return self.controller.codes_at(self.transcript.cursor)
+
+    def action_toggle_highlighted(self) -> None:
+        """Space: toggle the code highlighted in the codebook."""
+        code = self.codebook.highlighted
+        if code is not None:
+            self.apply_code(code)
+
+    def action_visual(self) -> None:
+        """Start or leave visual mode."""
+        tv = self.transcript
+        tv.set_anchor(None if tv.visual_anchor is not None else tv.cursor)
+        tv.focus()
+        self.update_status()
+
+    def action_cancel(self) -> None:
+        """Leave visual mode and close and clear the search."""
+        self.transcript.set_anchor(None)
+        search = self.query_one("#search", Input)
+        if search.display or self.search_text:
+            search.display = False
+            search.value = ""
+            self.run_search("")
+        self.transcript.focus()
+        self.update_status()
+
+    def action_memo(self) -> None:
+        """Edit the memo on the current segment."""
+        from qcode.tui.screens.prompts import MemoPrompt
+
+        c, tv = self.controller, self.transcript
+        if c.transcript is None or not c.transcript.segments:
+            return
+        index = tv.cursor
+        seg = c.transcript.segments[index]
+
+        def save(text: str | None) -> None:
+            if text is not None and c.set_memo(index, text) is not None:
+                self.message = "memo saved" if text.strip() else "memo deleted"
+                self.refresh_segments((index,))
+
+        self.app.push_screen(MemoPrompt(seg.ordinal, c.memos.get(seg.id, "")), save)
+
+    def action_undo(self) -> None:
+        """Undo the latest change (in any document) of this session."""
+        self._replayed(self.controller.undo(), "nothing to undo")
+
+    def action_redo(self) -> None:
+        """Redo the latest undone change."""
+        self._replayed(self.controller.redo(), "nothing to redo")
+
+    def _replayed(self, replayed: object, empty: str) -> None:
+        from qcode.tui.controller import Replayed
+
+        if not isinstance(replayed, Replayed):
+            self.message = empty
+            self.update_status()
+            return
+        c = self.controller
+        self.message = replayed.label
+        if replayed.document_changed and c.transcript is not None:
+            self.open_document(c.doc_index, segment=replayed.indices[0] if replayed.indices else 0)
+        else:
+            self.refresh_segments(replayed.indices)
+            if replayed.indices:
+                self.transcript.move_to(replayed.indices[0], notify=False)
+        self.after_move()
+
+    # -- moving ---------------------------------------------------------------------------------
+
+    @on(VirtualList.Moved, "#transcript")
+    def _segment_moved(self) -> None:
+        self.message = ""
+        self.after_move()
+
+    @on(VirtualList.Moved, "#documents")
+    def _document_highlighted(self, message: VirtualList.Moved) -> None:
+        self.open_document(message.index)
+
+    @on(VirtualList.Chosen, "#documents")
+    def _document_chosen(self) -> None:
+        self.transcript.focus()
+
+    @on(VirtualList.Moved, "#codebook")
+    def _code_highlighted(self) -> None:
+        self.query_one(CodeDetail).show_code(self.codebook.highlighted)
+
+    @on(VirtualList.Chosen, "#codebook")
+    def _code_chosen(self) -> None:
+        self.action_toggle_highlighted()
+
+    def action_document(self, step: int) -> None:
+        """``[`` / ``]``: the previous or next document."""
+        target = self.controller.doc_index + step
+        if 0 <= target < len(self.controller.documents):
+            self.open_document(target)
+
+    def action_uncoded(self, step: int) -> None:
+        """``n`` / ``N``: the next or previous segment this coder has not coded."""
+        if self.controller.transcript is None:
+            return
+        found = self.controller.next_uncoded(self.transcript.cursor, step)
+        if found is None:
+            self.message = "every segment is coded"
+            self.update_status()
+        elif found[0] != self.controller.doc_index:
+            self.open_document(found[0], segment=found[1])
+        else:
+            self.transcript.move_to(found[1])
+
+    @on(JumpTo)
+    def jump_to(self, message: JumpTo) -> None:
+        """Show a segment in its transcript (from the code view)."""
+        for i, doc in enumerate(self.controller.documents):
+            if doc.id == message.document_id:
+                self.open_document(i, ordinal=message.ordinal)
+                self.transcript.focus()
+                return
+
+    @on(ProgressLoaded)
+    def _progress_loaded(self, message: ProgressLoaded) -> None:
+        c = self.controller
+        c.merge_progress(dict(message.progress))
+        c.merge_attributes(dict(message.attributes))
+        self.documents.set_documents(c.documents)
+        self.documents.set_open(c.doc_index)
+        self.documents.set_progress(c.progress)
+        if c.documents:
+            self.query_one("#transcript-pane").border_subtitle = c.documents[c.doc_index].attribute_line()
+        self.update_status()
+
+    @work(thread=True, exclusive=True, group="progress")
+    def count_progress(self) -> None:
+        """Count every document's progress off the UI thread (a scan of the segments index)."""
+        self.post_message(ProgressLoaded(*self.controller.load_progress()))

@@ -1,0 +1,1 @@
+"""Widgets: data comes in as attributes, events go out as messages; no database access here."""

@@ -1,0 +1,146 @@
+"""The export, codings-import and report commands through Typer's runner on a small app."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+from typing import Annotated
+
+import pytest
+import typer
+from typer.testing import CliRunner, Result
+
+from qcode.cli.common import QcodeGroup, state
+from qcode.cli.export import chart, codings_app, export_app, matrix, quotes, run_qdpx_import
+from qcode.store.engine import transaction
+from qcode.store.migrate import Store
+from tests.export.sample import CODINGS, seed
+
+runner = CliRunner()
+
+
+def _app() -> typer.Typer:
+    app = typer.Typer(cls=QcodeGroup, pretty_exceptions_enable=False)
+
+    @app.callback()
+    def root(db: Annotated[str | None, typer.Option("--db")] = None) -> None:
+        state().db = db
+
+    app.add_typer(export_app, name="export")
+    app.add_typer(codings_app, name="codings")
+    report = typer.Typer()
+    report.command()(matrix)
+    report.command()(quotes)
+    report.command()(chart)
+    app.add_typer(report, name="report")
+    app.command("import")(run_qdpx_import)
+    return app
+
+
+APP = _app()
+
+
+@pytest.fixture
+def project(sqlite_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The sample project's database file; the working directory is the test's folder."""
+    with transaction(sqlite_store.sessions) as session:
+        seed(session)
+    monkeypatch.chdir(tmp_path)
+    return sqlite_store.url.removeprefix("sqlite:///")
+
+
+def _run(db: str, *args: str) -> Result:
+    return runner.invoke(APP, ["--db", db, *args])
+
+
+def test_segments_go_to_exports_and_are_never_overwritten_without_force(project: str, tmp_path: Path) -> None:
+    result = _run(project, "export", "segments")
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "exports" / "coded-segments.csv"
+    assert f"wrote {len(CODINGS)} codings" in result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+    assert len(rows) == len(CODINGS)
+    out.write_text("keep me")
+    again = _run(project, "export", "segments")
+    assert again.exit_code == 4 and "use --force" in again.stderr
+    assert out.read_text() == "keep me"
+    forced = _run(project, "export", "segments", "--force", "--coders", "alice", "--codes", "hours,bribery")
+    assert forced.exit_code == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+    assert {r["coder"] for r in rows} == {"alice"} and {r["code"] for r in rows} == {"bribery", "hours"}
+
+
+def test_segments_to_stdout_and_wide(project: str) -> None:
+    result = _run(project, "export", "segments", "--out", "-", "--raw")
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+    assert "=SUM(A1) was on the form." in {r["text"] for r in rows}
+    wide = _run(project, "export", "segments", "--wide", "--out", "-")
+    header = next(csv.reader(io.StringIO(wide.stdout)))
+    assert "bribery__alice" in header and "code" not in header
+
+
+def test_unknown_coder_is_a_one_line_error(project: str) -> None:
+    result = _run(project, "export", "segments", "--coders", "zed")
+    assert result.exit_code == 5 and result.stderr.strip() == "qcode: error: unknown coder(s): zed"
+
+
+def test_codings_import_round_trip_and_bad_rows(project: str, tmp_path: Path) -> None:
+    assert _run(project, "export", "segments").exit_code == 0
+    result = _run(project, "codings", "import", "exports/coded-segments.csv")
+    assert result.exit_code == 0, result.output
+    assert f"{len(CODINGS)} rows: 0 codings added, {len(CODINGS)} already present" in result.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("document,segment,code,coder\nA,1,hours,zoe\nNope,1,hours,zoe\nA,1,what,zoe\n")
+    result = _run(project, "codings", "import", str(bad))
+    assert result.exit_code == 2
+    assert (
+        f"{bad}:3: unknown document 'Nope'" in result.stderr
+        and f"{bad}:4: unknown code 'what'" in result.stderr
+    )
+
+
+def test_matrix_table_and_csv(project: str, tmp_path: Path) -> None:
+    table = _run(project, "report", "matrix")
+    assert table.exit_code == 0 and "Code × document" in table.output
+    result = _run(project, "report", "matrix", "--by", "country", "--csv")
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == ["code", "Arab Emirates", "China", "Russia"]
+    assert ["Bribery", "2", "0", "1"] in rows
+    saved = _run(project, "report", "matrix", "--by", "code", "--out", "exports/cooc.csv")
+    assert saved.exit_code == 0 and (tmp_path / "exports" / "cooc.csv").exists()
+    assert _run(project, "report", "matrix", "--by", "code", "--out", "exports/cooc.csv").exit_code == 4
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "docx"])
+def test_quote_book_formats(project: str, tmp_path: Path, fmt: str) -> None:
+    result = _run(project, "report", "quotes", "--codes", "bribery,remittance", "--format", fmt)
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "exports" / f"quotes.{fmt}"
+    if fmt == "docx":
+        import docx
+
+        text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
+    else:
+        text = path.read_text(encoding="utf-8")
+    assert "— A (Male, Arab Emirates)" in text and "— B" not in text
+
+
+def test_chart_prints_bars(project: str) -> None:
+    result = _run(project, "report", "chart", "--width", "60")
+    assert result.exit_code == 0 and "Working hours (4)" in result.output
+
+
+def test_qdpx_export_then_import_into_a_new_project(project: str, tmp_path: Path) -> None:
+    result = _run(project, "export", "qdpx", "--name", "Overseas labour")
+    assert result.exit_code == 0, result.output
+    assert "11 codings" in result.output
+    assert _run(project, "export", "qdpx").exit_code == 4
+    fresh = tmp_path / "fresh.db"
+    shutil.copy(project, fresh)
+    fresh.unlink()
+    result = _run(str(fresh), "import", "exports/project.qdpx")
+    assert result.exit_code == 0, result.output
+    assert "3 documents new" in result.output and "11 codings added" in result.output

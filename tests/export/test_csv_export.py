@@ -1,0 +1,166 @@
+"""CSV of coded segments: long and wide, read back by the csv module and pandas, formula guard."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from qcode.errors import NotFoundError
+from qcode.export.files import neutralise, unneutralise
+from qcode.export.service import coded_segment_rows, long_sql, resolve_filter, wide_column, wide_segment_rows
+from qcode.export.tables import write_csv
+from qcode.store.migrate import Store
+from tests.export.sample import CODINGS, DOCS, T0
+
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _export(
+    store: Store,
+    *,
+    wide: bool = False,
+    raw: bool = False,
+    coders: tuple[str, ...] = (),
+    codes: tuple[str, ...] = (),
+) -> str:
+    buf = io.StringIO(newline="")
+    with store.sessions() as session, session.begin():
+        flt = resolve_filter(session, coders, codes)
+        stream = (wide_segment_rows if wide else coded_segment_rows)(session, flt, guard=not raw)
+        n = write_csv(buf, stream.header, stream.chunks)
+        assert n == stream.total
+    return buf.getvalue()
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text, newline="")))
+
+
+def test_long_format_has_one_row_per_coding_with_attributes(seeded: Store) -> None:
+    out = _export(seeded)
+    rows = _rows(out)
+    assert len(rows) == len(CODINGS)
+    header = out.split("\r\n", 1)[0].split(",")
+    assert header[:4] == ["document", "gender", "country", "occupation"]
+    for column in (
+        "age",
+        "passage",
+        "section",
+        "segment",
+        "start",
+        "end",
+        "text",
+        "code",
+        "code_group",
+        "coder",
+        "memo",
+        "coded_at",
+    ):
+        assert column in header
+    first = rows[0]
+    assert (first["document"], first["segment"], first["code"], first["code_group"], first["coder"]) == (
+        "A",
+        "1",
+        "bribery",
+        "recruitment",
+        "alice",
+    )
+    assert first["gender"] == "Male" and first["country"] == "Arab Emirates" and first["age"] == ""
+    assert first["section"] == "Recruitment › Bribery" and first["passage"] == "1"
+    assert first["coded_at"] == T0.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def test_text_reads_back_unchanged_through_csv_module(seeded: Store) -> None:
+    """Newlines, quotes and commas survive; guarded cells come back exactly after unneutralise."""
+    expected = {
+        (doc, i): seg
+        for doc, (_a, passages) in DOCS.items()
+        for i, seg in enumerate((s for _sec, segs in passages for s in segs), start=1)
+    }
+    for row in _rows(_export(seeded)):
+        seg = expected[(row["document"], int(row["segment"]))]
+        assert unneutralise(row["text"]) == seg
+        assert row["text"] == neutralise(seg)
+        assert not row["text"].startswith(TRIGGERS)
+        doc_text = "\n\n".join(" ".join(segs) for _s, segs in DOCS[row["document"]][1])
+        assert doc_text[int(row["start"]) : int(row["end"])] == seg
+    memos = {unneutralise(r["memo"]) for r in _rows(_export(seeded)) if r["memo"]}
+    assert memos == {m for *_x, m in CODINGS if m}
+
+
+def test_raw_keeps_formulas(seeded: Store) -> None:
+    texts = {r["text"] for r in _rows(_export(seeded, raw=True))}
+    assert "=SUM(A1) was on the form." in texts and "@night the guards came." in texts
+    guarded = {r["text"] for r in _rows(_export(seeded))}
+    assert "'=SUM(A1) was on the form." in guarded and "'@night the guards came." in guarded
+
+
+def test_pandas_reads_the_same_values(seeded_sqlite: Store) -> None:
+    pd = pytest.importorskip("pandas")
+    out = _export(seeded_sqlite)
+    frame = pd.read_csv(io.StringIO(out), dtype=str, keep_default_na=False)
+    assert frame.to_dict("records") == _rows(out)
+    assert frame["segment"].astype(int).min() == 1
+
+
+def test_filters_by_coder_and_code_with_subcodes(seeded: Store) -> None:
+    rows = _rows(_export(seeded, coders=("bob",)))
+    assert {r["coder"] for r in rows} == {"bob"} and len(rows) == sum(1 for c in CODINGS if c[3] == "bob")
+    rows = _rows(_export(seeded, codes=("Recruitment",)))  # the group brings bribery along
+    assert {r["code"] for r in rows} == {"bribery"}
+    with seeded.sessions() as session, pytest.raises(NotFoundError, match="nobody"):
+        resolve_filter(session, ["nobody"], [])
+    with seeded.sessions() as session, pytest.raises(NotFoundError, match="nothing"):
+        resolve_filter(session, [], ["nothing"])
+
+
+def test_wide_has_a_row_per_segment_and_a_flag_per_code_and_coder(seeded: Store) -> None:
+    rows = _rows(_export(seeded, wide=True))
+    assert len(rows) == sum(len(segs) for _a, ps in DOCS.values() for _s, segs in ps)
+    flags = [k for k in rows[0] if "__" in k]
+    assert "bribery__alice" in flags and "hours__bob" in flags and "recruitment__bob" in flags
+    a4 = next(r for r in rows if (r["document"], r["segment"]) == ("A", "4"))
+    assert (a4["remittance__alice"], a4["remittance__bob"], a4["hours__bob"], a4["hours__alice"]) == (
+        "1",
+        "1",
+        "1",
+        "0",
+    )
+    total = sum(int(r[f]) for r in rows for f in flags)
+    assert total == len(CODINGS)
+
+
+def test_wide_column_names_suit_statistics_packages() -> None:
+    assert wide_column("long-hours", "Ana María") == "long_hours__Ana_Mar_a"
+    assert wide_column("9x", "bob") == "c_9x__bob"
+
+
+def test_long_sql_is_the_export_query(seeded_sqlite: Store) -> None:
+    import sqlite3
+
+    with seeded_sqlite.sessions() as session:
+        sql = long_sql(session)
+    path = seeded_sqlite.url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute(sql).fetchall()
+    assert len(rows) == len(CODINGS)
+
+
+@given(st.text())
+def test_neutralise_round_trips_and_disarms(cell: str) -> None:
+    guarded = neutralise(cell)
+    assert unneutralise(guarded) == cell
+    assert not guarded.startswith(TRIGGERS)
+
+
+def test_write_csv_counts_and_reports_progress(tmp_path: Path) -> None:
+    seen: list[int] = []
+    buf = io.StringIO(newline="")
+    n = write_csv(buf, ["a", "b"], [[(1, "x\ny")], [(2, None), (3, '"q"')]], progress=seen.append)
+    assert n == 3 and seen == [1, 2]
+    assert buf.getvalue() == 'a,b\r\n1,"x\ny"\r\n2,\r\n3,"""q"""\r\n'

@@ -1,0 +1,163 @@
+"""`qcode codings import`: the long format read back; all rows or none; idempotent."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from qcode.errors import InputError
+from qcode.export.csv_import import CodingsImportError, CodingsImportReport, import_codings_csv
+from qcode.export.service import coded_segment_rows
+from qcode.export.tables import write_csv
+from qcode.store.engine import transaction
+from qcode.store.migrate import Store
+from qcode.store.models import Coder, Coding, Event
+from tests.export.sample import clear_codings, codings_of
+
+
+def _export_to(store: Store, path: Path, *, raw: bool = False) -> None:
+    with store.sessions() as session, session.begin(), path.open("w", encoding="utf-8", newline="") as fh:
+        stream = coded_segment_rows(session, guard=not raw)
+        write_csv(fh, stream.header, stream.chunks)
+
+
+def _import(store: Store, path: Path) -> CodingsImportReport:
+    with transaction(store.sessions) as session:
+        return import_codings_csv(session, path, actor="tester")
+
+
+def _count(store: Store) -> int:
+    with store.sessions() as session:
+        return session.scalar(select(func.count()).select_from(Coding)) or 0
+
+
+def _write(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+@pytest.mark.parametrize("raw", [False, True])
+def test_export_then_import_into_a_fresh_copy_gives_identical_codings(
+    seeded: Store, tmp_path: Path, raw: bool
+) -> None:
+    with seeded.sessions() as session:
+        before = codings_of(session)
+    path = tmp_path / "coded.csv"
+    _export_to(seeded, path, raw=raw)
+    clear_codings(seeded)
+    assert _count(seeded) == 0
+    report = _import(seeded, path)
+    with seeded.sessions() as session:
+        assert codings_of(session) == before
+        assert sorted(session.scalars(select(Coder.name))) == ["alice", "bob"]
+        event = session.scalars(select(Event).where(Event.action == "codings.import")).one()
+        assert event.actor == "tester" and event.payload["added"] == len(before)
+    assert report.coders_created == ("alice", "bob")
+
+
+def test_importing_the_same_file_twice_adds_nothing(seeded: Store, tmp_path: Path) -> None:
+    path = tmp_path / "coded.csv"
+    _export_to(seeded, path)
+    before = _count(seeded)
+    report = _import(seeded, path)
+    assert report.added == 0 and report.already_present == before
+    assert report.memos_updated == 0
+    assert _count(seeded) == before
+
+
+def test_minimal_columns_create_a_new_coder(seeded: Store, tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "min.csv",
+        ["document", "segment", "code", "coder"],
+        [["B", "1", "Bribery", "Dana Kim"], ["B", "1", "bribery", "Dana Kim"], ["C", "2", "hours", "bob"]],
+    )
+    report = _import(seeded, path)
+    assert report.added == 2 and report.repeated_rows == 1
+    assert report.coders_created == ("Dana Kim",)
+    with seeded.sessions() as session:
+        assert ("B", 1, "bribery", "Dana Kim") in {c[:4] for c in codings_of(session)}
+
+
+def test_bad_rows_are_reported_with_line_numbers_and_nothing_is_imported(
+    seeded: Store, tmp_path: Path
+) -> None:
+    before = _count(seeded)
+    path = _write(
+        tmp_path / "bad.csv",
+        ["document", "segment", "code", "coder", "text", "start"],
+        [
+            ["C", "2", "hours", "carol", "", ""],  # line 2: fine (and carol would be new)
+            ["Z", "1", "hours", "bob", "", ""],  # line 3: unknown document
+            ["A", "99", "hours", "bob", "", ""],  # line 4: no such segment
+            ["A", "1", "nonsense", "bob", "", ""],  # line 5: unknown code
+            ["A", "x", "hours", "bob", "", ""],  # line 6: not a number
+            ["B", "1", "hours", "bob", "Something else.", ""],  # line 7: text mismatch
+            ["B", "1", "hours", "bob", "", "5"],  # line 8: start mismatch
+            ["A", "3", "hours", "", "", ""],  # line 9: empty coder
+        ],
+    )
+    with pytest.raises(CodingsImportError) as info:
+        _import(seeded, path)
+    problems = {p.line: p.message for p in info.value.problems}
+    assert sorted(problems) == [3, 4, 5, 6, 7, 8, 9]
+    assert "unknown document 'Z'" in problems[3]
+    assert "no segment 99" in problems[4]
+    assert "unknown code 'nonsense'" in problems[5]
+    assert "text does not match" in problems[7] and "start 5" in problems[8]
+    assert f"{path}:3: unknown document" in str(info.value)
+    assert _count(seeded) == before
+    with seeded.sessions() as session:
+        assert "carol" not in set(session.scalars(select(Coder.name)))
+
+
+def test_line_numbers_count_lines_inside_quoted_cells(seeded: Store, tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "multi.csv",
+        ["document", "segment", "code", "coder", "memo"],
+        [["A", "1", "hours", "bob", "two\nlines\nhere"], ["Q", "1", "hours", "bob", ""]],
+    )
+    with pytest.raises(CodingsImportError) as info:
+        _import(seeded, path)
+    assert [p.line for p in info.value.problems] == [5]
+
+
+def test_memo_corrections_are_applied(seeded: Store, tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "memo.csv",
+        ["document", "segment", "code", "coder", "memo"],
+        [["A", "1", "bribery", "alice", "'=now a memo"]],
+    )
+    report = _import(seeded, path)
+    assert report.memos_updated == 1 and report.added == 0
+    with seeded.sessions() as session:
+        memos = {c[:4]: c[4] for c in codings_of(session)}
+    assert memos[("A", 1, "bribery", "alice")] == "=now a memo"
+
+
+def test_missing_required_column_and_bad_csv_are_input_errors(seeded: Store, tmp_path: Path) -> None:
+    path = _write(tmp_path / "nocoder.csv", ["document", "segment", "code"], [["A", "1", "hours"]])
+    with pytest.raises(InputError, match=r"nocoder.csv:1: header lacks column\(s\) coder"):
+        _import(seeded, path)
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b'document,segment,code,coder\nA,1,hours,"bob\n')
+    with pytest.raises(InputError, match="malformed CSV"):
+        _import(seeded, broken)
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("document,segment,code,coder\nA,1,hours,Jos\xe9\n".encode("latin-1"))
+    with pytest.raises(InputError, match="not UTF-8"):
+        _import(seeded, latin)
+
+
+def test_a_byte_order_mark_is_accepted(seeded: Store, tmp_path: Path) -> None:
+    path = tmp_path / "bom.csv"
+    text = io.StringIO()
+    csv.writer(text).writerows([["document", "segment", "code", "coder"], ["C", "1", "hours", "bob"]])
+    path.write_text("\ufeff" + text.getvalue(), encoding="utf-8")
+    assert _import(seeded, path).added == 1

@@ -1,0 +1,114 @@
+"""Pilot tests: memos, session undo/redo across documents, search, the code prompt and the palette."""
+
+from __future__ import annotations
+
+import pytest
+
+from qcode.store.migrate import Store
+from qcode.tui.app import QcodeApp
+from qcode.tui.screens.prompts import CodePrompt, MemoPrompt
+from tests.coding.sample import Sample
+from tests.tui.harness import (
+    SIZE,
+    main_screen,
+    position,
+    screen_text,
+    stored_codings,
+    stored_memos,
+    transcript,
+)
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_memo_is_saved_shown_and_deleted(project: tuple[Store, Sample]) -> None:
+    store, _ = project
+    app = QcodeApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "m")
+        assert isinstance(app.screen, MemoPrompt)
+        await pilot.press(*"chosen by record", "ctrl+s")
+        assert stored_memos(store) == {("A", 2): "chosen by record"}
+        assert "✎ chosen by record" in screen_text(app)
+        await pilot.press("m", "escape")
+        assert stored_memos(store) == {("A", 2): "chosen by record"}
+        await pilot.press("m")
+        area = app.screen.query_one("#memo")
+        area.text = ""  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        assert stored_memos(store) == {}
+
+
+async def test_undo_and_redo_across_documents(project: tuple[Store, Sample]) -> None:
+    store, _ = project
+    app = QcodeApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("w", "right_square_bracket", "j", "c", "m", *"kept", "ctrl+s")
+        assert stored_codings(store) == {("A", 1, "wages"), ("B", 2, "confine")}
+        await pilot.press("u")
+        assert stored_memos(store) == {}
+        await pilot.press("u")
+        assert stored_codings(store) == {("A", 1, "wages")}
+        await pilot.press("u")  # back in document A
+        assert stored_codings(store) == set() and position(app) == ("A", 1)
+        assert "undo: Wages withheld applied" in screen_text(app)
+        await pilot.press("u")
+        assert "nothing to undo" in screen_text(app)
+        await pilot.press("ctrl+r", "ctrl+r")
+        assert stored_codings(store) == {("A", 1, "wages"), ("B", 2, "confine")}
+        assert position(app) == ("B", 2)
+        await pilot.press("ctrl+r")
+        assert stored_memos(store) == {("B", 2): "kept"}
+        assert "✎ kept" in screen_text(app)
+
+
+async def test_search_exact_and_fuzzy_with_next_and_previous_hit(project: tuple[Store, Sample]) -> None:
+    store, _ = project
+    app = QcodeApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main_screen(app)
+        await pilot.press("slash", *"the", "enter")
+        assert screen.hit_indices == [0, 1, 2, 3, 4, 5, 6][: len(screen.hit_indices)]
+        assert app.focused is transcript(app)
+        await pilot.press("escape", "slash", *"camp", "enter")
+        assert screen.hit_indices == [6] and position(app) == ("A", 7)
+        await pilot.press("escape", "slash", *"~wagess", "enter")
+        assert screen.hit_indices == [4] and position(app) == ("A", 5)
+        await pilot.press("escape", "slash", *"we", "enter")
+        hits = list(screen.hit_indices)
+        assert len(hits) >= 3
+        start = transcript(app).cursor
+        await pilot.press("greater_than_sign")
+        assert (
+            transcript(app).cursor == next(i for i in hits + hits if i > start)
+            or transcript(app).cursor == hits[0]
+        )
+        await pilot.press("less_than_sign")
+        assert transcript(app).cursor == start
+        await pilot.press("escape")
+        assert screen.hit_indices == [] and screen.search_text == ""
+
+
+async def test_colon_prompt_finds_a_code_by_keyword(project: tuple[Store, Sample]) -> None:
+    store, _ = project
+    app = QcodeApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("colon")
+        assert isinstance(app.screen, CodePrompt)
+        await pilot.press(*"passport", "enter")
+        assert stored_codings(store) == {("A", 1, "confine")}
+        await pilot.press("colon", *"surveilance", "enter")
+        assert stored_codings(store) == {("A", 1, "confine"), ("A", 1, "surveil")}
+        await pilot.press("colon", *"informer", "escape")
+        assert len(stored_codings(store)) == 2
+
+
+async def test_command_palette_applies_a_code(project: tuple[Store, Sample]) -> None:
+    store, _ = project
+    app = QcodeApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p", *"loyalty payment")
+        await pilot.pause(0.3)  # the palette searches in a background task
+        await pilot.press("enter")
+        await pilot.pause()
+        assert stored_codings(store) == {("A", 1, "wages")}
