@@ -114,7 +114,8 @@ async def measure_app(db: Path, opens: int, toggles: int) -> dict[str, list[floa
                 out["open"].append(await probe.press(key, char, lambda _t: seen["ok"]))
                 seen["want"] = None
                 await pilot.pause()
-            codes: list[CodeInfo] = [c for c in ctl.codes if c.hotkey]
+            # a cached project may give a code a key the app has since reserved (``K``): skip those
+            codes: list[CodeInfo] = [c for c in ctl.codes if c.hotkey and c.hotkey in ctl.code_by_hotkey]
             for i in range(toggles):
                 await pilot.press("j")
                 await pilot.pause()

@@ -82,6 +82,7 @@ RESERVED_HOTKEYS: frozenset[str] = frozenset(
         ">",
         "C",
         "A",
+        "K",
         "T",
         "F",
         " ",

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from qcode import __version__
-from qcode.cli import codebook, export, ingest, project, report, tui
+from qcode.cli import agreement, codebook, export, ingest, project, report, tui
 from qcode.cli import codebook_db as _codebook_db  # noqa: F401 - adds load, show, export, merge, rename, split
 from qcode.cli.common import QcodeGroup, state
 
@@ -55,6 +55,8 @@ app.command("code")(tui.code)
 app.command("import")(ingest.import_)
 app.command()(ingest.documents)
 app.command()(ingest.duplicates)
+app.command()(agreement.agreement)
+app.command()(agreement.disagreements)
 app.add_typer(project.db_app, name="db")
 app.add_typer(report.app, name="report")
 app.add_typer(codebook.app, name="codebook")

@@ -6,6 +6,7 @@ Every reader returns a :class:`ParsedTranscript`; the import service stores it.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,9 +109,10 @@ def read_file(
     if not text.strip():
         raise InputError("contains only whitespace", path=where)
     if _has_front_matter(text):
-        from qcode.ingest.transcript import read_transcript
+        from qcode.ingest.transcript import parse_transcript
 
-        return read_transcript(path)
+        parsed = parse_transcript(text.encode("utf-8"), where)
+        return dataclasses.replace(parsed, source_path=where, content_hash=raw.sha256)
     from qcode.ingest.plaintext import parse_text
 
     passages = parse_text(text, markdown=suffix in _MARKDOWN)

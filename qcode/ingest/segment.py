@@ -111,7 +111,7 @@ def _sentence_spans(texts: Iterable[str], batch_size: int) -> Iterator[list[Span
     tokenizer = cast("Tokenizer", nlp.tokenizer)
     it = iter(texts)
     while batch := list(itertools.islice(it, batch_size)):
-        if max(map(len, batch)) <= PACK_CHARS:  # the usual case
+        if max(map(len, batch)) <= MAX_PIECE_CHARS:  # the usual case
             yield from _packed_spans(batch, tokenizer, rules)
             continue
         for text in batch:

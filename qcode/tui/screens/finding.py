@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -105,6 +105,27 @@ class FindingScreen(Screen[None]):
 
         if self.controller.transcript is not None:
             self.app.push_screen(CompareScreen(self.controller), self._jump)
+
+    def action_agreement(self) -> None:
+        """``K``: inter-coder agreement for the whole project, opened deliberately (not blind)."""
+        self.notify("computing agreement…", timeout=2)
+        self._compute_agreement()
+
+    @work(thread=True, exclusive=True, group="agreement")
+    def _compute_agreement(self) -> None:
+        from qcode.coding.matrices import agreement_data, agreement_report, whole
+        from qcode.errors import QcodeError
+        from qcode.tui.screens.agreement import AgreementScreen
+
+        try:
+            with self.controller.unit() as session:
+                data = agreement_data(session)
+            report = agreement_report(whole(data))
+        except QcodeError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="warning")
+            return
+        screen = AgreementScreen(report, unit=data.unit, notes=data.notes)
+        self.app.call_from_thread(self.app.push_screen, screen)
 
     def _jump(self, target: JumpTo | None) -> None:
         if target is not None:

@@ -55,6 +55,7 @@ class MainScreen(FindingScreen):
         self.search_text = ""
         self.message = ""
         self._after_timer: Timer | None = None
+        self._open_pending = False
 
     def compose(self) -> ComposeResult:
         """Three panes, the status line, the (hidden) search box and the footer."""
@@ -90,7 +91,8 @@ class MainScreen(FindingScreen):
         else:
             self.query_one("#transcript-pane").border_title = "No documents: import transcripts first"
         self.transcript.focus()
-        self.count_progress()
+        # after the first frame: the count scans every segment and would hold up the first paint
+        self.call_after_refresh(self.count_progress)
 
     def on_resize(self, event: events.Resize) -> None:
         """Hide the documents pane when the terminal is narrow."""
@@ -104,14 +106,14 @@ class MainScreen(FindingScreen):
         if segment is None:
             segment = self.controller.index_of_ordinal(ordinal) if ordinal else 0
         self.transcript.show(tr, segment)
-        self.documents.set_open(index)
-        self.documents.set_progress(self.controller.progress)
         pane = self.query_one("#transcript-pane")
         pane.border_title = f"{tr.document.name} — {tr.document.title}".rstrip(" —")
         pane.border_subtitle = tr.document.attribute_line()
         if self.search_text:
             self.run_search(self.search_text)
-        self.after_move()
+        # the documents pane, codebook ticks and status follow a frame later, as after a change
+        self._open_pending = True
+        self._schedule_after_change()
 
     def after_move(self) -> None:
         """Tick the current segment's codes in the codebook and update the status line."""
@@ -151,6 +153,9 @@ class MainScreen(FindingScreen):
         assert c.transcript is not None
         for i in indices:
             tv.update_segment(i, c.codes_at(i), c.memos.get(c.transcript.segments[i].id))
+        self._schedule_after_change()
+
+    def _schedule_after_change(self) -> None:
         if self._after_timer is not None:
             self._after_timer.stop()
         self._after_timer = self.set_timer(AFTER_CHANGE_DELAY, self._after_change)
@@ -165,7 +170,10 @@ class MainScreen(FindingScreen):
         self._after_timer = None
         c = self.controller
         if c.transcript is not None:
+            if self._open_pending:
+                self.documents.set_open(c.doc_index)
             self.documents.set_progress(c.progress, only=c.doc_index)
+        self._open_pending = False
         self.after_move()
 
     # -- coding ---------------------------------------------------------------------------------

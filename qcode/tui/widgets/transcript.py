@@ -121,6 +121,8 @@ class TranscriptView(VirtualList):
             self.memos.pop(seg_id, None)
         self._strips.pop(index, None)
         self.relayout_item(index)
+        if index == self.cursor:
+            self.scroll_to_item(index)  # a tag wrapped onto a new line below the view stays in sight
 
     def set_hits(self, hits: Mapping[int, tuple[tuple[int, int], ...]]) -> None:
         """Highlight search hits: segment index → spans of its text."""

@@ -8,6 +8,7 @@ index, and re-laying one item (a code toggled) splices only its rows.
 from __future__ import annotations
 
 from bisect import bisect_right
+from math import ceil
 from typing import ClassVar
 
 from rich.style import Style
@@ -16,10 +17,21 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
 
 #: One screen row: (kind, item index, start, end, extra). Subclasses give kinds their meaning.
 Row = tuple[int, int, int, int, tuple[int, ...]]
+
+
+def _thumb(size: int, virtual: int, window: int, position: float) -> tuple[int, int] | None:
+    """Where a vertical scrollbar's thumb is drawn, in eighths of a cell (as ``ScrollBarRender`` draws it)."""
+    window = ceil(window if window < virtual else 0)
+    if not (window and size and virtual and size != virtual):
+        return None
+    thumb = max(1.0, window / (virtual / size))
+    start = int((size - thumb) * (position / (virtual - window)) * 8)
+    return start, start + ceil(thumb * 8)
 
 
 class VirtualList(ScrollView, can_focus=True):
@@ -135,9 +147,21 @@ class VirtualList(ScrollView, can_focus=True):
         which costs more than everything else a keypress does.)
         """
         size = Size(width, height)
-        if size != self.virtual_size:
+        if size == self.virtual_size:
+            return
+        bar = self._vertical_scrollbar
+        if bar is None or not bar.is_mounted or size.width != self.virtual_size.width:
             self.set_reactive(ScrollView.virtual_size, size)
             self._scroll_update(size)
+            return
+        # A row more or less: repaint the scrollbar only if its thumb moves, so a toggle's frame
+        # covers the changed rows alone and not the whole height of the pane.
+        before = _thumb(bar.size.height, bar.window_virtual_size, bar.window_size, bar.position)
+        self.set_reactive(ScrollView.virtual_size, size)
+        bar.set_reactive(ScrollBar.window_virtual_size, height)
+        if _thumb(bar.size.height, height, bar.window_size, bar.position) != before:
+            bar.refresh()
+        self.scroll_y = self.validate_scroll_y(self.scroll_y)
 
     @property
     def row_width(self) -> int:

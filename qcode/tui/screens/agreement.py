@@ -1,0 +1,157 @@
+"""The agreement screen: a prepared inter-coder agreement report, for whoever opens it deliberately.
+
+It takes the frozen :class:`~qcode.agreement.AgreementReport` (attributes down), never a session: the
+app computes the report in a worker (``qcode.coding.matrices.agreement_data`` → ``whole`` →
+``agreement_report``) and pushes this screen with it. Blind coding stays blind: nothing here is shown
+on the coding screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+if TYPE_CHECKING:
+    from qcode.agreement import AgreementReport, CodeAgreement, OverallAgreement
+
+COLUMNS = ("code", "units", "prev.", "agree", "Cohen κ", "Fleiss κ", "Kripp. α", "α CI", "Gwet AC1", "flags")
+UNITS_RULE = (
+    "Units: every {unit} of every document at least one compared coder has coded; a coder who coded a "
+    "document counts as deciding 'absent' on its {unit}s they left uncoded."
+)
+BANDS = "Bands: Landis & Koch for kappa and AC1; Krippendorff for alpha (≥ .800 reliable, ≥ .667 tentative)."
+
+
+def figure(value: float | None, band: str | None = None) -> Text:
+    """``0.567 moderate``, or an explicit ``undefined`` (never NaN)."""
+    if value is None:
+        return Text("undefined", style="dim italic")
+    text = Text(f"{value:.3f}")
+    if band:
+        text.append(f" {band}", style="dim")
+    return text
+
+
+def bands(item: CodeAgreement | OverallAgreement) -> tuple[str | None, ...]:
+    """Bands of Cohen's kappa, Fleiss' kappa, alpha and AC1 (the report computes its figures already)."""
+    from qcode.agreement import krippendorff_band, landis_koch_band
+
+    return (
+        None if item.cohen_kappa is None else landis_koch_band(item.cohen_kappa),
+        None if item.fleiss_kappa is None else landis_koch_band(item.fleiss_kappa),
+        None if item.krippendorff_alpha is None else krippendorff_band(item.krippendorff_alpha),
+        None if item.gwet_ac1 is None else landis_koch_band(item.gwet_ac1),
+    )
+
+
+def code_row(row: CodeAgreement) -> list[Text | str]:
+    """One table row for a code."""
+    cohen, fleiss, alpha, ac1 = bands(row)
+    ci = "—" if row.ci_low is None or row.ci_high is None else f"{row.ci_low:.3f} – {row.ci_high:.3f}"
+    flags = [*(["rare"] if row.rare else []), *(["unused"] if row.units and not row.positive_units else [])]
+    return [
+        row.code,
+        str(row.units),
+        figure(row.prevalence),
+        figure(row.percent_agreement),
+        figure(row.cohen_kappa, cohen),
+        figure(row.fleiss_kappa, fleiss),
+        figure(row.krippendorff_alpha, alpha),
+        ci,
+        figure(row.gwet_ac1, ac1),
+        Text(" ".join(flags), style="yellow"),
+    ]
+
+
+def overall_row(report: AgreementReport) -> list[Text | str]:
+    """The overall row: means over the codes where each figure is defined."""
+    o = report.overall
+    cohen, fleiss, alpha, ac1 = bands(o)
+    units = max((row.units for row in report.codes), default=0)
+    return [
+        Text(f"overall (mean of {o.codes})", style="bold"),
+        str(units),
+        "",
+        figure(o.percent_agreement),
+        figure(o.cohen_kappa, cohen),
+        figure(o.fleiss_kappa, fleiss),
+        figure(o.krippendorff_alpha, alpha),
+        "",
+        figure(o.gwet_ac1, ac1),
+        "",
+    ]
+
+
+class AgreementScreen(ModalScreen[None]):
+    """A report as a table with bands, then its notes; escape or q closes."""
+
+    DEFAULT_CSS = """
+    AgreementScreen { align: center middle; }
+    AgreementScreen #agreement {
+        width: 96%; height: 90%; max-width: 160; border: round $accent; background: $surface; padding: 0 1;
+    }
+    AgreementScreen #agreement-header { height: auto; color: $text-muted; }
+    AgreementScreen #agreement-table { height: 1fr; }
+    AgreementScreen #agreement-notes { height: auto; max-height: 35%; color: $text-muted; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Close")]
+
+    def __init__(self, report: AgreementReport, *, unit: str = "segment", notes: Sequence[str] = ()) -> None:
+        """Show ``report``; ``unit`` names the unit for the header, ``notes`` come from the data."""
+        super().__init__()
+        self.report = report
+        self.unit = unit
+        self.extra_notes = tuple(notes)
+
+    def header_text(self) -> str:
+        """Who, on how many units, and the rules that decide what the figures mean."""
+        r = self.report
+        compared = max((row.units for row in r.codes), default=0)
+        interval = (
+            f"{r.ci_level:.0%} bootstrap interval of alpha ({r.n_boot} replicates)"
+            if r.n_boot
+            else "no interval"
+        )
+        return (
+            f"Agreement between {', '.join(r.coders)}: {r.units} {self.unit}s, {compared} coded by two or "
+            f"more.\n{UNITS_RULE.format(unit=self.unit)}\n{BANDS} α CI: {interval}. "
+            f"Pooled kappa: {figure(r.overall.pooled_kappa, r.overall.kappa_band).plain}."
+        )
+
+    def notes(self) -> list[str]:
+        """Every note of the report: the data's, each code's, the overall row's."""
+        r = self.report
+        return [
+            *self.extra_notes,
+            *(f"{row.code}: {n}" for row in r.codes for n in row.notes),
+            *r.overall.notes,
+        ]
+
+    def compose(self) -> ComposeResult:
+        """Header, table, notes."""
+        with Vertical(id="agreement"):
+            yield Static(self.header_text(), id="agreement-header", markup=False)
+            yield DataTable(id="agreement-table", zebra_stripes=True, cursor_type="row")
+            with VerticalScroll(id="agreement-notes"):
+                yield Static("\n".join(f"· {n}" for n in self.notes()) or "No notes.", markup=False)
+
+    def on_mount(self) -> None:
+        """Fill the table and give it focus (arrows scroll, escape closes)."""
+        table: DataTable[Text | str] = self.query_one("#agreement-table", DataTable)
+        table.add_columns(*COLUMNS)
+        for row in self.report.codes:
+            table.add_row(*code_row(row), key=row.code)
+        table.add_row(*overall_row(self.report), key="\0overall")
+        table.focus()
+
+    def action_close(self) -> None:
+        """Back to where the screen was opened."""
+        self.dismiss(None)

@@ -1,0 +1,53 @@
+"""`K` opens the agreement screen on purpose; with one coder it says why it cannot."""
+
+from __future__ import annotations
+
+import pytest
+
+from qcode.store.migrate import Store
+from qcode.tui.app import QcodeApp
+from qcode.tui.screens.agreement import AgreementScreen
+from qcode.tui.screens.main import MainScreen
+from tests.coding.sample import Sample, add_coding
+from tests.tui.harness import SIZE, screen_text
+
+pytestmark = pytest.mark.anyio
+
+
+async def _wait_for_screen(app: QcodeApp, pilot: object, kind: type) -> None:
+    for _ in range(100):
+        await pilot.pause(0.05)  # type: ignore[attr-defined]
+        if isinstance(app.screen, kind):
+            return
+    raise AssertionError(f"{kind.__name__} never opened; screen is {app.screen}")
+
+
+async def test_k_opens_agreement_between_coders(project: tuple[Store, Sample]) -> None:
+    store, sample = project
+    with store.sessions() as s, s.begin():
+        add_coding(s, sample, "alice", "A", 1, "recruit")
+    app = QcodeApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("K")
+        await _wait_for_screen(app, pilot, AgreementScreen)
+        text = screen_text(app)
+        assert "alice" in text and "bob" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_k_with_one_coder_explains_instead_of_opening(sqlite_store: Store) -> None:
+    from tests.coding.sample import fill_sample
+
+    with sqlite_store.sessions() as s, s.begin():
+        sample = fill_sample(s)
+        add_coding(s, sample, "alice", "A", 1, "recruit")
+    app = QcodeApp(sqlite_store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("K")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert any("coder" in str(n.message) for n in app._notifications)
