@@ -210,6 +210,15 @@ def test_a_word_file_with_a_txt_name_is_read_as_word(tmp_path: Path) -> None:
     assert read_file(txt_path).passages[0].text == "Hello from Word."
 
 
+def test_a_zip_that_is_not_a_word_file_with_a_txt_name_is_refused(tmp_path: Path) -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        archive.writestr("notes.txt", "hello")
+    path = _write(tmp_path / "z.txt", buf.getvalue())
+    with pytest.raises(InputError, match="ZIP archive, not a text file"):
+        read_file(path)
+
+
 # --------------------------------------------------------------------------- bad input
 
 
