@@ -87,7 +87,7 @@ def export(
     from qcode.codebook.qdc import dump_qdc
     from qcode.codebook.schema import dump_codebook_yaml
     from qcode.codebook.service import project_codebook
-    from qcode.errors import ConflictError
+    from qcode.export.files import check_target, open_output
 
     with unit_of_work() as session:
         codebook = project_codebook(session)
@@ -95,9 +95,9 @@ def export(
     if out is None:
         typer.echo(data.decode(), nl=False)
         return
-    if out.exists() and not force:
-        raise ConflictError(f"{out}: exists; pass --force to overwrite")
-    out.write_bytes(data)
+    check_target(out, force=force)
+    with open_output(out, force=force, mode="binary") as fh:
+        fh.write(data)
     typer.echo(f"{out}: {len(codebook.codes)} codes")
 
 

@@ -113,7 +113,7 @@ def export_segments(
         ):
             if bom:
                 fh.write("\ufeff")
-            rows = write_csv(fh, stream.header, stream.chunks, progress=advance)
+            rows = write_csv(fh, stream.header, stream.chunks, rendered=stream.rendered, progress=advance)
     _done(f"wrote {rows} {'segments' if wide else 'codings'} to {path}", path)
 
 
@@ -135,7 +135,12 @@ def export_qdpx(
         raise typer.BadParameter("a .qdpx cannot go to standard output; give a file name")
     check_target(path, force=force)
     with unit_of_work() as session:
-        data = gather_project(session, name=name)
+        from qcode.export.service import count_codings
+        from qcode.project.service import project_status
+
+        documents = project_status(session).documents
+        with _progress(documents, "reading", show=count_codings(session) >= PROGRESS_FROM) as advance:
+            data = gather_project(session, name=name, progress=advance)
     with open_output(path, force=force, mode="binary") as fh:
         write_qdpx(data.project, fh, layout=data.layout)
     typer.echo(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from qcode.cli.common import JsonOption, open_project, print_json, unit_of_work
+from qcode.cli.common import JsonOption, open_project, print_json, state, unit_of_work
 
 db_app = typer.Typer(help="Inspect and upgrade the project database.", no_args_is_help=True)
 
@@ -48,14 +48,10 @@ def db_upgrade() -> None:
 @db_app.command("current")
 def db_current() -> None:
     """Print the database's schema revision without changing anything."""
-    from sqlalchemy import text
+    from qcode.config import database_url
+    from qcode.store.migrate import current_revision
 
-    store = open_project()
-    try:
-        with store.engine.connect() as conn:
-            typer.echo(conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one())
-    finally:
-        store.close()
+    typer.echo(current_revision(database_url(state().db)) or "empty (no qcode schema yet)")
 
 
 def demo() -> None:

@@ -72,10 +72,9 @@ def prepare_project(url: str) -> Store:
         with transaction(store.sessions) as session:
             _, created = project_service.ensure_project(session)
             status = project_service.project_status(session)
-            create_demo = getattr(project_service, "create_demo", None)
-            if created and not status.documents and not status.codes and create_demo is not None:
+            if created and not status.documents and not status.codes:
                 echo_err("qcode: no project here yet; creating one from the bundled corpus and codebook…")
-                create_demo(session)
+                project_service.create_demo(session)
     except BaseException:
         store.close()
         raise

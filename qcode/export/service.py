@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
 from qcode.errors import NotFoundError
+from qcode.export import sqlite_render
 from qcode.export.files import FORMULA_TRIGGERS, neutralise
 from qcode.store.models import Code, Coder, Coding, Document, Passage, Segment
 
@@ -47,6 +48,8 @@ class RowStream:
     header: tuple[str, ...]
     total: int
     chunks: Iterator[Chunk]
+    #: Each row is one finished CSV record (SQLite renders the long format itself).
+    rendered: bool = False
 
 
 def resolve_filter(session: Session, coders: Sequence[str] = (), codes: Sequence[str] = ()) -> ExportFilter:
@@ -173,9 +176,12 @@ def long_header(keys: Sequence[str]) -> tuple[str, ...]:
 
 
 def long_sql(session: Session, flt: ExportFilter = ALL, *, guard: bool = True) -> str:
-    """The long export's SQL with its values inlined (the benchmark hands it to ``sqlite3 -csv``)."""
+    """The long export's join as plain columns, values inlined (the benchmark gives it to ``sqlite3``)."""
     dialect = session.get_bind().dialect
-    stmt = long_select(dialect.name, attribute_keys(session), flt, guard=guard)
+    keys = attribute_keys(session)
+    if dialect.name == "sqlite":
+        return sqlite_render.build(keys, guard=guard, coder_ids=flt.coder_ids, code_ids=flt.code_ids).columns
+    stmt = long_select(dialect.name, keys, flt, guard=guard)
     return str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
 
@@ -185,19 +191,31 @@ def count_codings(session: Session, flt: ExportFilter = ALL) -> int:
 
 
 def coded_segment_rows(
-    session: Session, flt: ExportFilter = ALL, *, guard: bool = True, chunk_rows: int = CHUNK_ROWS
+    session: Session,
+    flt: ExportFilter = ALL,
+    *,
+    guard: bool = True,
+    chunk_rows: int = CHUNK_ROWS,
+    render: bool = True,
 ) -> RowStream:
-    """The long format: one row per coding, streamed in chunks of tuples."""
+    """The long format: one row per coding, streamed in chunks.
+
+    On SQLite (unless ``render`` is false) each row is a finished CSV record rendered by the
+    database (``sqlite_render``); elsewhere rows are tuples for the ``csv`` module.
+    """
     keys = attribute_keys(session)
     total = count_codings(session, flt)
     dialect = session.get_bind().dialect
+    if dialect.name == "sqlite" and render:
+        query = sqlite_render.build(keys, guard=guard, coder_ids=flt.coder_ids, code_ids=flt.code_ids)
+        return RowStream(
+            long_header(keys), total, _raw_chunks(session, query.render, chunk_rows), rendered=True
+        )
     stmt = long_select(dialect.name, keys, flt, guard=guard)
     if dialect.name == "sqlite":
         sql = str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-        chunks = _raw_chunks(session, sql, chunk_rows)
-    else:
-        chunks = _core_chunks(session, stmt, chunk_rows)
-    return RowStream(long_header(keys), total, chunks)
+        return RowStream(long_header(keys), total, _raw_chunks(session, sql, chunk_rows))
+    return RowStream(long_header(keys), total, _core_chunks(session, stmt, chunk_rows))
 
 
 def _raw_chunks(session: Session, sql: str, size: int) -> Iterator[Chunk]:

@@ -23,18 +23,24 @@ def write_csv(
     header: Sequence[Any],
     chunks: Iterable[Sequence[Sequence[Any]]],
     *,
+    rendered: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> int:
     """Write a header and every row of ``chunks``; return the number of rows.
 
     ``None`` is written as an empty cell; CRLF ends each record; fields holding a comma, quote
-    or line break are quoted (RFC 4180). Open ``fh`` with ``newline=""``.
+    or line break are quoted (RFC 4180). With ``rendered``, each row's single cell is already a
+    finished record. Open ``fh`` with ``newline=""``.
     """
     writer = csv.writer(fh, lineterminator="\r\n")
     writer.writerow(header)
     total = 0
     for chunk in chunks:
-        writer.writerows(chunk)
+        if rendered:
+            fh.write("\r\n".join([row[0] for row in chunk]))
+            fh.write("\r\n")
+        else:
+            writer.writerows(chunk)
         total += len(chunk)
         if progress is not None:
             progress(len(chunk))

@@ -14,14 +14,15 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from qcode.errors import ConflictError, InputError
 from qcode.ingest.carry import UnplacedCoding, carry_over, detach
 from qcode.ingest.formats import ParsedTranscript
 from qcode.store.base import new_guid, utcnow
-from qcode.store.models import Document, Event, Passage, Segment
+from qcode.store.events import log_events
+from qcode.store.models import Document, Passage, Segment
 
 __all__ = [
     "DocumentSummary",
@@ -178,7 +179,7 @@ def import_transcripts(
             unplaced.extend(lost)
             events.append(("document.replace", {"document": t.name, "hash": t.content_hash, "carried": moved,
                                                 "unplaced": [u.as_json() for u in lost]}))
-        _log_events(session, actor, events)
+        log_events(session, actor, events)
         if progress is not None:
             progress(sum(len(t.passages) for t in batch))
     return ImportReport(imported, replaced, skipped, segments, carried, unplaced)
@@ -294,16 +295,6 @@ def _executemany(session: Session, table: Table, columns: Sequence[str], rows: l
     names = ", ".join(quote.quote(c) for c in columns)
     marks = ", ".join([mark] * len(columns))
     conn.exec_driver_sql(f"INSERT INTO {quote.format_table(table)} ({names}) VALUES ({marks})", rows)
-
-
-def _log_events(session: Session, actor: str, events: list[tuple[str, dict[str, Any]]]) -> None:
-    """Append the batch's events in one statement (as ``qcode.store.events.log_event`` would, one by one)."""
-    if events:
-        now = utcnow()
-        session.execute(
-            insert(Event),
-            [{"at": now, "actor": actor, "action": action, "payload": payload} for action, payload in events],
-        )
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import insert
@@ -21,3 +22,13 @@ def log_event(session: Session, actor: str, action: str, **payload: Any) -> None
         **payload: JSON-serialisable details naming entities by GUID or name, never row id.
     """
     session.execute(insert(Event).values(at=utcnow(), actor=actor, action=action, payload=payload))
+
+
+def log_events(session: Session, actor: str, events: Sequence[tuple[str, dict[str, Any]]]) -> None:
+    """Append several ``(action, payload)`` events in one statement (bulk imports)."""
+    if events:
+        now = utcnow()
+        session.execute(
+            insert(Event),
+            [{"at": now, "actor": actor, "action": action, "payload": payload} for action, payload in events],
+        )

@@ -140,6 +140,22 @@ def _upgrade(engine: Engine, path: Path | None, current: str | None, where: str)
         command.upgrade(_alembic_config(conn), "head")  # type: ignore[arg-type]
 
 
+def current_revision(url: str) -> str | None:
+    """The schema revision of the database at ``url``, read without changing anything."""
+    path = sqlite_path(url)
+    if path is not None:
+        _check_sqlite_file(path, create=False)
+        return _probe_sqlite(path)
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return _current_revision(conn, redact_url(url))
+    except (OperationalError, DBAPIError) as exc:
+        raise StoreError(f"{redact_url(url)}: cannot open database ({_first_line(exc, url)})") from None
+    finally:
+        engine.dispose()
+
+
 def open_store(url: str, *, create: bool = False, upgrade: bool = True) -> Store:
     """Open (and if asked create) the project at ``url``, bringing its schema to ``HEAD``.
 

@@ -113,3 +113,21 @@ def test_help_lists_the_commands() -> None:
     assert result.exit_code == 0
     for command in ("init", "status", "db"):
         assert command in result.output
+
+
+def test_db_current_changes_nothing_and_demo_fills_a_project(tmp_path: Path) -> None:
+    db = tmp_path / "d.db"
+    assert runner.invoke(app, ["--db", str(db), "db", "current"]).exit_code == 3
+    assert not db.exists()
+    result = runner.invoke(app, ["--db", str(db), "demo"])
+    assert result.exit_code == 0, result.output
+    assert "20 documents" in result.output and "22 codes" in result.output
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    from qcode.store.migrate import HEAD
+
+    assert runner.invoke(app, ["--db", str(db), "db", "current"]).output.strip() == HEAD
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    again = runner.invoke(app, ["--db", str(db), "demo"])
+    assert "20 documents" in again.output
+    status = json.loads(runner.invoke(app, ["--db", str(db), "status", "--json"]).output)
+    assert status["documents"] == 20 and status["codes"] == 22

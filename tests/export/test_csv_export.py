@@ -32,7 +32,7 @@ def _export(
     with store.sessions() as session, session.begin():
         flt = resolve_filter(session, coders, codes)
         stream = (wide_segment_rows if wide else coded_segment_rows)(session, flt, guard=not raw)
-        n = write_csv(buf, stream.header, stream.chunks)
+        n = write_csv(buf, stream.header, stream.chunks, rendered=stream.rendered)
         assert n == stream.total
     return buf.getvalue()
 
@@ -164,3 +164,47 @@ def test_write_csv_counts_and_reports_progress(tmp_path: Path) -> None:
     n = write_csv(buf, ["a", "b"], [[(1, "x\ny")], [(2, None), (3, '"q"')]], progress=seen.append)
     assert n == 3 and seen == [1, 2]
     assert buf.getvalue() == 'a,b\r\n1,"x\ny"\r\n2,\r\n3,"""q"""\r\n'
+
+
+@pytest.mark.parametrize("raw", [False, True])
+def test_sqlite_rendering_matches_the_csv_module_byte_for_byte(seeded_sqlite: Store, raw: bool) -> None:
+    """SQLite renders records itself; the portable path (Core rows + csv) must give the same bytes."""
+    from sqlalchemy import update
+
+    from qcode.store.models import Code, Coder, Document
+
+    with seeded_sqlite.sessions() as session, session.begin():
+        session.execute(
+            update(Document)
+            .where(Document.name == "C")
+            .values(
+                attributes={"gender": "=Female", "it's": 'a "quoted", value', "n": 40, "neg": -5, "x": None}
+            )
+        )
+        session.execute(update(Coder).where(Coder.name == "bob").values(name="+bob, jr"))
+        session.execute(update(Code).where(Code.key == "hours").values(name="'@hours\nlong"))
+
+    def export(render: bool) -> str:
+        buf = io.StringIO(newline="")
+        with seeded_sqlite.sessions() as session, session.begin():
+            stream = coded_segment_rows(session, guard=not raw, render=render, chunk_rows=3)
+            assert stream.rendered is render
+            write_csv(buf, stream.header, stream.chunks, rendered=stream.rendered)
+        return buf.getvalue()
+
+    fast, portable = export(True), export(False)
+    assert fast == portable
+    rows = _rows(fast)
+    c = next(r for r in rows if r["document"] == "C")
+    assert c["it's"] == 'a "quoted", value' and c["n"] == "40"
+    assert (c["gender"], c["neg"]) == (("=Female", "-5") if raw else ("'=Female", "'-5"))
+    hours = next(r for r in rows if r["code"] == "hours")
+    assert hours["code_name"] == ("'@hours\nlong" if raw else "''@hours\nlong")
+
+
+def test_filters_apply_to_the_rendered_query(seeded_sqlite: Store) -> None:
+    out = _rows(_export(seeded_sqlite, coders=("alice",), codes=("remittance",)))
+    assert [(r["document"], r["segment"], r["coder"]) for r in out] == [
+        ("A", "3", "alice"),
+        ("A", "4", "alice"),
+    ]

@@ -22,7 +22,7 @@ from tests.export.sample import clear_codings, codings_of
 def _export_to(store: Store, path: Path, *, raw: bool = False) -> None:
     with store.sessions() as session, session.begin(), path.open("w", encoding="utf-8", newline="") as fh:
         stream = coded_segment_rows(session, guard=not raw)
-        write_csv(fh, stream.header, stream.chunks)
+        write_csv(fh, stream.header, stream.chunks, rendered=stream.rendered)
 
 
 def _import(store: Store, path: Path) -> CodingsImportReport:
