@@ -48,10 +48,13 @@ def import_(
         int, typer.Option("--max-mb", min=1, help="Largest transcript file accepted, in MiB.")
     ] = 64,
 ) -> None:
-    """Import transcripts: all of them or none; files already imported with the same content are skipped."""
+    """Import transcripts (or a REFI-QDA .qdpx project): all or nothing; unchanged files are skipped."""
     from qcode.ingest.formats import collect_paths
     from qcode.ingest.service import import_transcripts
 
+    if any(_is_project_file(p) for p in paths):
+        _import_projects(paths, segment.value)
+        return
     files = collect_paths(paths)
     with _progress(show=_total_bytes(files) >= PROGRESS_BYTES) as bar:
         parsed = [_read(p, encoding, max_mb * _MIB) for p in bar.track(files, "reading")]
@@ -61,6 +64,23 @@ def import_(
                 session, parsed, mode=segment.value, replace=replace, progress=advance
             )
     _print_report(report)
+
+
+def _is_project_file(path: Path) -> bool:
+    """A REFI-QDA project, known by its extension or its content (a zip holding project.qde)."""
+    from qcode.export.qdpx_read import is_qdpx
+
+    return path.is_file() and is_qdpx(path)
+
+
+def _import_projects(paths: list[Path], segment: str) -> None:
+    """`qcode import FILE.qdpx`: one project file per run, so the run stays one transaction."""
+    from qcode.cli.export import run_qdpx_import
+    from qcode.errors import InputError
+
+    if len(paths) != 1:
+        raise InputError("import a .qdpx project on its own, one per run", path=str(paths[0]))
+    run_qdpx_import(paths[0], segment)
 
 
 def _read(path: Path, encoding: str | None, max_bytes: int) -> ParsedTranscript:
