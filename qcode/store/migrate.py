@@ -164,10 +164,14 @@ def open_store(url: str, *, create: bool = False, upgrade: bool = True) -> Store
         SchemaTooNewError: the database was written by a newer qcode.
     """
     path = sqlite_path(url)
+    probed: str | None = None
     if path is not None:
         _check_sqlite_file(path, create=create)
-        _refuse_newer(_probe_sqlite(path), str(path))
+        probed = _probe_sqlite(path)
+        _refuse_newer(probed, str(path))
     engine = make_engine(url)
+    if probed == HEAD:  # the common case: already checked read-only, no reflection needed
+        return Store(url=url, engine=engine, sessions=session_factory(engine))
     where = str(path) if path is not None else redact_url(url)
     try:
         with engine.connect() as conn:
