@@ -165,8 +165,21 @@ def codings_import(
     )
 
 
-def run_qdpx_import(path: Path, segment: str = "sentence", end_position: str = "auto") -> None:
-    """Import a .qdpx and print what happened (call from `qcode import` when ``is_qdpx(path)``)."""
+def run_qdpx_import(
+    path: Annotated[Path, typer.Argument(help="A REFI-QDA project file (.qdpx).")],
+    segment: Annotated[str, typer.Option("--segment", help="sentence, paragraph or passage.")] = "sentence",
+    end_position: Annotated[
+        str, typer.Option("--end-position", help="auto, exclusive (one past the end) or inclusive.")
+    ] = "auto",
+) -> None:
+    """Import another QDA program's project (call from `qcode import` when ``is_qdpx(path)``)."""
+    segment = str(getattr(segment, "value", segment))  # a SegmentMode member from `qcode import`
+    if segment not in ("sentence", "paragraph", "passage") or end_position not in (
+        "auto",
+        "exclusive",
+        "inclusive",
+    ):
+        raise typer.BadParameter(f"unknown --segment {segment!r} or --end-position {end_position!r}")
     from qcode.export.qdpx_import import import_qdpx
 
     with unit_of_work(create=True) as session:

@@ -20,7 +20,7 @@ from typing import Any, Literal
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from qcode.errors import InputError
+from qcode.errors import ConflictError, InputError
 from qcode.export.qdpx_entities import (
     GUID_RE,
     CoderResolver,
@@ -184,7 +184,7 @@ def _documents(
         lay = layouts.get(guid)
         name = document_name(source, lay, taken)
         names[guid] = name
-        doc_mode = str((lay or {}).get("segmentation") or mode)
+        doc_mode = str((lay or {}).get("segmentation") or "")
         doc_mode = doc_mode if doc_mode in ("sentence", "passage", "paragraph") else mode
         by_mode.setdefault(doc_mode, []).append(
             ParsedTranscript(
@@ -198,6 +198,7 @@ def _documents(
                 passages=passages_for(source.text, lay),
             )
         )
+    _refuse_changed(session, [t for ts in by_mode.values() for t in ts], where)
     for doc_mode, transcripts in by_mode.items():
         result = import_transcripts(session, transcripts, mode=doc_mode, actor=actor)  # type: ignore[arg-type]
         report.documents_imported += result.imported
@@ -222,6 +223,23 @@ def _documents(
                 report.resegmented.append(name)
         docs[guid] = _Doc(doc_id, name, text, segs)
     return docs
+
+
+def _refuse_changed(session: Session, transcripts: list[ParsedTranscript], where: str) -> None:
+    """A source whose document exists with other content would lose that document's codings."""
+    names = [t.name for t in transcripts]
+    stored = {
+        name: digest
+        for name, digest in session.execute(
+            select(Document.name, Document.content_hash).where(Document.name.in_(names))
+        )
+    }
+    clash = sorted(t.name for t in transcripts if t.name in stored and stored[t.name] != t.content_hash)
+    if clash:
+        raise ConflictError(
+            f"{where}: the project already has document(s) {', '.join(clash)} with other content; "
+            "rename or remove them first"
+        )
 
 
 def _segments(session: Session, doc_id: int) -> list[tuple[int, int, int, int]]:

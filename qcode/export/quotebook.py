@@ -61,25 +61,36 @@ def attribution(document: str, attributes: dict[str, str], keys: Sequence[str] =
     return f"— {label} ({', '.join(values)})" if values else f"— {label}"
 
 
+def _merged(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Coded spans with those only a space (not a paragraph break) apart joined into one."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and (
+            a <= out[-1][1] or (not text[out[-1][1] : a].strip() and "\n\n" not in text[out[-1][1] : a])
+        ):
+            out[-1] = (out[-1][0], max(b, out[-1][1]))
+        else:
+            out.append((a, b))
+    return out
+
+
 def runs(quote: Quote, *, context: bool = True) -> list[Run]:
     """The quote as runs of plain and coded text: the whole passage, or only its coded segments."""
+    spans = _merged(quote.text, quote.spans)
     if not context:
-        pieces = [quote.text[a:b] for a, b in quote.spans]
         out: list[Run] = []
-        for i, piece in enumerate(pieces):
+        for i, (a, b) in enumerate(spans):
             if i:
                 out.append((ELLIPSIS, False))
-            out.append((piece, True))
+            out.append((quote.text[a:b], True))
         return out
     out = []
     pos = 0
-    for a, b in quote.spans:
-        a = max(a, pos)
+    for a, b in spans:
         if a > pos:
             out.append((quote.text[pos:a], False))
-        if b > a:
-            out.append((quote.text[a:b], True))
-        pos = max(pos, b)
+        out.append((quote.text[a:b], True))
+        pos = b
     if pos < len(quote.text):
         out.append((quote.text[pos:], False))
     return out

@@ -72,8 +72,11 @@ def resolve_filter(session: Session, coders: Sequence[str] = (), codes: Sequence
 
 
 def expand_codes(session: Session, codes: Sequence[str]) -> list[int]:
-    """Ids of the named codes (by key, else name, case-insensitively) and all their descendants."""
-    rows = session.execute(select(Code.id, Code.key, Code.name, Code.parent_id)).all()
+    """Ids of the named codes (by key, else name, case-insensitively), each followed by its
+    descendants depth-first in codebook order; a code named twice appears once."""
+    rows = session.execute(
+        select(Code.id, Code.key, Code.name, Code.parent_id).order_by(Code.ordinal, Code.key)
+    ).all()
     lookup: dict[str, int] = {name.casefold(): i for i, _k, name, _p in rows}
     lookup.update({key.casefold(): i for i, key, _n, _p in rows})
     unknown = [c for c in codes if c.casefold() not in lookup]
@@ -82,14 +85,15 @@ def expand_codes(session: Session, codes: Sequence[str]) -> list[int]:
     children: dict[int | None, list[int]] = {}
     for i, _k, _n, parent in rows:
         children.setdefault(parent, []).append(i)
-    out: list[int] = []
-    todo = [lookup[c.casefold()] for c in codes]
-    while todo:
-        cid = todo.pop(0)
-        if cid not in out:
-            out.append(cid)
-            todo.extend(children.get(cid, []))
-    return out
+    out: dict[int, None] = {}
+    for c in codes:
+        todo = [lookup[c.casefold()]]
+        while todo:
+            cid = todo.pop()
+            if cid not in out:
+                out[cid] = None
+                todo.extend(reversed(children.get(cid, [])))
+    return list(out)
 
 
 def attribute_keys(session: Session) -> list[str]:
@@ -209,7 +213,10 @@ def coded_segment_rows(
     if dialect.name == "sqlite" and render:
         query = sqlite_render.build(keys, guard=guard, coder_ids=flt.coder_ids, code_ids=flt.code_ids)
         return RowStream(
-            long_header(keys), total, _raw_chunks(session, query.render, chunk_rows), rendered=True
+            long_header(keys),
+            total,
+            _raw_chunks(session, query.render, chunk_rows, as_bytes=True),
+            rendered=True,
         )
     stmt = long_select(dialect.name, keys, flt, guard=guard)
     if dialect.name == "sqlite":
@@ -218,14 +225,21 @@ def coded_segment_rows(
     return RowStream(long_header(keys), total, _core_chunks(session, stmt, chunk_rows))
 
 
-def _raw_chunks(session: Session, sql: str, size: int) -> Iterator[Chunk]:
-    cursor = session.connection().connection.cursor()
+def _raw_chunks(session: Session, sql: str, size: int, *, as_bytes: bool = False) -> Iterator[Chunk]:
+    """Rows straight from the DBAPI cursor; ``as_bytes`` skips decoding text (rendered records)."""
+    dbapi = session.connection().connection.dbapi_connection
+    assert dbapi is not None
+    factory = dbapi.text_factory
+    cursor = dbapi.cursor()
     try:
+        if as_bytes:
+            dbapi.text_factory = bytes
         cursor.execute(sql)
         while rows := cursor.fetchmany(size):
             yield rows
     finally:
         cursor.close()
+        dbapi.text_factory = factory
 
 
 def _core_chunks(session: Session, stmt: Select[Any], size: int) -> Iterator[Chunk]:

@@ -37,14 +37,32 @@ def write_csv(
     total = 0
     for chunk in chunks:
         if rendered:
-            fh.write("\r\n".join([row[0] for row in chunk]))
-            fh.write("\r\n")
+            _write_records(fh, [row[0] for row in chunk])
         else:
             writer.writerows(chunk)
         total += len(chunk)
         if progress is not None:
             progress(len(chunk))
     return total
+
+
+def _write_records(fh: IO[str], records: list[str] | list[bytes]) -> None:
+    """Finished records, as text or as UTF-8 bytes (written past the text layer when it is UTF-8)."""
+    if not records:
+        return
+    if isinstance(records[0], str):
+        fh.write("\r\n".join(records))
+        fh.write("\r\n")
+        return
+    data = b"\r\n".join(records)
+    buffer = getattr(fh, "buffer", None)
+    if buffer is not None and str(getattr(fh, "encoding", "")).lower().replace("-", "") == "utf8":
+        fh.flush()
+        buffer.write(data)
+        buffer.write(b"\r\n")
+    else:
+        fh.write(data.decode("utf-8"))
+        fh.write("\r\n")
 
 
 @dataclass(frozen=True)

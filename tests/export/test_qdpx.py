@@ -258,3 +258,19 @@ def test_segments_of_the_exporting_project_are_restored(
             assert set(a.execute(seg)) == set(b.execute(seg))
     finally:
         other.close()
+
+
+def test_a_document_with_other_content_is_not_replaced(sqlite_store: Store, tmp_path: Path) -> None:
+    from qcode.errors import ConflictError
+
+    with transaction(sqlite_store.sessions) as session:
+        import_qdpx(session, _foreign(tmp_path))
+    changed = tmp_path / "changed.qdpx"
+    with zipfile.ZipFile(_foreign(tmp_path, exclusive=True)) as src, zipfile.ZipFile(changed, "w") as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            dst.writestr(name, data.replace(b"three years", b"four years") if name.endswith(".TXT") else data)
+    with pytest.raises(ConflictError, match="Interview 1"), transaction(sqlite_store.sessions) as session:
+        import_qdpx(session, changed)
+    with sqlite_store.sessions() as session:
+        assert len(codings_of(session)) == 5

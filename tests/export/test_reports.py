@@ -9,7 +9,7 @@ import pytest
 
 from qcode.errors import InputError, NotFoundError
 from qcode.export.chart import bar_chart
-from qcode.export.quotebook import Quote, QuoteSection, attribution, render_html, render_markdown
+from qcode.export.quotebook import Quote, QuoteSection, attribution, render_html, render_markdown, runs
 from qcode.export.quotebook_docx import write_docx
 from qcode.export.report_service import Matrix, code_frequencies, matrix, quote_sections
 from qcode.export.service import resolve_filter
@@ -114,10 +114,12 @@ def test_markdown_quote_book(seeded: Store) -> None:
     assert md.startswith("# Bribery quotes\n")
     assert "## Bribery\n" in md and "## Recruitment\n" in md
     assert "> — A (Male, Arab Emirates)" in md and "> — C (Female, Russia)" in md
-    assert "**Many people also recur to using bribery, “a lot”.**" in md
+    # two coded sentences side by side read as one emphasised stretch
+    assert "“**Many people also recur to using bribery, “a lot”. =SUM(A1) was on the form.**”" in md
     assert "**Recruitment › Bribery**" in md
     short = render_markdown(sections, context=False)
-    assert "> “**Many people also recur to using bribery, “a lot”.**" in short and "Wages" not in short
+    assert "> “**Many people also recur to using bribery, “a lot”. =SUM(A1) was on the form.**”" in short
+    assert "Wages" not in short
 
 
 def test_markdown_escapes_and_keeps_paragraphs() -> None:
@@ -145,4 +147,21 @@ def test_docx_quote_book(seeded: Store) -> None:
     texts = [p.text for p in doc.paragraphs]
     assert "Bribery" in texts and "— A (Male, Arab Emirates)" in texts
     bold = [r.text for p in doc.paragraphs for r in p.runs if r.bold]
-    assert "=SUM(A1) was on the form." in bold
+    assert "Many people also recur to using bribery, “a lot”. =SUM(A1) was on the form." in bold
+
+
+def test_a_group_is_followed_by_its_subcodes(seeded: Store) -> None:
+    with seeded.sessions() as session:
+        sections = quote_sections(session, ["remittance", "Recruitment", "bribery"])
+    assert [(s.key, len(s.quotes)) for s in sections] == [
+        ("remittance", 1),
+        ("recruitment", 0),
+        ("bribery", 2),
+    ]
+
+
+def test_spans_merge_across_spaces_but_not_paragraphs() -> None:
+    text = "One. Two. Three.\n\nFour."
+    q = Quote("A", {}, "", 1, text, ((0, 4), (5, 9), (18, 23)))
+    assert runs(q) == [("One. Two.", True), (" Three.\n\n", False), ("Four.", True)]
+    assert runs(q, context=False) == [("One. Two.", True), (" … ", False), ("Four.", True)]
