@@ -83,6 +83,7 @@ RESERVED_HOTKEYS: frozenset[str] = frozenset(
         "C",
         "A",
         "K",
+        "B",
         "T",
         "F",
         " ",

@@ -49,6 +49,7 @@ SCREEN_KEYS: tuple[Key, ...] = (
     Key("<", "hit(-1)", "previous search hit", group="Finding"),
     Key("C", "code_view", "code view: every segment with a code", "Code view", group="Finding"),
     Key("A", "compare", "compare coders on this document", group="Finding"),
+    Key("B", "chart", "bar chart of your code frequencies", group="Finding"),
     Key("K", "agreement", "inter-coder agreement for the project (not blind)", group="Finding"),
     Key("escape", "cancel", "leave visual mode / clear the search", group="Other"),
     Key("F", "focus_mode", "focus mode: transcript only", group="Other"),

@@ -51,3 +51,24 @@ async def test_k_with_one_coder_explains_instead_of_opening(sqlite_store: Store)
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
         assert any("coder" in str(n.message) for n in app._notifications)
+
+
+async def test_b_charts_only_this_coders_codes(project: tuple[Store, Sample]) -> None:
+    from qcode.tui.screens.chart import ChartScreen
+
+    store, _sample = project  # bob coded A1 "recruit" earlier; alice's chart must not count it
+    app = QcodeApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("w", "j", "w", "B")
+        await pilot.pause()
+        assert isinstance(app.screen, ChartScreen)
+        chart = app.screen.chart
+        assert "coded by alice" in chart
+        lines = {line.split("┤")[0].strip(): line for line in chart.splitlines() if "┤" in line}
+        wages = next(v for k, v in lines.items() if k.startswith("Wages"))
+        recruit = next(v for k, v in lines.items() if k.startswith("Recruit"))
+        assert "█" in wages.split("┤")[1]  # alice coded wages twice
+        assert "█" not in recruit.split("┤")[1]  # only bob coded recruit: blind, not counted
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
