@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from qcode.cli.codebook import FileArgument, app
-from qcode.cli.common import echo_err, unit_of_work
+from qcode.cli.common import actor, echo_err, unit_of_work
 
 
 def read_any_codebook(file: Path) -> object:
@@ -35,7 +35,7 @@ def load(
     codebook = read_any_codebook(file)
     assert isinstance(codebook, Codebook)
     with unit_of_work(create=True) as session:
-        report = load_codebook(session, codebook, force=force)
+        report = load_codebook(session, codebook, force=force, actor=actor())
         for name, n in report.dropped_codings.items():
             echo_err(f"dropping {n} codings of removed code {name}")
     for old, new in report.renamed:
@@ -114,7 +114,7 @@ def merge(
     if into_word.lower() != "into":
         raise InputError(f"expected `merge OLD INTO TARGET`, got {into_word!r} for INTO")
     with unit_of_work() as session:
-        moved = merge_codes(session, old, target)
+        moved = merge_codes(session, old, target, actor=actor())
     typer.echo(f"merged {old} into {target}: {moved} codings moved")
 
 
@@ -127,7 +127,7 @@ def rename(
     from qcode.codebook.service import rename_code
 
     with unit_of_work() as session:
-        rename_code(session, old, new)
+        rename_code(session, old, new, actor=actor())
     typer.echo(f"renamed {old} -> {new}")
 
 
@@ -141,5 +141,5 @@ def split(
     from qcode.codebook.service import split_code
 
     with unit_of_work() as session:
-        keys = split_code(session, old, new, to=to)
+        keys = split_code(session, old, new, to=to, actor=actor())
     typer.echo(f"split {old} into {', '.join(new)} ({', '.join(keys)}); codings moved to {to or new[0]}")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from typer.core import TyperGroup
@@ -14,9 +14,13 @@ from typer.core import TyperGroup
 from qcode.errors import QcodeError
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
     from sqlalchemy.orm import Session
 
     from qcode.store.migrate import Store
+
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -86,3 +90,51 @@ def print_json(data: object) -> None:
     import json
 
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+class Bar:
+    """A rich progress bar on stderr for long work; does nothing when not shown."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+
+    def track(self, items: list[T], label: str) -> Iterator[T]:
+        """Yield ``items``, advancing a task named ``label``."""
+        if self.progress is None:
+            yield from items
+            return
+        yield from self.progress.track(items, description=label)
+
+    def start(self, label: str, total: int) -> Callable[[int], None] | None:
+        """A new task; returns the function that advances it (``None`` when no bar is shown)."""
+        progress = self.progress
+        if progress is None:
+            return None
+        task = progress.add_task(label, total=total)
+        return lambda n: progress.advance(task, n)
+
+
+@contextmanager
+def progress(*, show: bool) -> Iterator[Bar]:
+    """A transient bar, only when asked for and stderr is a terminal (logs and pipes stay clean)."""
+    if not show:
+        yield Bar(None)
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield Bar(None)
+        return
+    with Progress(console=console, transient=True) as progress:
+        yield Bar(progress)
+
+
+def actor() -> str:
+    """Who the event log names for a command: ``$QCODE_CODER``, else ``system``."""
+    import os
+
+    from qcode.config import CODER_ENV
+
+    return os.environ.get(CODER_ENV) or "system"

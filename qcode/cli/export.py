@@ -6,16 +6,14 @@ Files go to ``exports/`` by default and are never overwritten without ``--force`
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from qcode.cli.common import CsvOption, echo_err, unit_of_work
+from qcode.cli.common import CsvOption, actor, echo_err, progress, unit_of_work
 
 export_app = typer.Typer(help="Export coded material (CSV, REFI-QDA).", no_args_is_help=True)
 codings_app = typer.Typer(help="Work with codings in bulk.", no_args_is_help=True)
@@ -55,25 +53,6 @@ def _split(values: Sequence[str] | None) -> list[str]:
     return [v.strip() for item in values or () for v in item.split(",") if v.strip()]
 
 
-def _actor() -> str:
-    from qcode.config import CODER_ENV
-
-    return os.environ.get(CODER_ENV) or "system"
-
-
-@contextmanager
-def _progress(total: int, label: str, *, show: bool) -> Iterator[Callable[[int], None] | None]:
-    if not show:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda n: bar.advance(task, n)
-
-
 def _done(message: str, out: Path) -> None:
     if str(out) == "-":
         echo_err(message)
@@ -108,9 +87,10 @@ def export_segments(
         flt = resolve_filter(session, _split(coders), _split(codes))
         stream = (wide_segment_rows if wide else coded_segment_rows)(session, flt, guard=not raw)
         with (
-            _progress(stream.total, "exporting", show=stream.total >= PROGRESS_FROM) as advance,
+            progress(show=stream.total >= PROGRESS_FROM) as bar,
             open_output(path, force=force) as fh,
         ):
+            advance = bar.start("exporting", stream.total)
             if bom:
                 fh.write("\ufeff")
             rows = write_csv(fh, stream.header, stream.chunks, rendered=stream.rendered, progress=advance)
@@ -139,8 +119,8 @@ def export_qdpx(
         from qcode.project.service import project_status
 
         documents = project_status(session).documents
-        with _progress(documents, "reading", show=count_codings(session) >= PROGRESS_FROM) as advance:
-            data = gather_project(session, name=name, progress=advance)
+        with progress(show=count_codings(session) >= PROGRESS_FROM) as bar:
+            data = gather_project(session, name=name, progress=bar.start("reading", documents))
     with open_output(path, force=force, mode="binary") as fh:
         write_qdpx(data.project, fh, layout=data.layout)
     typer.echo(
@@ -157,7 +137,7 @@ def codings_import(
     from qcode.export.csv_import import import_codings_csv
 
     with unit_of_work() as session:
-        report = import_codings_csv(session, file, actor=_actor())
+        report = import_codings_csv(session, file, actor=actor())
     created = f"; new coders: {', '.join(report.coders_created)}" if report.coders_created else ""
     typer.echo(
         f"{report.rows} rows: {report.added} codings added, {report.already_present} already present, "
@@ -188,7 +168,7 @@ def run_qdpx_import(
             path,
             mode=segment,  # type: ignore[arg-type]
             end_convention=end_position,  # type: ignore[arg-type]
-            actor=_actor(),
+            actor=actor(),
         )
     for line in report.skipped:
         echo_err(f"skipped {line}")

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Iterable
+from contextlib import suppress
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from qcode.cli.common import JsonOption, echo_err, print_json, unit_of_work
+from qcode.cli.common import JsonOption, actor, echo_err, print_json, progress, unit_of_work
 
 if TYPE_CHECKING:
-    from rich.progress import Progress
-
     from qcode.ingest.formats import ParsedTranscript
     from qcode.ingest.service import ImportReport, PassageText
 
-T = TypeVar("T")
 #: Imports of at least this many bytes of files show a progress bar (on stderr).
 PROGRESS_BYTES = 1_000_000
 #: `qcode documents` leaves out of its table attributes with longer values (they are in --json).
@@ -56,12 +53,12 @@ def import_(
         _import_projects(paths, segment.value)
         return
     files = collect_paths(paths)
-    with _progress(show=_total_bytes(files) >= PROGRESS_BYTES) as bar:
+    with progress(show=_total_bytes(files) >= PROGRESS_BYTES) as bar:
         parsed = [_read(p, encoding, max_mb * _MIB) for p in bar.track(files, "reading")]
         advance = bar.start("importing", sum(len(t.passages) for t in parsed))
         with unit_of_work(create=True) as session:
             report = import_transcripts(
-                session, parsed, mode=segment.value, replace=replace, progress=advance
+                session, parsed, mode=segment.value, replace=replace, progress=advance, actor=actor()
             )
     _print_report(report)
 
@@ -113,43 +110,6 @@ def _print_report(report: ImportReport) -> None:
         f"documents; {report.segments} segments; {report.carried} codings and memos carried over, "
         f"{len(report.unplaced)} not placed"
     )
-
-
-class _Bar:
-    """A rich progress bar on stderr for large imports; does nothing for small ones."""
-
-    def __init__(self, progress: Progress | None) -> None:
-        self.progress = progress
-
-    def track(self, items: list[T], label: str) -> Iterator[T]:
-        if self.progress is None:
-            yield from items
-            return
-        yield from self.progress.track(items, description=label)
-
-    def start(self, label: str, total: int) -> Callable[[int], None] | None:
-        progress = self.progress
-        if progress is None:
-            return None
-        task = progress.add_task(label, total=total)
-        return lambda n: progress.advance(task, n)
-
-
-@contextmanager
-def _progress(*, show: bool) -> Iterator[_Bar]:
-    """A transient bar, only when asked for and stderr is a terminal (logs and pipes stay clean)."""
-    if not show:
-        yield _Bar(None)
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    console = Console(stderr=True)
-    if not console.is_terminal:
-        yield _Bar(None)
-        return
-    with Progress(console=console, transient=True) as progress:
-        yield _Bar(progress)
 
 
 def documents(json_: JsonOption = False) -> None:

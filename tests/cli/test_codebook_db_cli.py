@@ -50,3 +50,22 @@ def test_merge_rename_split_and_refused_removal(tmp_path: Path) -> None:
     assert code != 0 and "no code named 'nosuchcode'" in err
     code, _, err = _run(db, "codebook", "merge", "wages", "ONTO", "bribery")
     assert code != 0 and "INTO" in err
+
+
+def test_events_name_the_coder_from_the_environment(tmp_path: Path, monkeypatch: object) -> None:
+    import pytest
+    from sqlalchemy import select
+
+    from qcode.store.migrate import open_store
+    from qcode.store.models import Event
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    db = tmp_path / "p.db"
+    _run(db, "codebook", "load", str(bundled_codebook()))
+    monkeypatch.setenv("QCODE_CODER", "ana")
+    assert _run(db, "codebook", "rename", "hours", "working-hours")[0] == 0
+    store = open_store(f"sqlite:///{db}")
+    with store.sessions() as s:
+        actors = dict(s.execute(select(Event.action, Event.actor)).all())
+    store.close()
+    assert actors["codebook.load"] == "system" and actors["codebook.rename"] == "ana"
