@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
@@ -154,6 +154,36 @@ def krippendorff_band(value: float) -> str:
     if value >= 0.800:
         return "reliable"
     return "tentative" if value >= 0.667 else "unreliable"
+
+
+UNITS_RULE = (
+    "units: every {unit} of every document at least one compared coder has coded; a coder who coded a "
+    "document is taken to have decided 'absent' for every code on its {unit}s they left uncoded, and is "
+    "missing on the documents they did not code"
+)
+"""The units rule, for report headers (format with ``unit``)."""
+
+
+def figure_bands(item: CodeAgreement | OverallAgreement) -> dict[str, str | None]:
+    """Interpretation bands of Cohen's and Fleiss' kappa and AC1 (Landis & Koch) and alpha (Krippendorff)."""
+
+    def band(value: float | None, rule: Callable[[float], str]) -> str | None:
+        return None if value is None else rule(value)
+
+    return {
+        "cohen_kappa": band(item.cohen_kappa, landis_koch_band),
+        "fleiss_kappa": band(item.fleiss_kappa, landis_koch_band),
+        "krippendorff_alpha": band(item.krippendorff_alpha, krippendorff_band),
+        "gwet_ac1": band(item.gwet_ac1, landis_koch_band),
+    }
+
+
+def row_flags(row: CodeAgreement) -> list[str]:
+    """``rare`` (too few positive units for a stable figure) and ``unused`` (nobody applied the code)."""
+    flags = ["rare"] if row.rare else []
+    if row.units and not row.positive_units:
+        flags.append("unused")
+    return flags
 
 
 def build_report(

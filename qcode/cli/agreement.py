@@ -30,27 +30,6 @@ BANDS = (
     "Krippendorff (2004) for alpha (≥ .800 reliable, ≥ .667 tentative)"
 )
 FIGURES = ("percent_agreement", "cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "gwet_ac1")
-CSV_FIELDS = (
-    "code",
-    "units",
-    "positive_units",
-    "prevalence",
-    "percent_agreement",
-    "cohen_kappa",
-    "scott_pi",
-    "fleiss_kappa",
-    "conger_kappa",
-    "krippendorff_alpha",
-    "gwet_ac1",
-    "brennan_prediger",
-    "ci_low",
-    "ci_high",
-    "pooled_kappa",
-    "flags",
-    "kappa_band",
-    "alpha_band",
-    "notes",
-)
 
 
 class By(StrEnum):
@@ -125,7 +104,7 @@ def agreement(
 
 
 def _header(data: AgreementData, report: AgreementReport, by: By) -> dict[str, Any]:
-    from qcode.coding.matrices import UNITS_RULE
+    from qcode.agreement.report import UNITS_RULE
 
     return {
         "coders": list(data.coders),
@@ -152,36 +131,17 @@ def _compared(report: AgreementReport) -> int:
     return max((row.units for row in report.codes), default=0)
 
 
-def _flags(row: CodeAgreement) -> list[str]:
-    flags = ["rare"] if row.rare else []
-    if row.units and not row.positive_units:
-        flags.append("unused")
-    return flags
-
-
-def _bands(item: CodeAgreement | OverallAgreement) -> dict[str, str | None]:
-    from qcode.agreement import krippendorff_band, landis_koch_band
-
-    def band(value: float | None, rule: Any) -> str | None:
-        return None if value is None else str(rule(value))
-
-    return {
-        "cohen_kappa": band(item.cohen_kappa, landis_koch_band),
-        "fleiss_kappa": band(item.fleiss_kappa, landis_koch_band),
-        "krippendorff_alpha": band(item.krippendorff_alpha, krippendorff_band),
-        "gwet_ac1": band(item.gwet_ac1, landis_koch_band),
-    }
-
-
 def _report_json(report: AgreementReport) -> dict[str, Any]:
+    from qcode.agreement.report import figure_bands, row_flags
+
     codes = [
-        asdict(row) | {"notes": list(row.notes), "flags": _flags(row), "bands": _bands(row)}
+        asdict(row) | {"notes": list(row.notes), "flags": row_flags(row), "bands": figure_bands(row)}
         for row in report.codes
     ]
     overall = asdict(report.overall) | {
         "units": _compared(report),
         "notes": list(report.overall.notes),
-        "bands": _bands(report.overall),
+        "bands": figure_bands(report.overall),
     }
     return {"codes": codes, "overall": overall}
 
@@ -205,12 +165,19 @@ def _json(
 
 
 def _csv(report: AgreementReport, parts: list[tuple[str, AgreementReport]], by: By) -> None:
-    fields = (("group",) if parts else ()) + CSV_FIELDS
+    from qcode.agreement.report import COEFFICIENTS, row_flags
+
+    fields = (
+        *(("group",) if parts else ()),
+        *("code", "units", "positive_units", "prevalence"),
+        *COEFFICIENTS,
+        *("ci_low", "ci_high", "pooled_kappa", "flags", "kappa_band", "alpha_band", "notes"),
+    )
     writer = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for label, r in [("all", report), *parts] if parts else [("", report)]:
         for row in r.codes:
-            writer.writerow(_csv_row(asdict(row) | {"flags": _flags(row)}, label))
+            writer.writerow(_csv_row(asdict(row) | {"flags": row_flags(row)}, label))
         writer.writerow(_csv_row(asdict(r.overall) | {"code": "overall", "units": _compared(r)}, label))
 
 
@@ -246,7 +213,9 @@ def _cell(value: float | None, band: str | None = None, *, short: bool = False) 
 
 
 def _figures(item: CodeAgreement | OverallAgreement, short: bool) -> list[Text]:
-    bands = _bands(item)
+    from qcode.agreement.report import figure_bands
+
+    bands = figure_bands(item)
     return [_cell(getattr(item, f), bands[f], short=short) for f in FIGURES[1:]]
 
 
@@ -271,12 +240,14 @@ def _code_table(report: AgreementReport, short: bool) -> Table:
     """One row per code (flags under the name, alpha's interval under alpha) and the overall row."""
     from rich.text import Text
 
+    from qcode.agreement.report import row_flags
+
     columns = ("code", "units", "prev.", "agree", "Cohen κ", "Fleiss κ", "Kripp. α", "Gwet AC1")
     table = _table(columns, ("units", "prev.", "agree"))
     for row in report.codes:
         name = Text(row.code)
-        if _flags(row):
-            name.append("\n" + " ".join(_flags(row)), style="yellow")
+        if row_flags(row):
+            name.append("\n" + " ".join(row_flags(row)), style="yellow")
         cohen, fleiss, alpha, ac1 = _figures(row, short)
         if row.ci_low is not None and row.ci_high is not None:
             alpha.append(f"\n[{row.ci_low:.3f}, {row.ci_high:.3f}]", style="dim")
@@ -326,7 +297,7 @@ def _print(
 ) -> None:
     from rich.console import Console
 
-    from qcode.coding.matrices import UNITS_RULE
+    from qcode.agreement.report import UNITS_RULE
 
     console = Console()
     short = console.width < WIDE

@@ -36,12 +36,6 @@ GroupBy: TypeAlias = Literal["code", "document", "coder-pair"]
 IntArray: TypeAlias = NDArray[np.int64]
 BoolArray: TypeAlias = NDArray[np.bool_]
 
-UNITS_RULE = (
-    "units: every {unit} of every document at least one compared coder has coded; a coder who coded a "
-    "document is taken to have decided 'absent' for every code on its {unit}s they left uncoded, and is "
-    "missing on the documents they did not code"
-)
-"""The units rule, for report headers (format with ``unit``)."""
 
 _CHUNK = 5000  # ids per IN list: far below SQLite's and PostgreSQL's parameter limits
 

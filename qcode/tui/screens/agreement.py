@@ -18,14 +18,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from qcode.agreement.report import UNITS_RULE, figure_bands, row_flags
+
 if TYPE_CHECKING:
-    from qcode.agreement import AgreementReport, CodeAgreement, OverallAgreement
+    from qcode.agreement import AgreementReport, CodeAgreement
 
 COLUMNS = ("code", "units", "prev.", "agree", "Cohen κ", "Fleiss κ", "Kripp. α", "α CI", "Gwet AC1", "flags")
-UNITS_RULE = (
-    "Units: every {unit} of every document at least one compared coder has coded; a coder who coded a "
-    "document counts as deciding 'absent' on its {unit}s they left uncoded."
-)
 BANDS = "Bands: Landis & Koch for kappa and AC1; Krippendorff for alpha (≥ .800 reliable, ≥ .667 tentative)."
 
 
@@ -39,23 +37,10 @@ def figure(value: float | None, band: str | None = None) -> Text:
     return text
 
 
-def bands(item: CodeAgreement | OverallAgreement) -> tuple[str | None, ...]:
-    """Bands of Cohen's kappa, Fleiss' kappa, alpha and AC1 (the report computes its figures already)."""
-    from qcode.agreement import krippendorff_band, landis_koch_band
-
-    return (
-        None if item.cohen_kappa is None else landis_koch_band(item.cohen_kappa),
-        None if item.fleiss_kappa is None else landis_koch_band(item.fleiss_kappa),
-        None if item.krippendorff_alpha is None else krippendorff_band(item.krippendorff_alpha),
-        None if item.gwet_ac1 is None else landis_koch_band(item.gwet_ac1),
-    )
-
-
 def code_row(row: CodeAgreement) -> list[Text | str]:
     """One table row for a code."""
-    cohen, fleiss, alpha, ac1 = bands(row)
+    cohen, fleiss, alpha, ac1 = figure_bands(row).values()
     ci = "—" if row.ci_low is None or row.ci_high is None else f"{row.ci_low:.3f} – {row.ci_high:.3f}"
-    flags = [*(["rare"] if row.rare else []), *(["unused"] if row.units and not row.positive_units else [])]
     return [
         row.code,
         str(row.units),
@@ -66,14 +51,14 @@ def code_row(row: CodeAgreement) -> list[Text | str]:
         figure(row.krippendorff_alpha, alpha),
         ci,
         figure(row.gwet_ac1, ac1),
-        Text(" ".join(flags), style="yellow"),
+        Text(" ".join(row_flags(row)), style="yellow"),
     ]
 
 
 def overall_row(report: AgreementReport) -> list[Text | str]:
     """The overall row: means over the codes where each figure is defined."""
     o = report.overall
-    cohen, fleiss, alpha, ac1 = bands(o)
+    cohen, fleiss, alpha, ac1 = figure_bands(o).values()
     units = max((row.units for row in report.codes), default=0)
     return [
         Text(f"overall (mean of {o.codes})", style="bold"),
@@ -122,7 +107,7 @@ class AgreementScreen(ModalScreen[None]):
         )
         return (
             f"Agreement between {', '.join(r.coders)}: {r.units} {self.unit}s, {compared} coded by two or "
-            f"more.\n{UNITS_RULE.format(unit=self.unit)}\n{BANDS} α CI: {interval}. "
+            f"more.\n{UNITS_RULE.format(unit=self.unit).capitalize()}.\n{BANDS} α CI: {interval}. "
             f"Pooled kappa: {figure(r.overall.pooled_kappa, r.overall.kappa_band).plain}."
         )
 

@@ -55,31 +55,24 @@ class VirtualList(ScrollView, can_focus=True):
     }
     """
 
-    class Moved(Message):
+    class _ItemMessage(Message):
+        """Something happened at item ``index`` of the list ``source``."""
+
+        def __init__(self, source: VirtualList, index: int) -> None:
+            super().__init__()
+            self.source = source
+            self.index = index
+
+        @property
+        def control(self) -> VirtualList:
+            """The list the message comes from (for ``@on(..., selector)``)."""
+            return self.source
+
+    class Moved(_ItemMessage):
         """The cursor moved to another item."""
 
-        def __init__(self, source: VirtualList, index: int) -> None:
-            super().__init__()
-            self.source = source
-            self.index = index
-
-        @property
-        def control(self) -> VirtualList:
-            """The list whose cursor moved."""
-            return self.source
-
-    class Chosen(Message):
+    class Chosen(_ItemMessage):
         """Enter (or a click) chose the item under the cursor."""
-
-        def __init__(self, source: VirtualList, index: int) -> None:
-            super().__init__()
-            self.source = source
-            self.index = index
-
-        @property
-        def control(self) -> VirtualList:
-            """The list an item was chosen in."""
-            return self.source
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
