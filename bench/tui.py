@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import statistics
 import subprocess
 import sys
@@ -281,6 +282,67 @@ def measure_startup(kind: str, db: Path, runs: int) -> list[float]:
     return out
 
 
+RAW_PTY_APP = """
+import sys
+sys.path.insert(0, {bench!r})
+from tui import raw_app
+raw_app(2000).run()
+"""
+ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07]*\x07|[PX^_][^\x1b]*\x1b\\|.)")
+
+
+def time_pty(argv: list[str], marker: re.Pattern[str], env: dict[str, str]) -> float:
+    """Seconds from spawning ``argv`` on a 120×40 pseudo-terminal to output showing ``marker``."""
+    import fcntl
+    import os
+    import pty
+    import select
+    import signal
+    import struct
+    import termios
+
+    start = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: a real terminal of the bench's size
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
+        os.execve(argv[0], argv, env)
+    seen = ""
+    try:
+        while time.perf_counter() - start < 30:
+            ready, _, _ = select.select([fd], [], [], 1)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(fd, 1 << 16)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += ANSI.sub("", chunk.decode("utf-8", "replace"))
+            if marker.search(seen):
+                return time.perf_counter() - start
+            seen = seen[-4000:]
+        raise RuntimeError(f"{argv[0]}: no {marker.pattern!r} on screen within 30 s; last: {seen[-300:]!r}")
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+
+
+def measure_terminal(db: Path, runs: int) -> tuple[list[float], list[float]]:
+    """The real ``qcode code`` command and a raw Textual app, each spawned on a pty, interleaved."""
+    import os
+
+    qcode = str(Path(sys.executable).with_name("qcode"))
+    env = {**os.environ, "TERM": "xterm-256color", "QCODE_DB": str(db), "COLUMNS": "120", "LINES": "40"}
+    raw = [sys.executable, "-c", RAW_PTY_APP.format(bench=str(Path(__file__).resolve().parent))]
+    ours, base = [], []
+    for _ in range(runs):
+        ours.append(time_pty([qcode, "code", "--coder", "alice"], re.compile(r"D\d{4} . Interviewee"), env))
+        base.append(time_pty(raw, re.compile("row of plain text"), env))
+    return ours, base
+
+
 def main() -> None:
     """Build or reuse the project, measure, print a table."""
     parser = argparse.ArgumentParser(
@@ -305,11 +367,14 @@ def main() -> None:
     )
     startup = measure_startup("qcode", db, args.startups)
     startup_raw = measure_startup("baseline", db, args.startups)
+    terminal, terminal_raw = measure_terminal(db, args.startups)
     app = asyncio.run(measure_app(db, args.opens, args.toggles))
     raw = asyncio.run(measure_raw(args.toggles))
     core = measure_core_commit()
     print(f"startup → first usable frame   {summary(startup)}   target < 800 ms")
     print(f"  raw Textual, 2,000-row view  {summary(startup_raw)}")
+    print(f"`qcode code` on a pty → screen {summary(terminal)}   target < 800 ms")
+    print(f"  raw Textual app on a pty     {summary(terminal_raw)}")
     print(f"open transcript (]), 2,000 seg {summary(app['open'])}   target < 50 ms")
     print(f"toggle code → frame (all)      {summary(app['toggle'])}   target median < 10, p95 < 20 ms")
     print(f"  toggle on                    {summary(app['toggle_on'])}")

@@ -39,7 +39,7 @@ def status(json_: JsonOption = False) -> None:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Bring the database schema to this qcode's version (a backup copy is made first on SQLite)."""
-    from qcode.store.migrate import HEAD
+    from qcode.store.probe import HEAD
 
     open_project().close()
     typer.echo(f"database at schema {HEAD}")

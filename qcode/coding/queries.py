@@ -3,38 +3,99 @@
 Blind coding is enforced here: every query of the coding screen takes the coder and returns only
 their codings; :func:`compare_document` and :func:`code_view` (with several coders) are for the
 screens that compare coders.
+
+The queries are plain SQL that SQLite and PostgreSQL both read, with ``:name`` parameters. They run
+on a SQLAlchemy session, or on a bare ``sqlite3`` connection: the TUI paints its first screen from
+one before SQLAlchemy has finished loading (see :mod:`qcode.tui.database`). Nothing here imports
+SQLAlchemy at import time.
 """
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import Session
+from qcode.coding.types import (
+    CodeInfo,
+    CoderRef,
+    CodeViewRow,
+    DocumentInfo,
+    Progress,
+    SegmentInfo,
+    Transcript,
+)
 
-from qcode.coding.types import CodeInfo, CodeViewRow, DocumentInfo, Progress, SegmentInfo, Transcript
-from qcode.store.models import Code, Coder, Coding, Document, Memo, Passage, Segment
+if TYPE_CHECKING:
+    from sqlalchemy import TextClause
+    from sqlalchemy.orm import Session
+
+#: Where reads run: a session (SQLite or PostgreSQL), or a bare connection to a SQLite project.
+Source: TypeAlias = "Session | sqlite3.Connection"
 
 __all__ = [
+    "Source",
     "code_view",
     "codebook",
     "compare_document",
     "document_attributes",
     "document_progress",
     "documents_with",
+    "find_coder",
     "list_documents",
     "load_transcript",
+    "project_guid",
     "resume_point",
 ]
 
-
-def _attrs(raw: Mapping[str, Any] | None) -> dict[str, str]:
-    return {str(k): str(v) for k, v in (raw or {}).items() if v is not None and v != ""}
+_CLAUSES: dict[str, TextClause] = {}
 
 
-def list_documents(session: Session, *, attributes: bool = True) -> list[DocumentInfo]:
+def _rows(source: Source, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+    """Run one SELECT on either kind of source; rows as plain tuples."""
+    if isinstance(source, sqlite3.Connection):
+        return source.execute(sql, dict(params or {})).fetchall()
+    clause = _CLAUSES.get(sql)
+    if clause is None:
+        from sqlalchemy import text
+
+        clause = _CLAUSES[sql] = text(sql)
+    return [tuple(row) for row in source.execute(clause, dict(params or {}))]
+
+
+def _in(name: str, values: Sequence[int]) -> tuple[str, dict[str, int]]:
+    """``(:name0, :name1, …)`` and its parameters (an empty list matches nothing)."""
+    if not values:
+        return "(NULL)", {}
+    params = {f"{name}{i}": int(v) for i, v in enumerate(values)}
+    return "(" + ", ".join(f":{k}" for k in params) + ")", params
+
+
+def _json(value: Any) -> Any:
+    """A JSON column's value: SQLite hands back text, PostgreSQL's driver the decoded value."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _attrs(raw: Any) -> dict[str, str]:
+    decoded = _json(raw) or {}
+    return {str(k): str(v) for k, v in decoded.items() if v is not None and v != ""}
+
+
+def project_guid(source: Source) -> str | None:
+    """The project's GUID, or ``None`` where the database holds no project yet."""
+    rows = _rows(source, 'SELECT value FROM settings WHERE "key" = :key', {"key": "project_guid"})
+    return str(rows[0][0]) if rows else None
+
+
+def find_coder(source: Source, name: str) -> CoderRef | None:
+    """The coder called exactly ``name`` (surrounding blanks ignored), if registered."""
+    rows = _rows(source, "SELECT id, guid, name FROM coders WHERE name = :name", {"name": name.strip()})
+    return CoderRef(*rows[0]) if rows else None
+
+
+def list_documents(source: Source, *, attributes: bool = True) -> list[DocumentInfo]:
     """Every document in import order, without its text (and, if asked, without its attributes).
 
     On SQLite the attributes column lies after the text, in overflow pages, so reading it walks
@@ -42,24 +103,20 @@ def list_documents(session: Session, *, attributes: bool = True) -> list[Documen
     for the documents on screen.
     """
     if not attributes:
-        rows = session.execute(
-            select(Document.id, Document.guid, Document.name, Document.title).order_by(Document.id)
-        )
-        return [DocumentInfo(r.id, r.guid, r.name, r.title, {}) for r in rows]
-    rows = session.execute(
-        select(Document.id, Document.guid, Document.name, Document.title, Document.attributes).order_by(
-            Document.id
-        )
-    )
-    return [DocumentInfo(r.id, r.guid, r.name, r.title, _attrs(r.attributes)) for r in rows]
+        rows = _rows(source, "SELECT id, guid, name, title FROM documents ORDER BY id")
+        return [DocumentInfo(i, guid, name, title, {}) for i, guid, name, title in rows]
+    rows = _rows(source, "SELECT id, guid, name, title, attributes FROM documents ORDER BY id")
+    return [DocumentInfo(i, guid, name, title, _attrs(raw)) for i, guid, name, title, raw in rows]
 
 
-def document_attributes(session: Session, ids: Sequence[int] | None = None) -> dict[int, dict[str, str]]:
+def document_attributes(source: Source, ids: Sequence[int] | None = None) -> dict[int, dict[str, str]]:
     """Attributes of the documents given (all if ``None``), by document id."""
-    stmt = select(Document.id, Document.attributes)
-    if ids is not None:
-        stmt = stmt.where(Document.id.in_(list(ids)))
-    return {r.id: _attrs(r.attributes) for r in session.execute(stmt)}
+    if ids is None:
+        rows = _rows(source, "SELECT id, attributes FROM documents")
+    else:
+        among, params = _in("doc", ids)
+        rows = _rows(source, f"SELECT id, attributes FROM documents WHERE id IN {among}", params)
+    return {doc_id: _attrs(raw) for doc_id, raw in rows}
 
 
 def documents_with(documents: Sequence[DocumentInfo], key: str, value: str) -> list[int]:
@@ -68,109 +125,101 @@ def documents_with(documents: Sequence[DocumentInfo], key: str, value: str) -> l
     return [d.id for d in documents if d.attributes.get(key, "").casefold() == value]
 
 
-def document_progress(session: Session, coder_id: int) -> dict[int, Progress]:
+def document_progress(source: Source, coder_id: int) -> dict[int, Progress]:
     """Segments coded (with at least one code) by this coder, and in all, per document id.
 
     This scans the segments index once; the TUI runs it in a worker thread.
     """
-    totals = dict(
-        session.execute(select(Segment.document_id, func.count()).group_by(Segment.document_id)).all()
-    )
+    totals = dict(_rows(source, "SELECT document_id, count(*) FROM segments GROUP BY document_id"))
     coded = dict(
-        session.execute(
-            select(Segment.document_id, func.count(func.distinct(Coding.segment_id)))
-            .select_from(Coding)
-            .join(Segment, Segment.id == Coding.segment_id)
-            .where(Coding.coder_id == coder_id)
-            .group_by(Segment.document_id)
-        ).all()
+        _rows(
+            source,
+            "SELECT s.document_id, count(DISTINCT c.segment_id) FROM codings c"
+            " JOIN segments s ON s.id = c.segment_id"
+            " WHERE c.coder_id = :coder GROUP BY s.document_id",
+            {"coder": coder_id},
+        )
     )
     return {doc: Progress(coded.get(doc, 0), total) for doc, total in totals.items()}
 
 
-def codebook(session: Session) -> list[CodeInfo]:
+def codebook(source: Source) -> list[CodeInfo]:
     """Every code in tree order (parents before children, siblings by ordinal), with its depth."""
-    rows = session.execute(select(Code).order_by(Code.ordinal, Code.name)).scalars().all()
-    children: dict[int | None, list[Code]] = defaultdict(list)
-    for code in rows:
-        children[code.parent_id].append(code)
+    rows = _rows(
+        source,
+        'SELECT id, guid, "key", name, parent_id, description, inclusion, exclusion, keywords, colour,'
+        " hotkey, example_text, example_interviewee FROM codes ORDER BY ordinal, name",
+    )
+    children: dict[int | None, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in rows:
+        children[row[4]].append(row)
     out: list[CodeInfo] = []
 
     def walk(parent: int | None, depth: int) -> None:
         for c in children.get(parent, []):
+            code_id, guid, key, name, parent_id, desc, incl, excl, keywords, colour, hotkey, ex, who = c
             out.append(
                 CodeInfo(
-                    c.id,
-                    c.guid,
-                    c.key,
-                    c.name,
-                    c.parent_id,
+                    code_id,
+                    guid,
+                    key,
+                    name,
+                    parent_id,
                     depth,
-                    c.description,
-                    c.inclusion,
-                    c.exclusion,
-                    tuple(str(k) for k in (c.keywords or [])),
-                    c.colour,
-                    c.hotkey,
-                    c.example_text,
-                    c.example_interviewee,
+                    desc,
+                    incl,
+                    excl,
+                    tuple(str(k) for k in (_json(keywords) or [])),
+                    colour,
+                    hotkey,
+                    ex,
+                    who,
                 )
             )
-            walk(c.id, depth + 1)
+            walk(code_id, depth + 1)
 
     walk(None, 0)
     return out
 
 
-def resume_point(session: Session, coder_id: int) -> tuple[int, int] | None:
+def resume_point(source: Source, coder_id: int) -> tuple[int, int] | None:
     """Where this coder left off: (document id, segment ordinal) of their latest coding, if any."""
-    latest = select(func.max(Coding.id)).where(Coding.coder_id == coder_id).scalar_subquery()
-    row = session.execute(
-        select(Segment.document_id, Segment.ordinal)
-        .join(Coding, Coding.segment_id == Segment.id)
-        .where(Coding.id == latest)
-    ).first()
-    return None if row is None else (row.document_id, row.ordinal)
+    rows = _rows(
+        source,
+        "SELECT s.document_id, s.ordinal FROM segments s JOIN codings c ON c.segment_id = s.id"
+        " WHERE c.id = (SELECT max(id) FROM codings WHERE coder_id = :coder)",
+        {"coder": coder_id},
+    )
+    return None if not rows else (rows[0][0], rows[0][1])
 
 
-_IN_DOC = select(Segment.id).where(Segment.document_id == bindparam("doc")).scalar_subquery()
+_IN_DOC = "(SELECT id FROM segments WHERE document_id = :doc)"
 _SEGMENTS = (
-    select(Segment.id, Segment.ordinal, Passage.ordinal, Passage.section, Passage.speaker, Segment.text)
-    .join(Passage, Passage.id == Segment.passage_id)
-    .where(Segment.document_id == bindparam("doc"))
-    .order_by(Segment.ordinal)
+    "SELECT s.id, s.ordinal, p.ordinal, p.section, p.speaker, s.text FROM segments s"
+    " JOIN passages p ON p.id = s.passage_id WHERE s.document_id = :doc ORDER BY s.ordinal"
 )
-_CODINGS = select(Coding.segment_id, Coding.code_id).where(
-    Coding.coder_id == bindparam("coder"), Coding.segment_id.in_(_IN_DOC)
-)
+_CODINGS = f"SELECT segment_id, code_id FROM codings WHERE coder_id = :coder AND segment_id IN {_IN_DOC}"
 _MEMOS = (
-    select(Memo.segment_id, Memo.text)
-    .where(Memo.coder_id == bindparam("coder"), Memo.segment_id.in_(_IN_DOC))
-    .order_by(Memo.id)
+    f"SELECT segment_id, text FROM memos WHERE coder_id = :coder AND segment_id IN {_IN_DOC} ORDER BY id"
 )
 
 
-def load_transcript(session: Session, document: DocumentInfo, coder_id: int) -> Transcript:
-    """A document's segments with their passages, and this coder's codings and memos on them only.
-
-    Core statements built once, run on the session's connection: this is on the path of every
-    document opened, so it skips the ORM's row processing.
-    """
-    conn = session.connection()
+def load_transcript(source: Source, document: DocumentInfo, coder_id: int) -> Transcript:
+    """A document's segments with their passages, and this coder's codings and memos on them only."""
     params = {"doc": document.id, "coder": coder_id}
-    segments = tuple(map(SegmentInfo._make, conn.execute(_SEGMENTS, params)))
+    segments = tuple(map(SegmentInfo._make, _rows(source, _SEGMENTS, params)))
     sets: dict[int, set[int]] = defaultdict(set)
-    for seg_id, code_id in conn.execute(_CODINGS, params):
+    for seg_id, code_id in _rows(source, _CODINGS, params):
         sets[seg_id].add(code_id)
     memos: dict[int, str] = {}
-    for memo_seg, text in conn.execute(_MEMOS, params):
+    for memo_seg, text in _rows(source, _MEMOS, params):
         if memo_seg is not None:
             memos.setdefault(memo_seg, text)
     return Transcript(document, segments, {k: frozenset(v) for k, v in sets.items()}, memos)
 
 
 def code_view(
-    session: Session,
+    source: Source,
     code_id: int,
     coder_ids: Sequence[int] | None = None,
     document_ids: Sequence[int] | None = None,
@@ -181,58 +230,39 @@ def code_view(
     Attributes come from ``documents`` (the list the caller already holds) or one extra query: reading
     them in the join would make SQLite walk every document's text for each row.
     """
-    stmt = (
-        select(
-            Segment.document_id,
-            Document.name,
-            Segment.id.label("segment_id"),
-            Segment.ordinal,
-            Passage.ordinal.label("passage_ordinal"),
-            Passage.section,
-            Segment.text,
-            Coder.name.label("coder"),
-            Coding.memo,
-        )
-        .select_from(Coding)
-        .join(Segment, Segment.id == Coding.segment_id)
-        .join(Passage, Passage.id == Segment.passage_id)
-        .join(Document, Document.id == Segment.document_id)
-        .join(Coder, Coder.id == Coding.coder_id)
-        .where(Coding.code_id == code_id)
-        .order_by(Segment.document_id, Segment.ordinal, Coder.name)
-    )
+    where = ["c.code_id = :code"]
+    params: dict[str, int] = {"code": code_id}
     if coder_ids is not None:
-        stmt = stmt.where(Coding.coder_id.in_(list(coder_ids)))
+        among, extra = _in("coder", coder_ids)
+        where.append(f"c.coder_id IN {among}")
+        params.update(extra)
     if document_ids is not None:
-        stmt = stmt.where(Segment.document_id.in_(list(document_ids)))
-    attrs = {d.id: d.attributes for d in (documents if documents is not None else list_documents(session))}
+        among, extra = _in("doc", document_ids)
+        where.append(f"s.document_id IN {among}")
+        params.update(extra)
+    rows = _rows(
+        source,
+        "SELECT s.document_id, d.name, s.id, s.ordinal, p.ordinal, p.section, s.text, k.name, c.memo"
+        " FROM codings c JOIN segments s ON s.id = c.segment_id"
+        " JOIN passages p ON p.id = s.passage_id JOIN documents d ON d.id = s.document_id"
+        " JOIN coders k ON k.id = c.coder_id"
+        f" WHERE {' AND '.join(where)} ORDER BY s.document_id, s.ordinal, k.name",
+        params,
+    )
+    attrs = {d.id: d.attributes for d in (documents if documents is not None else list_documents(source))}
     return [
-        CodeViewRow(
-            r.document_id,
-            r.name,
-            attrs.get(r.document_id, {}),
-            r.segment_id,
-            r.ordinal,
-            r.passage_ordinal,
-            r.section,
-            r.text,
-            r.coder,
-            r.memo,
-        )
-        for r in session.execute(stmt)
+        CodeViewRow(doc_id, name, attrs.get(doc_id, {}), seg_id, ordinal, passage, section, text, coder, memo)
+        for doc_id, name, seg_id, ordinal, passage, section, text, coder, memo in rows
     ]
 
 
-def compare_document(session: Session, document_id: int) -> dict[int, dict[str, frozenset[int]]]:
+def compare_document(source: Source, document_id: int) -> dict[int, dict[str, frozenset[int]]]:
     """Every coder's codes per segment of a document: segment id → coder name → code ids."""
-    rows = session.execute(
-        select(Coding.segment_id, Coder.name, Coding.code_id)
-        .join(Coder, Coder.id == Coding.coder_id)
-        .where(
-            Coding.segment_id.in_(
-                select(Segment.id).where(Segment.document_id == document_id).scalar_subquery()
-            )
-        )
+    rows = _rows(
+        source,
+        "SELECT c.segment_id, k.name, c.code_id FROM codings c JOIN coders k ON k.id = c.coder_id"
+        f" WHERE c.segment_id IN {_IN_DOC}",
+        {"doc": document_id},
     )
     sets: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     for seg_id, coder, code_id in rows:

@@ -13,6 +13,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from qcode.coding.queries import find_coder
 from qcode.coding.types import CodeInfo, CoderRef, CodingOp, CodingRow, MemoOp, Op, SegmentRef
 from qcode.errors import InputError
 from qcode.store.base import new_guid, utcnow
@@ -39,9 +40,9 @@ def ensure_coder(session: Session, name: str) -> CoderRef:
     name = name.strip()
     if not name or len(name) > 200:
         raise InputError(f"coder name must be 1–200 characters, got {name!r}")
-    row = session.execute(select(Coder.id, Coder.guid, Coder.name).where(Coder.name == name)).first()
-    if row is not None:
-        return CoderRef(row.id, row.guid, row.name)
+    existing = find_coder(session, name)
+    if existing is not None:
+        return existing
     guid = new_guid()
     coder_id = session.execute(
         insert(Coder).values(guid=guid, name=name, created_at=utcnow()).returning(Coder.id)

@@ -7,7 +7,6 @@ a schema this qcode knows; an older schema is upgraded after a backup copy (SQLi
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,11 +18,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from qcode.config import redact_url
 from qcode.errors import SchemaTooNewError, StoreError
 from qcode.store.engine import make_engine, session_factory, sqlite_path
+from qcode.store.probe import HEAD, check_sqlite_file, probe_sqlite, revision_from
 
-#: The newest schema revision this qcode writes; a test checks it is Alembic's head.
-HEAD = "0001"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 @dataclass(frozen=True)
@@ -39,57 +36,12 @@ class Store:
         self.engine.dispose()
 
 
-def _check_sqlite_file(path: Path, *, create: bool) -> None:
-    if path.is_dir():
-        raise StoreError(f"{path}: is a folder, not a qcode database")
-    if not path.exists():
-        if not create:
-            raise StoreError(f"{path}: no qcode project here (run `qcode init` first)")
-        if not path.parent.is_dir():
-            raise StoreError(f"{path}: folder {path.parent} does not exist")
-        return
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(len(_SQLITE_MAGIC))
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot read ({exc.strerror})") from exc
-    if head and head != _SQLITE_MAGIC:
-        raise StoreError(f"{path}: not a qcode database (not an SQLite file)")
-
-
-def _revision_from(names: set[str], read_version: Callable[[], str | None], where: str) -> str | None:
-    if "alembic_version" not in names:
-        if names:
-            raise StoreError(f"{where}: not a qcode database (it has tables but no qcode schema)")
-        return None
-    return read_version()
-
-
 def _current_revision(conn: Connection, where: str) -> str | None:
-    return _revision_from(
+    return revision_from(
         set(inspect(conn).get_table_names()),
         lambda: conn.execute(text("SELECT version_num FROM alembic_version")).scalar(),
         where,
     )
-
-
-def _probe_sqlite(path: Path) -> str | None:
-    """Read the schema revision through a read-only connection, so a foreign file is left untouched."""
-    if not path.exists() or path.stat().st_size == 0:
-        return None
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            return _revision_from(
-                names,
-                lambda: conn.execute("SELECT version_num FROM alembic_version").fetchone()[0],
-                str(path),
-            )
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path}: not a qcode database ({exc})") from None
 
 
 def _alembic_config(conn: Connection) -> object:
@@ -144,8 +96,8 @@ def current_revision(url: str) -> str | None:
     """The schema revision of the database at ``url``, read without changing anything."""
     path = sqlite_path(url)
     if path is not None:
-        _check_sqlite_file(path, create=False)
-        return _probe_sqlite(path)
+        check_sqlite_file(path, create=False)
+        return probe_sqlite(path)
     engine = make_engine(url)
     try:
         with engine.connect() as conn:
@@ -166,8 +118,8 @@ def open_store(url: str, *, create: bool = False, upgrade: bool = True) -> Store
     path = sqlite_path(url)
     probed: str | None = None
     if path is not None:
-        _check_sqlite_file(path, create=create)
-        probed = _probe_sqlite(path)
+        check_sqlite_file(path, create=create)
+        probed = probe_sqlite(path)
         _refuse_newer(probed, str(path))
     engine = make_engine(url)
     if probed == HEAD:  # the common case: already checked read-only, no reflection needed

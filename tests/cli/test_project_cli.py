@@ -87,7 +87,7 @@ def test_debug_shows_the_traceback(tmp_path: Path) -> None:
 def test_db_current_and_upgrade(tmp_path: Path) -> None:
     db = str(tmp_path / "p.db")
     runner.invoke(app, ["--db", db, "init"])
-    from qcode.store.migrate import HEAD
+    from qcode.store.probe import HEAD
 
     assert runner.invoke(app, ["--db", db, "db", "current"]).output.strip() == HEAD
     assert HEAD in runner.invoke(app, ["--db", db, "db", "upgrade"]).output
@@ -123,7 +123,7 @@ def test_db_current_changes_nothing_and_demo_fills_a_project(tmp_path: Path) -> 
     assert result.exit_code == 0, result.output
     assert "20 documents" in result.output and "22 codes" in result.output
     before = hashlib.sha256(db.read_bytes()).hexdigest()
-    from qcode.store.migrate import HEAD
+    from qcode.store.probe import HEAD
 
     assert runner.invoke(app, ["--db", str(db), "db", "current"]).output.strip() == HEAD
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before

@@ -14,8 +14,9 @@ from sqlalchemy import text
 
 from qcode.errors import SchemaTooNewError, StoreError
 from qcode.store import migrate
-from qcode.store.migrate import HEAD, MIGRATIONS_DIR, Store, open_store
+from qcode.store.migrate import MIGRATIONS_DIR, Store, open_store
 from qcode.store.models import Base
+from qcode.store.probe import HEAD
 
 
 def _digest(path: Path) -> str:

@@ -1,0 +1,83 @@
+"""Look at a SQLite project file without SQLAlchemy: is it one, and which schema does it hold.
+
+Only the standard library, so a front end can check a project (and read its first screen) before
+the ORM has loaded. Every connection here is read-only: a foreign file is never touched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+from qcode.errors import StoreError
+
+#: The newest schema revision this qcode writes; a test checks it is Alembic's head.
+HEAD = "0001"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_SQLITE_URL = "sqlite:///"
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file behind a plain ``sqlite:///PATH`` URL (what ``--db PATH`` gives); ``None`` otherwise.
+
+    URLs with a driver, query options or an in-memory database are left to SQLAlchemy's parser.
+    """
+    if not url.startswith(_SQLITE_URL) or "?" in url:
+        return None
+    database = url[len(_SQLITE_URL) :]
+    return Path(database) if database and database != ":memory:" else None
+
+
+def check_sqlite_file(path: Path, *, create: bool) -> None:
+    """Refuse a folder, a missing file (unless ``create``) and a file that is not SQLite."""
+    if path.is_dir():
+        raise StoreError(f"{path}: is a folder, not a qcode database")
+    if not path.exists():
+        if not create:
+            raise StoreError(f"{path}: no qcode project here (run `qcode init` first)")
+        if not path.parent.is_dir():
+            raise StoreError(f"{path}: folder {path.parent} does not exist")
+        return
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(_SQLITE_MAGIC))
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read ({exc.strerror})") from exc
+    if head and head != _SQLITE_MAGIC:
+        raise StoreError(f"{path}: not a qcode database (not an SQLite file)")
+
+
+def revision_from(names: set[str], read_version: Callable[[], str | None], where: str) -> str | None:
+    """The schema revision given the database's table names (``None``: an empty database)."""
+    if "alembic_version" not in names:
+        if names:
+            raise StoreError(f"{where}: not a qcode database (it has tables but no qcode schema)")
+        return None
+    return read_version()
+
+
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write to ``path`` (nor create it)."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout = 5000")
+    return conn
+
+
+def probe_sqlite(path: Path) -> str | None:
+    """Read the schema revision through a read-only connection, so a foreign file is left untouched."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    try:
+        conn = connect_read_only(path)
+        try:
+            names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            return revision_from(
+                names,
+                lambda: conn.execute("SELECT version_num FROM alembic_version").fetchone()[0],
+                str(path),
+            )
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: not a qcode database ({exc})") from None
