@@ -241,7 +241,7 @@ def child_startup(kind: str, db: str, spawned: float) -> None:
             probe = FrameProbe(app)
             probe.check = lambda t: "row of plain text" in t
         else:
-            from qcode.store.migrate import open_store
+            from qcode.cli.tui import open_access  # the command's own way in
             from qcode.tui.app import QcodeApp
             from qcode.tui.widgets.transcript import TranscriptView
 
@@ -253,7 +253,7 @@ def child_startup(kind: str, db: str, spawned: float) -> None:
                 return original(self, row, width)
 
             TranscriptView.render_row = render_row  # type: ignore[method-assign]
-            app = QcodeApp(open_store(f"sqlite:///{db}"), "alice")
+            app = QcodeApp(open_access(f"sqlite:///{db}"), "alice")
             probe = FrameProbe(app)
             probe.check = lambda _t: painted["rows"]
         probe.waiter = asyncio.get_running_loop().create_future()
@@ -329,6 +329,10 @@ def time_pty(argv: list[str], marker: re.Pattern[str], env: dict[str, str]) -> f
         os.close(fd)
 
 
+#: The cursor's segment: its number and a row of words wrapped to the pane (not one word a line).
+FIRST_SCREEN = re.compile(r"▌ +\d+ (\S+ ){4}")
+
+
 def measure_terminal(db: Path, runs: int) -> tuple[list[float], list[float]]:
     """The real ``qcode code`` command and a raw Textual app, each spawned on a pty, interleaved."""
     import os
@@ -338,7 +342,7 @@ def measure_terminal(db: Path, runs: int) -> tuple[list[float], list[float]]:
     raw = [sys.executable, "-c", RAW_PTY_APP.format(bench=str(Path(__file__).resolve().parent))]
     ours, base = [], []
     for _ in range(runs):
-        ours.append(time_pty([qcode, "code", "--coder", "alice"], re.compile(r"D\d{4} . Interviewee"), env))
+        ours.append(time_pty([qcode, "code", "--coder", "alice"], FIRST_SCREEN, env))
         base.append(time_pty(raw, re.compile("row of plain text"), env))
     return ours, base
 

@@ -16,6 +16,7 @@ from qcode.config import CODER_ENV
 
 if TYPE_CHECKING:
     from qcode.store.migrate import Store
+    from qcode.tui.access import ProjectAccess
 
 #: Where the name typed at the first-start prompt is kept (one line), like git's user.name.
 CODER_FILE_ENV = "QCODE_CODER_FILE"
@@ -71,8 +72,8 @@ def prepare_project(url: str) -> Store:
     try:
         with transaction(store.sessions) as session:
             _, created = project_service.ensure_project(session)
-            status = project_service.project_status(session)
-            if created and not status.documents and not status.codes:
+            status = project_service.project_status(session) if created else None
+            if status is not None and not status.documents and not status.codes:
                 echo_err("qcode: no project here yet; creating one from the bundled corpus and codebook…")
                 project_service.create_demo(session)
     except BaseException:
@@ -93,11 +94,22 @@ def code(
     from qcode.config import database_url
     from qcode.tui.app import QcodeApp
 
-    store = prepare_project(database_url(state().db))
+    access = open_access(database_url(state().db))
     try:
-        QcodeApp(store, resolve_coder(coder), remember_coder=remember_coder).run()
+        app = QcodeApp(access, resolve_coder(coder), remember_coder=remember_coder)
+        app.run()
     finally:
-        store.close()
+        access.close()
+    if app.return_code:
+        raise typer.Exit(app.return_code)
+
+
+def open_access(url: str) -> ProjectAccess:
+    """A SQLite project ready to code opens after the first screen; anything else is prepared first."""
+    from qcode.tui.access import ProjectAccess
+
+    access = ProjectAccess.quick(url)
+    return access if access is not None else ProjectAccess(prepare_project(url))
 
 
 if __name__ == "__main__":  # `python -m qcode.cli.tui --coder NAME`, before the lead wires `qcode code`

@@ -44,6 +44,7 @@ __all__ = [
     "document_progress",
     "documents_with",
     "find_coder",
+    "list_coders",
     "list_documents",
     "load_transcript",
     "project_guid",
@@ -93,6 +94,11 @@ def find_coder(source: Source, name: str) -> CoderRef | None:
     """The coder called exactly ``name`` (surrounding blanks ignored), if registered."""
     rows = _rows(source, "SELECT id, guid, name FROM coders WHERE name = :name", {"name": name.strip()})
     return CoderRef(*rows[0]) if rows else None
+
+
+def list_coders(source: Source) -> list[CoderRef]:
+    """Every registered coder, by name."""
+    return [CoderRef(*row) for row in _rows(source, "SELECT id, guid, name FROM coders ORDER BY name")]
 
 
 def list_documents(source: Source, *, attributes: bool = True) -> list[DocumentInfo]:

@@ -24,7 +24,6 @@ __all__ = [
     "apply_ops",
     "codings_table",
     "ensure_coder",
-    "list_coders",
     "set_codings",
     "set_segment_memo",
     "toggle_coding",
@@ -49,12 +48,6 @@ def ensure_coder(session: Session, name: str) -> CoderRef:
     ).scalar_one()
     log_event(session, name, "coder.add", coder=guid, name=name)
     return CoderRef(coder_id, guid, name)
-
-
-def list_coders(session: Session) -> list[CoderRef]:
-    """Every coder, by name."""
-    rows = session.execute(select(Coder.id, Coder.guid, Coder.name).order_by(Coder.name))
-    return [CoderRef(r.id, r.guid, r.name) for r in rows]
 
 
 def _log_coding(session: Session, coder: CoderRef, op: CodingOp, via: str | None) -> None:

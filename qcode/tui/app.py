@@ -1,18 +1,20 @@
-"""The coding app: owns the store's sessionmaker and starts the coding screen for one coder."""
+"""The coding app: reaches the project through :class:`ProjectAccess` and starts the coding screen."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
 from textual.app import App
 
-from qcode.coding import service
-from qcode.store.engine import transaction
-from qcode.store.migrate import Store
+from qcode.coding import queries
+from qcode.tui.access import ProjectAccess
 from qcode.tui.controller import CodingController
 from qcode.tui.screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from qcode.errors import StoreError
+    from qcode.store.migrate import Store
 
 DARK, LIGHT = "textual-dark", "textual-light"
 
@@ -25,30 +27,27 @@ class QcodeApp(App[None]):
 
     def __init__(
         self,
-        store: Store,
+        project: Store | ProjectAccess,
         coder: str | None = None,
         *,
         theme: str = DARK,
         remember_coder: Callable[[str], None] | None = None,
     ) -> None:
-        """Open the app on ``store``.
+        """Open the app on ``project``.
 
         Args:
-            store: the open project; the app uses its sessionmaker, one transaction per change.
+            project: an open store, or access that opens it after the first screen; one
+                transaction per change either way.
             coder: the coder's name; ``None`` asks for it on start.
             theme: ``textual-dark`` or ``textual-light``.
             remember_coder: called with a name typed at the prompt, so the next start can skip it.
         """
         super().__init__()
-        self.store = store
+        self.access = project if isinstance(project, ProjectAccess) else ProjectAccess(project)
         self.coder_name = coder
         self.remember_coder = remember_coder
         self.theme = theme
         self.controller: CodingController | None = None
-
-    def unit(self) -> AbstractContextManager[Session]:
-        """One short transaction on the project (commit on success, roll back on error)."""
-        return transaction(self.store.sessions)
 
     def on_mount(self) -> None:
         """Start coding, asking who codes first if nobody said."""
@@ -57,8 +56,8 @@ class QcodeApp(App[None]):
             return
         from qcode.tui.screens.prompts import CoderPrompt
 
-        with self.unit() as s:
-            existing = [c.name for c in service.list_coders(s)]
+        with self.access.read() as s:
+            existing = [c.name for c in queries.list_coders(s)]
         self.push_screen(CoderPrompt(existing), self._prompted)
 
     def _prompted(self, name: str | None) -> None:
@@ -71,9 +70,23 @@ class QcodeApp(App[None]):
 
     def start(self, name: str) -> None:
         """Register the coder if new, load the project and show the coding screen."""
-        with self.unit() as s:
-            coder = service.ensure_coder(s, name)
+        with self.access.read() as s:
+            coder = queries.find_coder(s, name)
+        if coder is None:
+            from qcode.coding.service import ensure_coder
+
+            with self.access.unit() as session:
+                coder = ensure_coder(session, name)
         self.coder_name = coder.name
-        self.controller = CodingController(self.unit, coder)
+        self.controller = CodingController(self.access, coder)
         start = self.controller.load()
         self.push_screen(MainScreen(self.controller, start))
+        # the store (SQLAlchemy and the models) loads once the first screen is up
+        self.call_after_refresh(self.access.open_in_background, self._store_failed_elsewhere)
+
+    def _store_failed_elsewhere(self, error: StoreError) -> None:
+        self.call_from_thread(self.store_failed, error)
+
+    def store_failed(self, error: StoreError) -> None:
+        """The project would not open after the first screen: say why and quit (nothing was written)."""
+        self.exit(return_code=1, message=f"qcode: {error}")

@@ -7,13 +7,11 @@ always a change on disk.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
-from qcode.coding import queries, service
+from qcode.coding import queries
 from qcode.coding.history import Action, History
 from qcode.coding.types import (
     CodeInfo,
@@ -27,10 +25,11 @@ from qcode.coding.types import (
 )
 from qcode.config import RESERVED_HOTKEYS
 
+if TYPE_CHECKING:
+    from qcode.tui.access import ProjectAccess
+
 #: Documents whose attributes are read at start (about a screenful); the rest come with progress.
 FIRST_ATTRIBUTES = 40
-#: Opens one short transaction (commit on success); the app builds it from its sessionmaker.
-UnitOfWork = Callable[[], AbstractContextManager[Session]]
 
 
 @dataclass(frozen=True)
@@ -45,8 +44,10 @@ class Replayed:
 class CodingController:
     """Loaded documents, codebook and transcript for one coder, and the session history."""
 
-    def __init__(self, unit: UnitOfWork, coder: CoderRef) -> None:
-        self.unit = unit
+    def __init__(self, access: ProjectAccess, coder: CoderRef) -> None:
+        self.access = access
+        self.read = access.read  # queries: at once, before the store is open
+        self.unit = access.unit  # changes: one transaction each, once the store is open
         self.coder = coder
         self.documents: list[DocumentInfo] = []
         self.codes: list[CodeInfo] = []
@@ -64,7 +65,7 @@ class CodingController:
 
     def load(self) -> tuple[int, int]:
         """Load documents and codebook; returns where to start (document index, segment ordinal)."""
-        with self.unit() as s:
+        with self.read() as s:
             self.documents = queries.list_documents(s, attributes=False)
             self.codes = queries.codebook(s)
             resume = queries.resume_point(s, self.coder.id)
@@ -81,7 +82,10 @@ class CodingController:
         return 0, 0
 
     def load_progress(self) -> tuple[dict[int, Progress], dict[int, dict[str, str]]]:
-        """Progress and attributes of every document (slow on big projects: call from a worker thread)."""
+        """Progress and attributes of every document (slow on big projects: call from a worker thread).
+
+        Waits for the store, so the scan never competes with the first screen for the connection.
+        """
         with self.unit() as s:
             return queries.document_progress(s, self.coder.id), queries.document_attributes(s)
 
@@ -102,7 +106,7 @@ class CodingController:
     def open(self, index: int) -> Transcript:
         """Load document ``index`` with this coder's codings and memos."""
         doc = self.documents[index]
-        with self.unit() as s:
+        with self.read() as s:
             transcript = queries.load_transcript(s, doc, self.coder.id)
         self.transcript, self.doc_index = transcript, index
         self.codings = dict(transcript.codings)
@@ -134,8 +138,10 @@ class CodingController:
     def toggle(self, index: int, code: CodeInfo) -> CodingOp:
         """Toggle ``code`` on one segment: one transaction, then remembered for undo."""
         assert self.transcript is not None
+        from qcode.coding.service import toggle_coding  # SQLAlchemy: loaded by the store, not at start
+
         with self.unit() as s:
-            op = service.toggle_coding(s, self.coder, self.transcript.ref(index), code)
+            op = toggle_coding(s, self.coder, self.transcript.ref(index), code)
         self._absorb([op])
         verb = "applied" if op.added else "removed"
         self.history.record(Action(f"{code.name} {verb}", (op,)))
@@ -146,8 +152,10 @@ class CodingController:
         assert self.transcript is not None
         present = not all(code.id in self.codes_at(i) for i in indices)
         refs = [self.transcript.ref(i) for i in indices]
+        from qcode.coding.service import set_codings  # SQLAlchemy: loaded by the store, not at start
+
         with self.unit() as s:
-            ops = service.set_codings(s, self.coder, refs, code, present)
+            ops = set_codings(s, self.coder, refs, code, present)
         self._absorb(ops)
         verb = "applied to" if present else "removed from"
         self.history.record(Action(f"{code.name} {verb} {len(indices)} segments", tuple(ops)))
@@ -156,8 +164,10 @@ class CodingController:
     def set_memo(self, index: int, text: str) -> MemoOp | None:
         """Set (or with blank text, delete) the memo on a segment."""
         assert self.transcript is not None
+        from qcode.coding.service import set_segment_memo  # SQLAlchemy: loaded by the store, not at start
+
         with self.unit() as s:
-            op = service.set_segment_memo(s, self.coder, self.transcript.ref(index), text)
+            op = set_segment_memo(s, self.coder, self.transcript.ref(index), text)
         if op is not None:
             self._absorb([op])
             self.history.record(Action("memo", (op,)))
@@ -181,8 +191,10 @@ class CodingController:
             if target is None:
                 return Replayed(f"{via}: document {name} is gone", False, ())
             self.open(target)
+        from qcode.coding.service import apply_ops  # SQLAlchemy: loaded by the store, not at start
+
         with self.unit() as s:
-            done = service.apply_ops(s, self.coder, action.ops, via)
+            done = apply_ops(s, self.coder, action.ops, via)
         self._absorb(done)
         indices = tuple(
             sorted({self._seg_index[op.segment.id] for op in action.ops if op.segment.id in self._seg_index})
@@ -232,10 +244,11 @@ class CodingController:
             p = self.progress.get(self.documents[d].id)
             if p is not None and p.coded >= p.total:
                 continue
-            with self.unit() as s:
+            with self.read() as s:
                 tr = queries.load_transcript(s, self.documents[d], self.coder.id)
             order = range(len(tr.segments)) if step > 0 else range(len(tr.segments) - 1, -1, -1)
             for j in order:
                 if tr.segments[j].id not in tr.codings:
                     return d, j
         return None
+

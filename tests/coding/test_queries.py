@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy.orm import Session
 
 from qcode.coding import queries
-from tests.coding.sample import Sample, add_coding, tx
+from qcode.project.service import ensure_project
+from qcode.store.migrate import Store
+from qcode.store.probe import connect_read_only
+from tests.coding.sample import Sample, add_coding, fill_sample, tx
 
 
 def test_codebook_in_tree_order_with_depth(session: Session, sample: Sample) -> None:
@@ -76,3 +81,37 @@ def test_compare_document_shows_every_coder(session: Session, sample: Sample) ->
             "bob": frozenset({sample.codes["debt"]}),
         }
     }
+
+
+def test_a_read_only_sqlite3_connection_reads_what_a_session_reads(sqlite_store: Store) -> None:
+    """The TUI's first screen reads through the standard library; every query must agree."""
+    with sqlite_store.sessions() as session:
+        with session.begin():
+            sample = fill_sample(session)
+            add_coding(session, sample, "alice", "A", 5, "wages")
+            add_coding(session, sample, "alice", "A", 5, "debt")
+            add_coding(session, sample, "bob", "B", 3, "wages")
+            ensure_project(session)
+        conn = connect_read_only(Path(sqlite_store.url.removeprefix("sqlite:///")))
+        try:
+            alice, wages = sample.coders["alice"], sample.codes["wages"]
+            for source_query in (
+                queries.project_guid,
+                queries.list_coders,
+                queries.list_documents,
+                queries.document_attributes,
+                queries.codebook,
+                lambda s: queries.find_coder(s, " bob "),
+                lambda s: queries.document_progress(s, alice),
+                lambda s: queries.resume_point(s, alice),
+                lambda s: queries.code_view(s, wages),
+                lambda s: queries.compare_document(s, sample.documents["A"]),
+                lambda s: [
+                    queries.load_transcript(s, doc, alice) for doc in queries.list_documents(s)
+                ],
+            ):
+                through_session, through_sqlite3 = source_query(session), source_query(conn)
+                assert through_session == through_sqlite3
+                assert through_session not in (None, [], {})
+        finally:
+            conn.close()

@@ -37,7 +37,7 @@ def test_ensure_coder_creates_once_and_logs(session: Session, sample: Sample) ->
         again = service.ensure_coder(session, "carol")
     assert carol == again and carol.name == "carol"
     assert [e["name"] for e in _events(session, "coder.add")] == ["carol"]
-    assert [c.name for c in service.list_coders(session)] == ["alice", "bob", "carol"]
+    assert [c.name for c in queries.list_coders(session)] == ["alice", "bob", "carol"]
 
 
 def test_toggle_adds_then_removes_with_events_naming_no_row_ids(session: Session, sample: Sample) -> None:

@@ -14,7 +14,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Select, Static
 
-from qcode.coding import queries, service
+from qcode.coding import queries
 from qcode.tui.controller import CodingController
 from qcode.tui.messages import JumpTo
 from qcode.tui.widgets.results import CodeViewList, CompareList
@@ -36,8 +36,8 @@ class CodeViewScreen(Screen[JumpTo | None]):
         super().__init__()
         self.controller = controller
         self.code_id = code_id
-        with controller.unit() as s:
-            self.coders = service.list_coders(s)
+        with controller.read() as s:
+            self.coders = queries.list_coders(s)
 
     def compose(self) -> ComposeResult:
         """Filters (code, coder, attribute), the results, a count and the footer."""
@@ -87,7 +87,7 @@ class CodeViewScreen(Screen[JumpTo | None]):
         if attribute:
             key, _, value = attribute.partition("=")
             doc_ids = queries.documents_with(c.documents, key, value)
-        with c.unit() as s:
+        with c.read() as s:
             rows = queries.code_view(
                 s, code_id, coder_ids=coder_ids, document_ids=doc_ids, documents=c.documents
             )
@@ -133,7 +133,7 @@ class CompareScreen(Screen[JumpTo | None]):
         """Load every coder's codings on this document."""
         c = self.controller
         assert c.transcript is not None
-        with c.unit() as s:
+        with c.read() as s:
             by_segment = queries.compare_document(s, c.transcript.document.id)
         view = self.query_one(CompareList)
         view.set_data(c.transcript.segments, by_segment, c.codes)

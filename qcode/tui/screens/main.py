@@ -354,4 +354,10 @@ class MainScreen(FindingScreen):
     @work(thread=True, exclusive=True, group="progress")
     def count_progress(self) -> None:
         """Count every document's progress off the UI thread (a scan of the segments index)."""
-        self.post_message(ProgressLoaded(*self.controller.load_progress()))
+        from qcode.errors import StoreError
+
+        try:
+            loaded = self.controller.load_progress()
+        except StoreError:
+            return  # the project would not open: the app says so and quits
+        self.post_message(ProgressLoaded(*loaded))

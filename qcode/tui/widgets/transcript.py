@@ -104,7 +104,7 @@ class TranscriptView(VirtualList):
         self.cursor = min(max(cursor, 0), max(len(transcript.segments) - 1, 0))
         self.relayout()
         self.scroll_to(y=0, animate=False, immediate=True)
-        self.scroll_to_item(self.cursor)
+        self.scroll_to_item(self.cursor, top=True)
 
     def update_segment(self, index: int, code_ids: frozenset[int], memo: str | None) -> None:
         """Show a segment's codes and memo after a change (only its rows are laid out again)."""

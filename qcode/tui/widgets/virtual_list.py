@@ -14,7 +14,7 @@ from typing import ClassVar
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
@@ -79,6 +79,7 @@ class VirtualList(ScrollView, can_focus=True):
         self._rows: list[Row] = []
         self._first: list[int] = []  # first row of each item
         self._layout_width = 0
+        self._cursor_on_top = False  # the next layout brings the cursor's item to the top
         self._base_style: Style | None = None
         self._layers: dict[str, Style] = {}
         self.cursor = 0
@@ -162,7 +163,16 @@ class VirtualList(ScrollView, can_focus=True):
         return max(self.scrollable_content_region.width, 1)
 
     def relayout(self) -> None:
-        """Lay every item out again (new data, or a new width)."""
+        """Lay every item out again (new data, or a new width).
+
+        Before the widget has a size there is nothing to wrap to: the layout waits for the first
+        render (see :meth:`render_lines`), so a big transcript is wrapped once, at its real width.
+        """
+        if not self.size.width:
+            self._layout_width = 0
+            self._rows, self._first = [], []
+            self.cursor = min(self.cursor, max(self.item_count() - 1, 0))
+            return
         width = self._layout_width = self.row_width
         rows: list[Row] = []
         first: list[int] = []
@@ -217,6 +227,13 @@ class VirtualList(ScrollView, can_focus=True):
 
     # -- rendering ----------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Lay out first where the width is new, so even the first frame shows the items wrapped."""
+        if self.size.width and self._layout_width != self.row_width:
+            self.relayout()
+            self.scroll_to_item(self.cursor, top=self._cursor_on_top)
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         """The Line API hook: render the row at screen line ``y``."""
         width = self.size.width
@@ -241,16 +258,20 @@ class VirtualList(ScrollView, can_focus=True):
         if notify and old != index:
             self.post_message(self.Moved(self, index))
 
-    def scroll_to_item(self, index: int) -> None:
-        """Scroll the least needed to show the whole item (or its top, if it is taller than the view)."""
+    def scroll_to_item(self, index: int, *, top: bool = False) -> None:
+        """Scroll the least needed to show the whole item (or its top, if it is taller than the view).
+
+        With ``top``, an item out of view comes to the top of the view instead (opening a document).
+        """
+        self._cursor_on_top = top and not self._first  # not laid out yet: the first layout does it
         if not 0 <= index < len(self._first):
             return
         start, end = self.item_rows(index)
         height = self.scrollable_content_region.height
-        top = round(self.scroll_offset.y)
-        if start < top:
+        top_row = round(self.scroll_offset.y)
+        if start < top_row or (top and end > top_row + height):
             target = start
-        elif end > top + height:
+        elif end > top_row + height:
             target = min(start, end - height)
         else:
             return

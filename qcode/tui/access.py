@@ -1,0 +1,142 @@
+"""How the coding app reaches its project: reads at once, writes once the store is open.
+
+Opening the store loads SQLAlchemy and the models, which costs more than everything else the first
+screen needs. So on a SQLite project already at this qcode's schema, the first screen is read
+through a read-only ``sqlite3`` connection (the queries in :mod:`qcode.coding.queries` run on
+either) and the store opens on a worker thread once that screen is up. Every write goes through
+the store, in its own transaction; a write asked for before the store is open waits for it, so a
+key pressed early is committed, never dropped.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from typing import TYPE_CHECKING
+
+from qcode.coding.queries import project_guid
+from qcode.errors import StoreError
+from qcode.store.probe import HEAD, connect_read_only, probe_sqlite, sqlite_file
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from qcode.coding.queries import Source
+    from qcode.store.migrate import Store
+
+__all__ = ["ProjectAccess"]
+
+
+class ProjectAccess:
+    """The app's way to one project: :meth:`read` for queries, :meth:`unit` for changes."""
+
+    def __init__(
+        self,
+        store: Store | None = None,
+        *,
+        url: str | None = None,
+        reader: sqlite3.Connection | None = None,
+    ) -> None:
+        """Wrap an open ``store``, or a project at ``url`` read through ``reader`` until it opens."""
+        if store is None and (url is None or reader is None):
+            raise ValueError("ProjectAccess needs an open store, or a URL and a read-only connection")
+        self.url = store.url if store is not None else url
+        self._store = store
+        self._reader = reader
+        self._error: BaseException | None = None
+        self._opening = threading.Lock()  # held while the store opens: one opening, others wait
+        self._reading = threading.Lock()  # one statement at a time on the shared sqlite3 connection
+        self._thread: threading.Thread | None = None
+
+    @classmethod
+    def quick(cls, url: str) -> ProjectAccess | None:
+        """Access to a SQLite project ready to code (this schema, a project GUID), store not yet open.
+
+        ``None`` where the project needs the full path: another database, no file yet, an older
+        schema to upgrade, a newer one to refuse, or no project in it (the demo is created).
+        """
+        path = sqlite_file(url)
+        if path is None or not path.is_file():
+            return None
+        try:
+            if probe_sqlite(path) != HEAD:
+                return None
+            reader = connect_read_only(path)
+        except (StoreError, sqlite3.Error):
+            return None
+        try:
+            if project_guid(reader) is not None:
+                return cls(url=url, reader=reader)
+        except sqlite3.Error:
+            pass
+        reader.close()
+        return None
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the store is open (reads then go through it too)."""
+        return self._store is not None
+
+    def store(self) -> Store:
+        """The open store, opening it on this thread (or waiting for the thread that is).
+
+        Raises:
+            StoreError: the project could not be opened (also on every later call).
+        """
+        if self._store is None:
+            with self._opening:
+                if self._store is None and self._error is None:
+                    try:
+                        from qcode.store.migrate import open_store
+
+                        assert self.url is not None
+                        self._store = open_store(self.url)
+                    except BaseException as exc:
+                        self._error = exc
+        if self._error is not None:
+            raise StoreError(f"cannot open the project: {self._error}") from self._error
+        assert self._store is not None
+        return self._store
+
+    def open_in_background(self, on_error: Callable[[StoreError], None] | None = None) -> None:
+        """Start opening the store on a worker thread (once); ``on_error`` hears of a failure there."""
+        if self._store is not None or self._thread is not None:
+            return
+
+        def run() -> None:
+            try:
+                self.store()
+            except StoreError as exc:
+                if on_error is not None:
+                    on_error(exc)
+
+        self._thread = threading.Thread(target=run, name="qcode-open-store", daemon=True)
+        self._thread.start()
+
+    @contextmanager
+    def read(self) -> Iterator[Source]:
+        """Where to run the coding queries: the store's session once open, else the read-only connection."""
+        if self._store is None and self._reader is not None:
+            with self._reading:
+                yield self._reader
+            return
+        with self.unit() as session:
+            yield session
+
+    def unit(self) -> AbstractContextManager[Session]:
+        """One short transaction (commit on success, roll back on error), waiting for the store if need be."""
+        from qcode.store.engine import transaction
+
+        return transaction(self.store().sessions)
+
+    def close(self) -> None:
+        """Wait for an opening under way, then release the store and the read-only connection."""
+        if self._thread is not None:
+            self._thread.join()
+        if self._store is not None:
+            self._store.close()
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None

@@ -1,0 +1,181 @@
+"""The first screen comes from a read-only connection; changes wait for the store, never get lost."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qcode.cli.tui import open_access
+from qcode.coding import queries
+from qcode.project.service import ensure_project
+from qcode.store.migrate import Store
+from qcode.tui.access import ProjectAccess
+from qcode.tui.app import QcodeApp
+from tests.coding.sample import Sample
+from tests.tui.harness import SIZE, position, screen_text, stored_codings
+
+
+def _ready(project: tuple[Store, Sample]) -> str:
+    """The sample project with its GUID (what a finished import leaves), store closed; its URL."""
+    store, _ = project
+    with store.sessions() as s, s.begin():
+        ensure_project(s)
+    store.close()
+    return store.url
+
+
+def test_a_ready_sqlite_project_opens_without_the_store(project: tuple[Store, Sample]) -> None:
+    access = open_access(_ready(project))
+    try:
+        assert not access.is_open
+        with access.read() as source:
+            assert isinstance(source, sqlite3.Connection)
+            assert [c.name for c in queries.list_coders(source)] == ["alice", "bob"]
+        with pytest.raises(sqlite3.OperationalError, match="readonly"), access.read() as source:
+            assert isinstance(source, sqlite3.Connection)
+            source.execute("DELETE FROM coders")
+    finally:
+        access.close()
+
+
+@pytest.mark.parametrize("case", ["no file", "not sqlite", "no project guid", "older schema"])
+def test_anything_else_takes_the_full_path(tmp_path: Path, sqlite_store: Store, case: str) -> None:
+    path = tmp_path / "other.db"
+    if case == "not sqlite":
+        path.write_bytes(b"PK\x03\x04 a zip, not a database")
+    elif case == "no project guid":
+        path = Path(sqlite_store.url.removeprefix("sqlite:///"))
+    elif case == "older schema":
+        path = Path(sqlite_store.url.removeprefix("sqlite:///"))
+        with sqlite_store.sessions() as s, s.begin():
+            ensure_project(s)
+        conn = sqlite3.connect(path)
+        conn.execute("UPDATE alembic_version SET version_num = '0000'")
+        conn.commit()
+        conn.close()
+    assert ProjectAccess.quick(f"sqlite:///{path}") is None
+    assert ProjectAccess.quick("postgresql://postgres@127.0.0.1/none") is None
+
+
+@pytest.mark.anyio
+async def test_first_screen_before_the_store_and_an_early_key_is_committed(
+    project: tuple[Store, Sample], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qcode.store import migrate
+
+    url = _ready(project)
+    access = open_access(url)
+    loaded = threading.Event()
+    real_open = migrate.open_store
+
+    def slow_open(url: str, **kwargs: Any) -> Store:
+        loaded.wait(10)  # as if SQLAlchemy and the models were still loading
+        return real_open(url, **kwargs)
+
+    monkeypatch.setattr(migrate, "open_store", slow_open)
+    try:
+        app = QcodeApp(access, "alice")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert not access.is_open
+            assert position(app) == ("A", 1) and "coder alice" in screen_text(app)
+            await pilot.press("j")  # moving needs no store
+            assert position(app) == ("A", 2) and not access.is_open
+            threading.Timer(0.2, loaded.set).start()
+            await pilot.press("w")  # waits for the store, then commits
+            assert access.is_open
+            await pilot.pause()
+            assert "Wages withheld" in screen_text(app)
+    finally:
+        loaded.set()
+        access.close()
+    reopened = real_open(url)
+    try:
+        assert stored_codings(reopened) == {("A", 2, "wages")}
+    finally:
+        reopened.close()
+
+
+@pytest.mark.anyio
+async def test_the_store_opens_after_the_first_screen_and_reads_move_to_it(
+    project: tuple[Store, Sample],
+) -> None:
+    access = open_access(_ready(project))
+    try:
+        app = QcodeApp(access, "alice")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert access.store() is not None  # opened (or waits for the worker that is opening it)
+            with access.read() as source:
+                assert not isinstance(source, sqlite3.Connection)
+            await pilot.press("w")
+            await pilot.pause()
+            assert "Wages withheld" in screen_text(app)
+            assert app.return_code is None
+    finally:
+        access.close()
+
+
+@pytest.mark.anyio
+async def test_a_store_that_fails_to_open_ends_the_app_with_the_reason(
+    project: tuple[Store, Sample], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qcode.errors import StoreError
+    from qcode.store import migrate
+
+    access = open_access(_ready(project))
+
+    def refuse(url: str, **_: object) -> Store:
+        raise StoreError(f"{url}: database is locked")
+
+    monkeypatch.setattr(migrate, "open_store", refuse)
+    try:
+        app = QcodeApp(access, "alice")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            for _ in range(50):
+                if app.return_code is not None:
+                    break
+                await pilot.pause(0.02)
+        assert app.return_code == 1
+        with pytest.raises(StoreError, match=r"cannot open the project: .*database is locked"):
+            access.unit()
+    finally:
+        access.close()
+
+
+@pytest.mark.anyio
+async def test_the_first_frame_is_already_laid_out_at_the_real_width(project: tuple[Store, Sample]) -> None:
+    """The transcript is wrapped once, at the pane's width, before the first frame goes out."""
+    access = open_access(_ready(project))
+    frames: list[str] = []
+    try:
+        app = QcodeApp(access, "alice")
+        real_display = app._display
+
+        def display(screen: Any, renderable: Any) -> None:
+            real_display(screen, renderable)
+            if not frames:
+                frames.append(screen_text(app))
+
+        app._display = display  # type: ignore[method-assign]
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            settled = screen_text(app)
+    finally:
+        access.close()
+    first = frames[0].splitlines()
+    cursor_rows = [i for i, line in enumerate(settled.splitlines()) if "▌" in line]
+    assert cursor_rows, settled
+    shown = []
+    for i in cursor_rows:  # the cursor's segment, row by row, as in the settled screen
+        line = settled.splitlines()[i]
+        left = line.index("▌")
+        right = line.index("│", left)  # the transcript pane's right border
+        assert first[i][left:right] == line[left:right]
+        shown.append(line[left:right])
+    assert max(len(row.split()) for row in shown) > 5  # wrapped to the pane, not a word a line
