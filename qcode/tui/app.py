@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import suppress
 from typing import TYPE_CHECKING
 
 from textual.app import App
@@ -85,7 +86,8 @@ class QcodeApp(App[None]):
         self.call_after_refresh(self.access.open_in_background, self._store_failed_elsewhere)
 
     def _store_failed_elsewhere(self, error: StoreError) -> None:
-        self.call_from_thread(self.store_failed, error)
+        with suppress(RuntimeError):  # the app has already closed: nothing left to tell
+            self.call_from_thread(self.store_failed, error)
 
     def store_failed(self, error: StoreError) -> None:
         """The project would not open after the first screen: say why and quit (nothing was written)."""
