@@ -56,6 +56,8 @@ class MainScreen(FindingScreen):
         self.message = ""
         self._after_timer: Timer | None = None
         self._open_pending = False
+        # set before mounting: changing the class later restyles the whole screen (tens of ms)
+        self.set_class(self.app.size.width < NARROW, "-narrow")
 
     def compose(self) -> ComposeResult:
         """Three panes, the status line, the (hidden) search box and the footer."""
