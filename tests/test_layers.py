@@ -14,6 +14,7 @@ HEAVY = ("spacy", "textual", "sqlalchemy", "numpy", "docx", "rich")
 RULES: dict[str, tuple[str, ...]] = {
     "qcode.errors": ("sqlalchemy", "typer", "textual", "spacy", "numpy"),
     "qcode.config": ("sqlalchemy", "typer", "textual", "spacy", "numpy"),
+    "qcode.names": ("sqlalchemy", "qcode.store", "typer", "textual", "rich", "rapidfuzz"),
     "qcode.agreement": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),
     "qcode.ingest.formats": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),
     "qcode.ingest.report": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),

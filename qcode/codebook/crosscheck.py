@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable
 
 from qcode.codebook.rules import Draft, effective_guid
+from qcode.names import did_you_mean
 
 Report = Callable[[int | None, str, str], None]
 
@@ -68,8 +68,7 @@ def _parents(drafts: Iterable[Draft], first: dict[str, Draft], add: Report) -> N
     for draft in drafts:
         parent = draft.get("parent")
         if isinstance(parent, str) and parent not in first:
-            close = difflib.get_close_matches(parent, list(first), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else " (no code has this id)"
+            hint = did_you_mean(parent, first, limit=1) or " (no code has this id)"
             add(draft.line_of("parent"), f"{draft.key}.parent", f"unknown parent {parent!r}{hint}")
 
 

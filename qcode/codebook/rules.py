@@ -6,7 +6,6 @@ The checker reports every problem it meets and carries on; ``crosscheck`` adds t
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -15,6 +14,7 @@ from dataclasses import dataclass, field
 from qcode.codebook.model import Problem, canonical_guid, derive_guid
 from qcode.codebook.source import Bad, Located, Map, Scalar, Seq
 from qcode.config import RESERVED_HOTKEYS
+from qcode.names import did_you_mean
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 COLOUR_RE = re.compile(r"#[0-9a-fA-F]{6}")
@@ -275,9 +275,7 @@ def _raw_key(key: object) -> str:
 
 
 def _suggest(name: str, choices: Mapping[str, object]) -> str:
-    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
-    known = ", ".join(choices)
-    return f"; did you mean {close[0]!r}?" if close else f" (known keys: {known})"
+    return did_you_mean(name, choices, limit=1) or f" (known keys: {', '.join(choices)})"
 
 
 def effective_guid(draft: Draft) -> str | None:

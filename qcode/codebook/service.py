@@ -13,7 +13,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from qcode.codebook.model import Codebook, CodeSpec
-from qcode.errors import ConflictError, NotFoundError
+from qcode.errors import ConflictError
+from qcode.names import Names
 from qcode.store.events import log_event
 from qcode.store.models import Code, Coding, Setting
 
@@ -191,22 +192,13 @@ def code_tree(session: Session) -> list[CodeNode]:
 
 
 def find_code(session: Session, name_or_key: str) -> Code:
-    """A code by name (case-insensitive) or stable id.
+    """A code by stable id or name, in any case.
 
     Raises:
         NotFoundError: naming the closest existing codes.
     """
-    code = session.scalar(
-        select(Code).where((func.lower(Code.name) == name_or_key.lower()) | (Code.key == name_or_key))
-    )
-    if code is None:
-        from rapidfuzz import process
-
-        names = session.scalars(select(Code.name)).all()
-        close = [m[0] for m in process.extract(name_or_key, names, limit=3, score_cutoff=60)]
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise NotFoundError(f"no code named {name_or_key!r}{hint}")
-    return code
+    codes = session.scalars(select(Code).order_by(Code.ordinal, Code.key)).all()
+    return Names("code", [(c.key, c) for c in codes] + [(c.name, c) for c in codes]).find(name_or_key)
 
 
 def merge_codes(session: Session, old: str, into: str, *, actor: str = "system") -> int:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from qcode.errors import InputError, NotFoundError
+from qcode.errors import InputError
+from qcode.names import Names
 from qcode.store.models import Code, Coder, Coding
 
 
@@ -30,7 +30,6 @@ def resolve_coders(session: Session, names: Sequence[str] | None) -> list[tuple[
         NotFoundError: an unknown name (the closest names suggested).
         InputError: fewer than two coders.
     """
-    everyone = {r.name: r.id for r in session.execute(select(Coder.id, Coder.name))}
     if names is None:
         active = select(Coding.coder_id).where(Coding.coder_id == Coder.id).exists()
         chosen = [
@@ -41,9 +40,10 @@ def resolve_coders(session: Session, names: Sequence[str] | None) -> list[tuple[
             who = ", ".join(n for _, n in chosen) or "none"
             raise InputError(f"agreement needs two or more coders with codings; found {len(chosen)} ({who})")
         return chosen
+    rows = session.execute(select(Coder.id, Coder.name))
+    everyone = Names("coder", [(r.name, (r.id, r.name)) for r in rows])
     chosen = []
-    for name in dict.fromkeys(names):
-        found = _lookup(name, everyone, "coder")
+    for found in everyone.find_all(list(dict.fromkeys(names))):
         if found not in chosen:
             chosen.append(found)
     if len(chosen) < 2:
@@ -84,19 +84,7 @@ def resolve_codes(session: Session, names: Sequence[str] | None) -> list[CodeRef
     refs = {r.id: CodeRef(r.id, r.name, bool(r.parent)) for r in ordered}
     if names is None:
         return [ref for ref in refs.values() if not ref.has_children]
-    lookup = {r.name.casefold(): r.id for r in ordered} | {r.key: r.id for r in ordered}
-    wanted = {_lookup(name, lookup, "code", fold=True)[0] for name in names}
+    lookup = Names("code", [(r.key, r.id) for r in ordered] + [(r.name, r.id) for r in ordered])
+    wanted = set(lookup.find_all(names))
     return [ref for ref in refs.values() if ref.id in wanted]
 
-
-def _lookup(name: str, known: Mapping[str, int], what: str, *, fold: bool = False) -> tuple[int, str]:
-    for candidate in (name, name.strip(), name.strip().casefold()):
-        if candidate in known:
-            return known[candidate], candidate
-    if not fold:
-        folded = [k for k in known if k.casefold() == name.strip().casefold()]
-        if len(folded) == 1:
-            return known[folded[0]], folded[0]
-    close = difflib.get_close_matches(name.strip().casefold() if fold else name.strip(), list(known), n=3)
-    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    raise NotFoundError(f"no {what} named {name!r}{hint}")

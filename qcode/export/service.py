@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
-from qcode.errors import NotFoundError
 from qcode.export import sqlite_render
 from qcode.export.files import FORMULA_TRIGGERS, neutralise
+from qcode.names import Names
 from qcode.store.models import Code, Coder, Coding, Document, Passage, Segment
 
 #: Rows fetched from the cursor per chunk.
@@ -60,11 +60,8 @@ def resolve_filter(session: Session, coders: Sequence[str] = (), codes: Sequence
     """
     coder_ids: tuple[int, ...] | None = None
     if coders:
-        by_name = {n.casefold(): i for i, n in session.execute(select(Coder.id, Coder.name))}
-        unknown = [c for c in coders if c.casefold() not in by_name]
-        if unknown:
-            raise NotFoundError(f"unknown coder(s): {', '.join(unknown)}")
-        coder_ids = tuple(sorted({by_name[c.casefold()] for c in coders}))
+        everyone = Names("coder", [(n, i) for i, n in session.execute(select(Coder.id, Coder.name))])
+        coder_ids = tuple(sorted(set(everyone.find_all(coders))))
     code_ids: tuple[int, ...] | None = None
     if codes:
         code_ids = tuple(sorted(expand_codes(session, codes)))
@@ -77,17 +74,14 @@ def expand_codes(session: Session, codes: Sequence[str]) -> list[int]:
     rows = session.execute(
         select(Code.id, Code.key, Code.name, Code.parent_id).order_by(Code.ordinal, Code.key)
     ).all()
-    lookup: dict[str, int] = {name.casefold(): i for i, _k, name, _p in rows}
-    lookup.update({key.casefold(): i for i, key, _n, _p in rows})
-    unknown = [c for c in codes if c.casefold() not in lookup]
-    if unknown:
-        raise NotFoundError(f"unknown code(s): {', '.join(unknown)}")
+    lookup = Names("code", [(k, i) for i, k, _n, _p in rows] + [(n, i) for i, _k, n, _p in rows])
+    named = lookup.find_all(codes)
     children: dict[int | None, list[int]] = {}
     for i, _k, _n, parent in rows:
         children.setdefault(parent, []).append(i)
     out: dict[int, None] = {}
-    for c in codes:
-        todo = [lookup[c.casefold()]]
+    for code_id in named:
+        todo = [code_id]
         while todo:
             cid = todo.pop()
             if cid not in out:

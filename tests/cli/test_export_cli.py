@@ -84,7 +84,11 @@ def test_segments_to_stdout_and_wide(project: str) -> None:
 
 def test_unknown_coder_is_a_one_line_error(project: str) -> None:
     result = _run(project, "export", "segments", "--coders", "zed")
-    assert result.exit_code == 5 and result.stderr.strip() == "qcode: error: unknown coder(s): zed"
+    assert result.exit_code == 5 and result.stderr.strip() == "qcode: error: no coder named 'zed'"
+    result = _run(project, "export", "segments", "--coders", "ALICE,bobb,zed")
+    assert result.exit_code == 5 and result.stderr.strip() == (
+        "qcode: error: no coders named 'bobb', 'zed' (did you mean 'bob' for 'bobb'?)"
+    )
 
 
 def test_codings_import_round_trip_and_bad_rows(project: str, tmp_path: Path) -> None:
