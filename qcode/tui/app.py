@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from contextlib import suppress
 from typing import TYPE_CHECKING
@@ -82,8 +83,18 @@ class QcodeApp(App[None]):
         self.controller = CodingController(self.access, coder)
         start = self.controller.load()
         self.push_screen(MainScreen(self.controller, start))
+        self.call_after_refresh(self._first_screen_up)
+
+    def _first_screen_up(self) -> None:
+        # What exists now lives as long as the app: out of the collector's sight, a full collection
+        # takes milliseconds instead of the tens that would stall a keypress now and then.
+        gc.freeze()
         # the store (SQLAlchemy and the models) loads once the first screen is up
-        self.call_after_refresh(self.access.open_in_background, self._store_failed_elsewhere)
+        self.access.open_in_background(self._store_failed_elsewhere)
+
+    def on_unmount(self) -> None:
+        """Hand the frozen objects back to the collector (tests run many apps in one process)."""
+        gc.unfreeze()
 
     def _store_failed_elsewhere(self, error: StoreError) -> None:
         with suppress(RuntimeError):  # the app has already closed: nothing left to tell

@@ -101,7 +101,7 @@ async def test_first_screen_before_the_store_and_an_early_key_is_committed(
 
 
 @pytest.mark.anyio
-async def test_the_store_opens_after_the_first_screen_and_reads_move_to_it(
+async def test_the_store_opens_after_the_first_screen_and_reads_see_its_writes(
     project: tuple[Store, Sample],
 ) -> None:
     access = open_access(_ready(project))
@@ -110,11 +110,19 @@ async def test_the_store_opens_after_the_first_screen_and_reads_move_to_it(
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             assert access.store() is not None  # opened (or waits for the worker that is opening it)
-            with access.read() as source:
-                assert not isinstance(source, sqlite3.Connection)
             await pilot.press("w")
             await pilot.pause()
             assert "Wages withheld" in screen_text(app)
+            with access.read() as source:  # SQLite reads stay on the read-only connection
+                assert isinstance(source, sqlite3.Connection)
+                alice = queries.find_coder(source, "alice")
+                assert alice is not None
+                document = queries.list_documents(source)[0]
+                transcript = queries.load_transcript(source, document, alice.id)
+            _, sample = project
+            assert dict(transcript.codings) == {
+                sample.segments[("A", 1)]: frozenset({sample.codes["wages"]})
+            }
             assert app.return_code is None
     finally:
         access.close()
@@ -179,3 +187,23 @@ async def test_the_first_frame_is_already_laid_out_at_the_real_width(project: tu
         assert first[i][left:right] == line[left:right]
         shown.append(line[left:right])
     assert max(len(row.split()) for row in shown) > 5  # wrapped to the pane, not a word a line
+
+
+@pytest.mark.anyio
+async def test_startup_objects_leave_the_collector_while_running_and_return_on_exit(
+    project: tuple[Store, Sample],
+) -> None:
+    """Full collections stay short while coding (no pauses of tens of ms); nothing leaks afterwards."""
+    import gc
+
+    access = open_access(_ready(project))
+    try:
+        app = QcodeApp(access, "alice")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert gc.get_freeze_count() > 1000
+            await pilot.press("w")
+            assert "Wages withheld" in screen_text(app)
+        assert gc.get_freeze_count() == 0
+    finally:
+        access.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
@@ -352,6 +353,7 @@ class MainScreen(FindingScreen):
         if c.documents:
             self.query_one("#transcript-pane").border_subtitle = c.documents[c.doc_index].attribute_line()
         self.update_status()
+        gc.freeze()  # the store is open by now: its modules and mappers live as long as the app
 
     @work(thread=True, exclusive=True, group="progress")
     def count_progress(self) -> None:

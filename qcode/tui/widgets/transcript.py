@@ -166,27 +166,30 @@ class TranscriptView(VirtualList):
         assert self.transcript is not None
         segs = self.transcript.segments
         seg = segs[index]
-        rows: list[Row] = []
-        if index == 0 or segs[index - 1].passage_ordinal != seg.passage_ordinal:
-            if index:
-                rows.append((BLANK, index, 0, 0, ()))
-            rows.append((HEADING, index, 0, 0, ()))
         text_width = max(width - GUTTER - 1, 8)
         spans = wrap_spans(seg.text, text_width)
         codes = self.codings.get(seg.id)
+        new_passage = index == 0 or segs[index - 1].passage_ordinal != seg.passage_ordinal
+        if not (codes or new_passage or self.memos):  # most segments: text rows only
+            return [(TEXT, index, a, b, ()) for a, b in spans]
+        rows: list[Row] = []
+        if new_passage:
+            if index:
+                rows.append((BLANK, index, 0, 0, ()))
+            rows.append((HEADING, index, 0, 0, ()))
         if codes:
             chips = sorted((c for c in codes if c in self._chips), key=self._order.__getitem__)
             last_a, last_b = spans[-1]
             free = text_width - measure(seg.text[last_a:last_b])
             placed = place_chips([self._chips[c][2] for c in chips], free, text_width)
-            rows.extend((TEXT, index, a, b, ()) for a, b in spans[:-1])
+            rows += [(TEXT, index, a, b, ()) for a, b in spans[:-1]]
             rows.append((TEXT, index, last_a, last_b, tuple(chips[j] for j in placed[0])))
-            rows.extend((CHIPS, index, 0, 0, tuple(chips[j] for j in line)) for line in placed[1:])
+            rows += [(CHIPS, index, 0, 0, tuple(chips[j] for j in line)) for line in placed[1:]]
         else:
-            rows.extend((TEXT, index, a, b, ()) for a, b in spans)
+            rows += [(TEXT, index, a, b, ()) for a, b in spans]
         memo = self.memos.get(seg.id)
         if memo:
-            rows.extend((MEMO, index, a, b, ()) for a, b in wrap_spans(memo, text_width - 2))
+            rows += [(MEMO, index, a, b, ()) for a, b in wrap_spans(memo, text_width - 2)]
         return rows
 
     # -- rendering ----------------------------------------------------------------------------

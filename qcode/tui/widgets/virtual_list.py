@@ -176,9 +176,10 @@ class VirtualList(ScrollView, can_focus=True):
         width = self._layout_width = self.row_width
         rows: list[Row] = []
         first: list[int] = []
+        layout, mark = self.layout_item, first.append
         for i in range(self.item_count()):
-            first.append(len(rows))
-            rows.extend(self.layout_item(i, width))
+            mark(len(rows))
+            rows += layout(i, width)
         self._rows, self._first = rows, first
         self.cursor = min(self.cursor, max(self.item_count() - 1, 0))
         self._set_virtual_height(width, len(rows))
