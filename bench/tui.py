@@ -80,13 +80,13 @@ def summary(values: list[float]) -> str:
 
 async def measure_app(db: Path, opens: int, toggles: int) -> dict[str, list[float]]:
     """Open documents with ``]`` and toggle codes by hotkey, timing each to its frame."""
+    from qcode.cli.tui import open_access
     from qcode.coding.types import CodeInfo
-    from qcode.store.migrate import open_store
     from qcode.tui.app import QcodeApp
     from qcode.tui.widgets.transcript import TEXT, TranscriptView, chip_label
 
-    store = open_store(f"sqlite:///{db}")
-    app = QcodeApp(store, "alice")
+    access = open_access(f"sqlite:///{db}")
+    app = QcodeApp(access, "alice")
     probe = FrameProbe(app)
     seen: dict[str, Any] = {"ok": False, "want": None}
     original = TranscriptView.render_row
@@ -154,7 +154,7 @@ async def measure_app(db: Path, opens: int, toggles: int) -> dict[str, list[floa
                     await pilot.pause()
     finally:
         TranscriptView.render_row = original  # type: ignore[method-assign]
-        store.close()
+        access.close()
     return out
 
 

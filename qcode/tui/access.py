@@ -107,8 +107,13 @@ class ProjectAccess:
         return self._store
 
     def open_in_background(self, on_error: Callable[[StoreError], None] | None = None) -> None:
-        """Start opening the store on a worker thread (once); ``on_error`` hears of a failure there."""
-        if self._store is not None or self._thread is not None:
+        """Open the store on a worker thread (once), with what a change needs loaded too.
+
+        The coding service brings the models (most of a first change's cost): loaded here, off the
+        UI thread, the first key that changes something is as quick as the rest. ``on_error``
+        hears of a failure to open.
+        """
+        if self._thread is not None:
             return
 
         def run() -> None:
@@ -117,6 +122,8 @@ class ProjectAccess:
             except StoreError as exc:
                 if on_error is not None:
                     on_error(exc)
+                return
+            import qcode.coding.service  # noqa: F401
 
         self._thread = threading.Thread(target=run, name="qcode-open-store", daemon=True)
         self._thread.start()
