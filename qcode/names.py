@@ -10,11 +10,11 @@ import difflib
 from collections.abc import Iterable, Sequence
 from typing import Generic, TypeVar
 
-from qcode.errors import NotFoundError
+from qcode.errors import InputError, NotFoundError
 
 T = TypeVar("T")
 
-__all__ = ["Names", "close_names", "did_you_mean"]
+__all__ = ["Names", "case_forms", "close_names", "did_you_mean"]
 
 
 def close_names(typed: str, choices: Iterable[str], *, limit: int = 3) -> list[str]:
@@ -31,29 +31,50 @@ def _hint(close: Sequence[str]) -> str:
     return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
 
 
+def case_forms(label: str) -> set[str]:
+    """Every case-free form of a label (``casefold`` alone misses, say, 'ı' typed as 'I')."""
+    bare = label.strip()
+    return {bare.casefold(), bare.upper().casefold(), bare.lower().casefold()}
+
+
 class Names(Generic[T]):
     """Labels (names and keys) of one kind of thing, each leading to its value.
 
-    A typed label matches exactly first, then ignoring case and surrounding blanks.
+    A typed label matches exactly first, then without surrounding blanks, then in any case; where
+    several things share a label but for case, only the exact label will do.
     """
 
     def __init__(self, what: str, labels: Iterable[tuple[str, T]]) -> None:
         """``what`` names the kind in errors (``"code"``); ``labels`` are (label, value) pairs."""
         self.what = what
         self._exact: dict[str, T] = {}
-        self._folded: dict[str, T] = {}
+        self._stripped: dict[str, T] = {}
+        self._folded: dict[str, list[tuple[str, T]]] = {}  # form -> its distinct (label, value)s
         self._shown: dict[str, str] = {}  # folded label -> the label as written, for hints
         for label, value in labels:
-            folded = label.strip().casefold()
             self._exact.setdefault(label, value)
-            self._folded.setdefault(folded, value)
-            self._shown.setdefault(folded, label)
+            self._stripped.setdefault(label.strip(), value)
+            for form in case_forms(label):
+                entries = self._folded.setdefault(form, [])
+                if all(other != value for _, other in entries):
+                    entries.append((label, value))
+            self._shown.setdefault(label.strip().casefold(), label)
 
     def get(self, typed: str) -> T | None:
-        """The value ``typed`` names, or ``None``."""
+        """The value ``typed`` names, or ``None``.
+
+        Raises:
+            InputError: ``typed`` matches several things that differ only in case.
+        """
         if typed in self._exact:
             return self._exact[typed]
-        return self._folded.get(typed.strip().casefold())
+        if typed.strip() in self._stripped:
+            return self._stripped[typed.strip()]
+        entries = self._folded.get(typed.strip().casefold(), [])
+        if len(entries) > 1:
+            choices = " or ".join(repr(label) for label, _ in entries)
+            raise InputError(f"{typed!r} could be the {self.what} {choices}: type it exactly")
+        return entries[0][1] if entries else None
 
     def find(self, typed: str) -> T:
         """The value ``typed`` names.
@@ -68,6 +89,7 @@ class Names(Generic[T]):
 
         Raises:
             NotFoundError: naming every unknown label, with the closest labels for each.
+            InputError: a label matches several things that differ only in case.
         """
         found, unknown = [], []
         for label in typed:

@@ -109,7 +109,7 @@ def open_access(url: str) -> ProjectAccess:
     from qcode.tui.access import ProjectAccess
 
     access = ProjectAccess.quick(url)
-    return access if access is not None else ProjectAccess(prepare_project(url))
+    return access if access is not None else ProjectAccess(prepare_project(url), owns_store=True)
 
 
 if __name__ == "__main__":  # `python -m qcode.cli.tui --coder NAME`, before the lead wires `qcode code`

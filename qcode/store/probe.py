@@ -58,8 +58,14 @@ def revision_from(names: set[str], read_version: Callable[[], str | None], where
 
 
 def connect_read_only(path: Path) -> sqlite3.Connection:
-    """A connection that cannot write to ``path`` (nor create it)."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+    """A connection that cannot write to ``path`` (nor create it).
+
+    In autocommit mode: no statement opens a transaction behind the caller's back (not even a
+    refused write), so each read sees every commit made before it unless the caller asks for one
+    snapshot with ``BEGIN``.
+    """
+    uri = path.resolve().as_uri() + "?mode=ro"  # escapes '#', '?' and '%' in the path
+    conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
     conn.execute("PRAGMA busy_timeout = 5000")
     return conn
 

@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
 __all__ = ["ProjectAccess"]
 
+#: Seconds ``close`` waits for the background opening (importing and connecting: well under one).
+CLOSE_WAIT = 10.0
+
 
 class ProjectAccess:
     """The app's way to one project: :meth:`read` for queries, :meth:`unit` for changes."""
@@ -42,14 +45,19 @@ class ProjectAccess:
         *,
         url: str | None = None,
         reader: sqlite3.Connection | None = None,
+        owns_store: bool = False,
     ) -> None:
-        """Wrap an open ``store``, or a project at ``url`` read through ``reader`` while it opens."""
+        """Wrap an open ``store``, or a project at ``url`` read through ``reader`` while it opens.
+
+        :meth:`close` closes a store it opened itself, or one handed over with ``owns_store``.
+        """
         if store is None and (url is None or reader is None):
             raise ValueError("ProjectAccess needs an open store, or a URL and a read-only connection")
         self.url = store.url if store is not None else url
         if reader is None and store is not None:
             reader = _reader_for(store.url)
         self._store = store
+        self._owns_store = owns_store or store is None
         self._reader = reader
         self._error: BaseException | None = None
         self._opening = threading.Lock()  # held while the store opens: one opening, others wait
@@ -133,7 +141,11 @@ class ProjectAccess:
         """Where to run the coding queries: the read-only connection on SQLite, else a session."""
         if self._reader is not None:
             with self._reading:
-                yield self._reader
+                self._reader.execute("BEGIN")  # one snapshot for the whole read
+                try:
+                    yield self._reader
+                finally:
+                    self._reader.execute("COMMIT")
             return
         with self.unit() as session:
             yield session
@@ -145,11 +157,14 @@ class ProjectAccess:
         return transaction(self.store().sessions)
 
     def close(self) -> None:
-        """Wait for an opening under way, then release the store and the read-only connection."""
+        """Wait for an opening under way (on any thread), then release the store and the reader."""
         if self._thread is not None:
-            self._thread.join()
-        if self._store is not None:
-            self._store.close()
+            self._thread.join(timeout=CLOSE_WAIT)
+        with self._opening:  # a worker may be opening the store right now: let it finish first
+            store, self._store = self._store, None
+            self._error = self._error or StoreError("the project is closed")
+        if store is not None and self._owns_store:
+            store.close()
         if self._reader is not None:
             self._reader.close()
             self._reader = None

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
-from contextlib import suppress
 from typing import TYPE_CHECKING
 
 from textual.app import App
 
 from qcode.coding import queries
+from qcode.errors import StoreError
 from qcode.tui.access import ProjectAccess
 from qcode.tui.controller import CodingController
+from qcode.tui.messages import StoreFailed
 from qcode.tui.screens.main import MainScreen
 
 if TYPE_CHECKING:
-    from qcode.errors import StoreError
     from qcode.store.migrate import Store
 
 DARK, LIGHT = "textual-dark", "textual-light"
@@ -46,6 +46,7 @@ class QcodeApp(App[None]):
         """
         super().__init__()
         self.access = project if isinstance(project, ProjectAccess) else ProjectAccess(project)
+        self._own_access = self.access is not project  # closed on exit; the caller's store is not
         self.coder_name = coder
         self.remember_coder = remember_coder
         self.theme = theme
@@ -77,8 +78,12 @@ class QcodeApp(App[None]):
         if coder is None:
             from qcode.coding.service import ensure_coder
 
-            with self.access.unit() as session:
-                coder = ensure_coder(session, name)
+            try:
+                with self.access.unit() as session:
+                    coder = ensure_coder(session, name)
+            except StoreError as exc:
+                self.post_message(StoreFailed(exc))
+                return
         self.coder_name = coder.name
         self.controller = CodingController(self.access, coder)
         start = self.controller.load()
@@ -88,6 +93,7 @@ class QcodeApp(App[None]):
     def _first_screen_up(self) -> None:
         # What exists now lives as long as the app: out of the collector's sight, a full collection
         # takes milliseconds instead of the tens that would stall a keypress now and then.
+        gc.collect(1)  # young garbage (a dismissed prompt) goes first
         gc.freeze()
         # the store (SQLAlchemy and the models) loads once the first screen is up
         self.access.open_in_background(self._store_failed_elsewhere)
@@ -95,11 +101,12 @@ class QcodeApp(App[None]):
     def on_unmount(self) -> None:
         """Hand the frozen objects back to the collector (tests run many apps in one process)."""
         gc.unfreeze()
+        if self._own_access:
+            self.access.close()
 
     def _store_failed_elsewhere(self, error: StoreError) -> None:
-        with suppress(RuntimeError):  # the app has already closed: nothing left to tell
-            self.call_from_thread(self.store_failed, error)
+        self.post_message(StoreFailed(error))  # thread-safe, and never waits on a closing app
 
-    def store_failed(self, error: StoreError) -> None:
-        """The project would not open after the first screen: say why and quit (nothing was written)."""
-        self.exit(return_code=1, message=f"qcode: {error}")
+    def on_store_failed(self, message: StoreFailed) -> None:
+        """The project would not open: say why and quit (nothing was written)."""
+        self.exit(return_code=1, message=f"qcode: {message.error}")

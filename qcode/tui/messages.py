@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from textual.message import Message
 
 from qcode.coding.types import Progress
+from qcode.errors import StoreError
 
 
 class ApplyCode(Message):
@@ -24,6 +25,14 @@ class ProgressLoaded(Message):
         super().__init__()
         self.progress = progress
         self.attributes = attributes
+
+
+class StoreFailed(Message):
+    """The project would not open for a change: the app says why and quits (nothing was written)."""
+
+    def __init__(self, error: StoreError) -> None:
+        super().__init__()
+        self.error = error
 
 
 class JumpTo(Message):

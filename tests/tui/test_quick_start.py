@@ -193,3 +193,79 @@ async def test_the_first_frame_is_already_laid_out_at_the_real_width(project: tu
         shown.append(line[left:right])
     assert max(len(row.split()) for row in shown) > 5  # wrapped to the pane, not a word a line
 
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("coder", ["alice", "newcomer"])
+async def test_a_change_waiting_for_a_store_that_fails_ends_the_app_cleanly(
+    project: tuple[Store, Sample], monkeypatch: pytest.MonkeyPatch, coder: str
+) -> None:
+    """An early key (or a new coder, who must be registered) meets the failure: exit 1, no traceback."""
+    from qcode.errors import StoreError
+    from qcode.store import migrate
+
+    url = _ready(project)
+    access = open_access(url)
+    loaded = threading.Event()
+    real_open = migrate.open_store
+
+    def refuse_later(url: str, **_: object) -> Store:
+        loaded.wait(10)
+        raise StoreError(f"{url}: database is locked")
+
+    monkeypatch.setattr(migrate, "open_store", refuse_later)
+    threading.Timer(0.3, loaded.set).start()
+    try:
+        app = QcodeApp(access, coder)
+        async with app.run_test(size=SIZE) as pilot:
+            if coder == "alice":
+                await pilot.pause()
+                await pilot.press("w")  # waits for the store, which fails
+            for _ in range(100):
+                if app.return_code is not None:
+                    break
+                await pilot.pause(0.02)
+        assert app.return_code == 1
+    finally:
+        loaded.set()
+        access.close()
+    reopened = real_open(url)
+    try:
+        assert stored_codings(reopened) == set() and stored_codings(reopened, coder="newcomer") == set()
+    finally:
+        reopened.close()
+
+
+def test_the_reader_sees_each_commit_even_after_a_refused_write(project: tuple[Store, Sample]) -> None:
+    url = _ready(project)
+    access = open_access(url)
+    try:
+        with pytest.raises(sqlite3.OperationalError), access.read() as source:
+            assert isinstance(source, sqlite3.Connection)
+            source.execute("INSERT INTO coders (guid, name) VALUES ('x', 'x')")
+        with access.unit() as session:
+            from qcode.coding.service import ensure_coder
+
+            ensure_coder(session, "carol")
+        with access.read() as source:
+            assert [c.name for c in queries.list_coders(source)] == ["alice", "bob", "carol"]
+    finally:
+        access.close()
+
+
+def test_a_project_path_with_uri_characters_takes_the_quick_path(
+    project: tuple[Store, Sample], tmp_path: Path
+) -> None:
+    import shutil
+
+    source = Path(_ready(project).removeprefix("sqlite:///"))
+    odd = tmp_path / "team #1 100%" / "qcode.db"  # ('?' starts a URL's options: not a plain path)
+    odd.parent.mkdir()
+    shutil.copy(source, odd)
+    access = ProjectAccess.quick(f"sqlite:///{odd}")
+    assert access is not None
+    try:
+        with access.read() as reader:
+            assert [c.name for c in queries.list_coders(reader)] == ["alice", "bob"]
+    finally:
+        access.close()

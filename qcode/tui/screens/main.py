@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
@@ -16,9 +17,10 @@ from textual.widgets import Footer, Input, Static
 
 from qcode.coding.types import CodeInfo
 from qcode.config import RESERVED_HOTKEYS
+from qcode.errors import StoreError
 from qcode.tui import keymap
 from qcode.tui.controller import CodingController
-from qcode.tui.messages import ApplyCode, JumpTo, ProgressLoaded
+from qcode.tui.messages import ApplyCode, JumpTo, ProgressLoaded, StoreFailed
 from qcode.tui.screens.finding import FindingScreen
 from qcode.tui.widgets.codebook import CodebookList, CodeDetail
 from qcode.tui.widgets.documents import DocumentList
@@ -192,8 +194,20 @@ class MainScreen(FindingScreen):
             event.prevent_default()
             self.apply_code(code)
 
+    @contextmanager
+    def _changing(self) -> Iterator[None]:
+        """A change the store could not take ends the app with the reason, not a traceback."""
+        try:
+            yield
+        except StoreError as exc:
+            self.app.post_message(StoreFailed(exc))
+
     def apply_code(self, code: CodeInfo) -> None:
         """Toggle a code on the current segment, or on the visual selection."""
+        with self._changing():
+            self._apply_code(code)
+
+    def _apply_code(self, code: CodeInfo) -> None:
         tv, c = self.transcript, self.controller
         if c.transcript is None or not c.transcript.segments:
             return
@@ -260,19 +274,24 @@ class MainScreen(FindingScreen):
         seg = c.transcript.segments[index]
 
         def save(text: str | None) -> None:
-            if text is not None and c.set_memo(index, text) is not None:
-                self.message = "memo saved" if text.strip() else "memo deleted"
-                self.refresh_segments((index,))
+            if text is None:
+                return
+            with self._changing():
+                if c.set_memo(index, text) is not None:
+                    self.message = "memo saved" if text.strip() else "memo deleted"
+                    self.refresh_segments((index,))
 
         self.app.push_screen(MemoPrompt(seg.ordinal, c.memos.get(seg.id, "")), save)
 
     def action_undo(self) -> None:
         """Undo the latest change (in any document) of this session."""
-        self._replayed(self.controller.undo(), "nothing to undo")
+        with self._changing():
+            self._replayed(self.controller.undo(), "nothing to undo")
 
     def action_redo(self) -> None:
         """Redo the latest undone change."""
-        self._replayed(self.controller.redo(), "nothing to redo")
+        with self._changing():
+            self._replayed(self.controller.redo(), "nothing to redo")
 
     def _replayed(self, replayed: object, empty: str) -> None:
         from qcode.tui.controller import Replayed
@@ -358,8 +377,6 @@ class MainScreen(FindingScreen):
     @work(thread=True, exclusive=True, group="progress")
     def count_progress(self) -> None:
         """Count every document's progress off the UI thread (a scan of the segments index)."""
-        from qcode.errors import StoreError
-
         try:
             loaded = self.controller.load_progress()
         except StoreError:
