@@ -269,3 +269,30 @@ def test_a_project_path_with_uri_characters_takes_the_quick_path(
             assert [c.name for c in queries.list_coders(reader)] == ["alice", "bob"]
     finally:
         access.close()
+
+
+@pytest.mark.anyio
+async def test_coding_on_either_backend_through_the_commands_way_in(store: Store) -> None:
+    """SQLite reads through its read-only connection, PostgreSQL through sessions: same screen, same rows."""
+    from tests.coding.sample import fill_sample
+
+    with store.sessions() as s, s.begin():
+        fill_sample(s)
+        ensure_project(s)
+    access = ProjectAccess(store)
+    try:
+        app = QcodeApp(access, "alice")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert position(app) == ("A", 1)
+            await pilot.press("j", "w", "]")
+            await pilot.pause()
+            assert position(app)[0] == "B"
+            await pilot.press("[")
+            await pilot.pause()
+            assert position(app) == ("A", 1) and "Wages withheld" in screen_text(app)
+        with access.read() as source:
+            assert isinstance(source, sqlite3.Connection) == store.url.startswith("sqlite")
+    finally:
+        access.close()
+    assert stored_codings(store) == {("A", 2, "wages")}
