@@ -40,6 +40,10 @@ class StoreError(QcodeError):
     exit_code = 3
 
 
+class TransactionFailedError(StoreError):
+    """The database refused one transaction (locked too long, connection lost); none of it was written."""
+
+
 class SchemaTooNewError(StoreError):
     """The database was written by a newer qcode than this one."""
 

@@ -63,3 +63,13 @@ class History:
         action = self._redo.pop()
         self._undo.append(action)
         return action
+
+    def undo_failed(self) -> None:
+        """The latest undo never reached the database: it is still there to undo."""
+        if self._redo:
+            self._undo.append(self._redo.pop())
+
+    def redo_failed(self) -> None:
+        """The latest redo never reached the database: it is still there to redo."""
+        if self._undo:
+            self._redo.append(self._undo.pop())

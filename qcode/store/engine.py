@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from qcode.config import redact_url
@@ -35,6 +35,13 @@ def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
 
 def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN")
+
+
+def db_error_reason(exc: DBAPIError, url: str) -> str:
+    """The driver's own first line about ``exc`` (what a user can act on), with any password hidden."""
+    message = str(exc.orig if exc.orig is not None else exc).strip().splitlines()
+    line = message[0] if message else type(exc).__name__
+    return line.replace(url, redact_url(url))
 
 
 def sqlite_path(url: str) -> Path | None:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from qcode.config import redact_url
 from qcode.errors import SchemaTooNewError, StoreError
-from qcode.store.engine import make_engine, session_factory, sqlite_path
+from qcode.store.engine import db_error_reason, make_engine, session_factory, sqlite_path
 from qcode.store.probe import HEAD, check_sqlite_file, probe_sqlite, revision_from
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -103,7 +103,7 @@ def current_revision(url: str) -> str | None:
         with engine.connect() as conn:
             return _current_revision(conn, redact_url(url))
     except (OperationalError, DBAPIError) as exc:
-        raise StoreError(f"{redact_url(url)}: cannot open database ({_first_line(exc, url)})") from None
+        raise StoreError(f"{redact_url(url)}: cannot open database ({db_error_reason(exc, url)})") from None
     finally:
         engine.dispose()
 
@@ -139,11 +139,6 @@ def open_store(url: str, *, create: bool = False, upgrade: bool = True) -> Store
         raise
     except (OperationalError, DBAPIError) as exc:
         engine.dispose()
-        raise StoreError(f"{where}: cannot open database ({_first_line(exc, url)})") from None
+        raise StoreError(f"{where}: cannot open database ({db_error_reason(exc, url)})") from None
     return Store(url=url, engine=engine, sessions=session_factory(engine))
 
-
-def _first_line(exc: DBAPIError, url: str) -> str:
-    message = str(exc.orig if exc.orig is not None else exc).strip().splitlines()
-    line = message[0] if message else type(exc).__name__
-    return line.replace(url, redact_url(url))

@@ -17,11 +17,11 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from qcode.coding.queries import project_guid
-from qcode.errors import StoreError
+from qcode.errors import StoreError, TransactionFailedError
 from qcode.store.probe import HEAD, connect_read_only, probe_sqlite, sqlite_file
 
 if TYPE_CHECKING:
@@ -150,11 +150,26 @@ class ProjectAccess:
         with self.unit() as session:
             yield session
 
-    def unit(self) -> AbstractContextManager[Session]:
-        """One short transaction (commit on success, roll back on error), waiting for the store if need be."""
-        from qcode.store.engine import transaction
+    @contextmanager
+    def unit(self) -> Iterator[Session]:
+        """One short transaction (commit on success, roll back on error), waiting for the store if need be.
 
-        return transaction(self.store().sessions)
+        Raises:
+            StoreError: the project would not open.
+            TransactionFailedError: the database refused the transaction (another process held
+                its lock too long, the server went away); none of it was written.
+        """
+        from sqlalchemy.exc import DBAPIError
+
+        from qcode.store.engine import db_error_reason, transaction
+
+        store = self.store()
+        try:
+            with transaction(store.sessions) as session:
+                yield session
+        except DBAPIError as exc:
+            reason = db_error_reason(exc, store.url)
+            raise TransactionFailedError(f"not saved: the database refused it ({reason})") from exc
 
     def close(self) -> None:
         """Wait for an opening under way (on any thread), then release the store and the reader."""

@@ -174,18 +174,30 @@ class CodingController:
         return op
 
     def undo(self) -> Replayed | None:
-        """Undo the latest change of this session (opening its document if needed)."""
-        return self._replay(self.history.undo(), "undo")
+        """Undo the latest change of this session (opening its document if needed).
+
+        If the database refuses it, the history and the open document stay as they were.
+        """
+        try:
+            return self._replay(self.history.undo(), "undo")
+        except Exception:
+            self.history.undo_failed()
+            raise
 
     def redo(self) -> Replayed | None:
-        """Redo the latest undone change."""
-        return self._replay(self.history.redo(), "redo")
+        """Redo the latest undone change (on refusal, as :meth:`undo`)."""
+        try:
+            return self._replay(self.history.redo(), "redo")
+        except Exception:
+            self.history.redo_failed()
+            raise
 
     def _replay(self, action: Action | None, via: str) -> Replayed | None:
         if action is None or not action.ops:
             return None
         name = action.ops[0].segment.document
         changed = self.transcript is None or self.transcript.document.name != name
+        previous = self.doc_index
         if changed:
             target = next((i for i, d in enumerate(self.documents) if d.name == name), None)
             if target is None:
@@ -193,8 +205,13 @@ class CodingController:
             self.open(target)
         from qcode.coding.service import apply_ops  # SQLAlchemy: loaded by the store, not at start
 
-        with self.unit() as s:
-            done = apply_ops(s, self.coder, action.ops, via)
+        try:
+            with self.unit() as s:
+                done = apply_ops(s, self.coder, action.ops, via)
+        except Exception:
+            if changed and previous >= 0:
+                self.open(previous)  # the screen still shows it
+            raise
         self._absorb(done)
         indices = tuple(
             sorted({self._seg_index[op.segment.id] for op in action.ops if op.segment.id in self._seg_index})

@@ -33,6 +33,20 @@ def test_undo_redo_order_and_new_change_clears_redo() -> None:
     assert last is not None and last.label == "three"
 
 
+def test_a_failed_undo_or_redo_leaves_the_stacks_as_they_were() -> None:
+    h = History()
+    h.record(Action("one", (_op(1),)))
+    h.record(Action("two", (_op(2),)))
+    h.undo()
+    h.undo_failed()  # the database refused it: "two" is still the one to undo
+    again = h.undo()
+    assert again is not None and again.ops == (_op(2, added=False),) and h.can_undo
+    h.redo()
+    h.redo_failed()
+    redo = h.redo()
+    assert redo is not None and redo.label == "two" and not h.can_redo
+
+
 def test_match_codes_by_name_key_and_keyword() -> None:
     codes = [
         CodeInfo(1, "g1", "wages", "Wages withheld", keywords=("salary", "loyalty payment")),

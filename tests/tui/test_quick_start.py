@@ -17,7 +17,13 @@ from qcode.store.migrate import Store
 from qcode.tui.access import ProjectAccess
 from qcode.tui.app import QcodeApp
 from tests.coding.sample import Sample
-from tests.tui.harness import SIZE, position, screen_text, stored_codings
+from tests.tui.harness import SIZE, position, screen_text, stored_codings, transcript
+
+
+def _codes_on_cursor(app: QcodeApp) -> frozenset[int]:
+    """The codes the transcript shows on the current segment."""
+    tv = transcript(app)
+    return tv.codes_at(tv.cursor)
 
 
 def _ready(project: tuple[Store, Sample]) -> str:
@@ -90,7 +96,8 @@ async def test_first_screen_before_the_store_and_an_early_key_is_committed(
             await pilot.press("w")  # waits for the store, then commits
             assert access.is_open
             await pilot.pause()
-            assert "Wages withheld" in screen_text(app)
+            _, sample = project
+            assert _codes_on_cursor(app) == {sample.codes["wages"]}
     finally:
         loaded.set()
         access.close()
@@ -116,7 +123,8 @@ async def test_the_store_opens_after_the_first_screen_and_reads_see_its_writes(
             assert access.store() is not None  # opened (or waits for the worker that is opening it)
             await pilot.press("w")
             await pilot.pause()
-            assert "Wages withheld" in screen_text(app)
+            _, sample = project
+            assert _codes_on_cursor(app) == {sample.codes["wages"]}
             with access.read() as source:  # SQLite reads stay on the read-only connection
                 assert isinstance(source, sqlite3.Connection)
                 alice = queries.find_coder(source, "alice")
@@ -155,8 +163,8 @@ async def test_a_store_that_fails_to_open_ends_the_app_with_the_reason(
                     break
                 await pilot.pause(0.02)
         assert app.return_code == 1
-        with pytest.raises(StoreError, match=r"cannot open the project: .*database is locked"):
-            access.unit()
+        with pytest.raises(StoreError, match=r"cannot open the project: .*database is locked"), access.unit():
+            pass
     finally:
         access.close()
 
@@ -290,9 +298,56 @@ async def test_coding_on_either_backend_through_the_commands_way_in(store: Store
             assert position(app)[0] == "B"
             await pilot.press("[")
             await pilot.pause()
-            assert position(app) == ("A", 1) and "Wages withheld" in screen_text(app)
+            assert position(app) == ("A", 1) and transcript(app).codings  # A2's code, read back
         with access.read() as source:
             assert isinstance(source, sqlite3.Connection) == store.url.startswith("sqlite")
     finally:
         access.close()
     assert stored_codings(store) == {("A", 2, "wages")}
+
+
+@pytest.mark.anyio
+async def test_a_change_the_database_refuses_is_said_and_left_undone(
+    project: tuple[Store, Sample], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process holds the write lock: the key says "not saved", nothing moves, coding goes on."""
+    from qcode.store import engine
+
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 50)
+    url = _ready(project)
+    wages = {project[1].codes["wages"]}
+    access = open_access(url)
+    other = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+    try:
+        app = QcodeApp(access, "alice")
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("w", "]")  # wages on A1, then document B
+            await pilot.pause()
+            assert position(app)[0] == "B"
+            other.execute("BEGIN IMMEDIATE")  # a teammate's import holds the lock
+            await pilot.press("w")
+            await pilot.pause()
+            assert "not saved" in screen_text(app) and _codes_on_cursor(app) == set()
+            await pilot.press("u")  # undoing A1 would open A: refused, so B stays on screen
+            await pilot.pause()
+            assert position(app)[0] == "B" and app.controller is not None
+            assert app.controller.transcript is not None and app.controller.transcript.document.name == "B"
+            assert app.return_code is None
+            other.execute("ROLLBACK")
+            await pilot.press("u")  # the same undo, now taken: A1 loses wages
+            await pilot.pause()
+            assert position(app) == ("A", 1) and _codes_on_cursor(app) == set()
+            await pilot.press("ctrl+r")
+            await pilot.pause()
+            assert _codes_on_cursor(app) == wages
+    finally:
+        other.close()
+        access.close()
+    from qcode.store.migrate import open_store
+
+    reopened = open_store(url)
+    try:
+        assert stored_codings(reopened) == {("A", 1, "wages")}
+    finally:
+        reopened.close()

@@ -17,7 +17,7 @@ from textual.widgets import Footer, Input, Static
 
 from qcode.coding.types import CodeInfo
 from qcode.config import RESERVED_HOTKEYS
-from qcode.errors import StoreError
+from qcode.errors import StoreError, TransactionFailedError
 from qcode.tui import keymap
 from qcode.tui.controller import CodingController
 from qcode.tui.messages import ApplyCode, JumpTo, ProgressLoaded, StoreFailed
@@ -196,9 +196,13 @@ class MainScreen(FindingScreen):
 
     @contextmanager
     def _changing(self) -> Iterator[None]:
-        """A change the store could not take ends the app with the reason, not a traceback."""
+        """A refused change is said and left undone; a store that will not open ends the app."""
         try:
             yield
+        except TransactionFailedError as exc:
+            self.message = "not saved"
+            self.update_status()
+            self.notify(f"{exc}. Nothing changed; try again.", severity="error", timeout=10)
         except StoreError as exc:
             self.app.post_message(StoreFailed(exc))
 
