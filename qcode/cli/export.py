@@ -124,8 +124,8 @@ def export_qdpx(
     with open_output(path, force=force, mode="binary") as fh:
         write_qdpx(data.project, fh, layout=data.layout)
     typer.echo(
-        f"wrote {len(data.project.sources)} documents, {len(data.project.users)} coders and "
-        f"{data.codings} codings to {path}"
+        f"wrote {len(data.project.sources)} documents, {len(data.project.users)} coders, "
+        f"{data.codings} codings and {data.memos} memos to {path}"
     )
 
 
@@ -183,7 +183,8 @@ def run_qdpx_import(
         f"{path}: {len(r.documents_imported)} documents new, {len(r.documents_present)} present already; "
         f"{len(r.codes_created)} codes created, {len(r.codes_matched)} matched; "
         f"{len(r.coders_created)} coders created; {r.codings_added} codings added, "
-        f"{r.codings_present} already present; {r.selections_exact} of {r.selections} selections "
+        f"{r.codings_present} already present; {r.memos_added} memos added; "
+        f"{r.selections_exact} of {r.selections} selections "
         f"matched one segment exactly (endPosition read as {r.end_convention})"
     )
 

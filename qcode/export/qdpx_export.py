@@ -1,10 +1,11 @@
 """Gather a project into a :class:`QProject` (and qcode's layout member) for the .qdpx writer.
 
 Mapping: coders → Users; codes → the CodeBook, nested by parent, with colour and description;
-documents → TextSources (text in ``sources/GUID.txt``, title as Description); each coded
-segment → one PlainTextSelection ``[start, end)`` (``endPosition`` one past the last character)
-holding one Coding per coder and code (the coding memo as a Note); document attributes →
-one Case per document with Text variables.
+documents → TextSources (text in ``sources/GUID.txt``, title as Description); each coded or
+annotated segment → one PlainTextSelection ``[start, end)`` (``endPosition`` one past the last
+character) holding one Coding per coder and code (the coding memo as a Note); memos → Notes
+on the selection, source or code they are about; document attributes → one Case per document
+with Text variables.
 """
 
 from __future__ import annotations
@@ -18,8 +19,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qcode import __version__
-from qcode.export.qdpx_model import QCase, QCode, QCoding, QProject, QSelection, QSource, QUser, derived_guid
-from qcode.store.models import Code, Coder, Coding, Document, Passage, Segment, Setting
+from qcode.export.qdpx_model import (
+    QCase,
+    QCode,
+    QCoding,
+    QNote,
+    QProject,
+    QSelection,
+    QSource,
+    QUser,
+    derived_guid,
+)
+from qcode.store.models import Code, Coder, Coding, Document, Memo, Passage, Segment, Setting
 
 #: Characters of a segment's text used as its selection's name.
 NAME_CHARS = 80
@@ -32,6 +43,7 @@ class QdpxExport:
     project: QProject
     layout: dict[str, Any]
     codings: int
+    memos: int = 0
 
 
 def xsd_datetime(value: datetime | None) -> str | None:
@@ -42,7 +54,39 @@ def xsd_datetime(value: datetime | None) -> str | None:
     return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _codes(session: Session) -> tuple[tuple[QCode, ...], dict[str, Any], dict[int, str]]:
+@dataclass
+class _Memos:
+    """Every memo as a note, by what it is about."""
+
+    segments: dict[int, dict[int, tuple[tuple[int, int, str], list[QNote]]]]  # doc -> ordinal -> span, notes
+    documents: dict[int, list[QNote]]
+    codes: dict[int, list[QNote]]
+    count: int
+
+
+def _memos(session: Session, coder_guid: dict[int, str]) -> _Memos:
+    memos = _Memos({}, {}, {}, 0)
+    rows = session.execute(
+        select(Memo.guid, Memo.coder_id, Memo.text, Memo.created_at, Memo.document_id, Memo.code_id, Segment)
+        .outerjoin(Segment, Segment.id == Memo.segment_id)
+        .order_by(Memo.id)
+    ).all()
+    for guid, coder_id, text, created, doc_id, code_id, seg in rows:
+        note = QNote(guid, text, coder_guid[coder_id], xsd_datetime(created))
+        if seg is not None:
+            by_ordinal = memos.segments.setdefault(seg.document_id, {})
+            by_ordinal.setdefault(seg.ordinal, ((seg.start, seg.end, seg.text), []))[1].append(note)
+        elif doc_id is not None:
+            memos.documents.setdefault(doc_id, []).append(note)
+        elif code_id is not None:
+            memos.codes.setdefault(code_id, []).append(note)
+        memos.count += 1
+    return memos
+
+
+def _codes(
+    session: Session, notes: dict[int, list[QNote]]
+) -> tuple[tuple[QCode, ...], dict[str, Any], dict[int, str]]:
     rows = session.scalars(select(Code).order_by(Code.ordinal, Code.key)).all()
     used = set(session.scalars(select(Coding.code_id).distinct()))
     children: dict[int | None, list[Code]] = {}
@@ -59,6 +103,7 @@ def _codes(session: Session) -> tuple[tuple[QCode, ...], dict[str, Any], dict[in
             c.colour.lower() if c.colour else None,
             c.description,
             tuple(build(k) for k in kids),
+            tuple(notes.get(c.id, ())),
         )
 
     known = {c.id for c in rows}
@@ -81,7 +126,12 @@ def _codes(session: Session) -> tuple[tuple[QCode, ...], dict[str, Any], dict[in
 
 
 def _selections(
-    session: Session, doc_id: int, doc_guid: str, code_guid: dict[int, str], coder_guid: dict[int, str]
+    session: Session,
+    doc_id: int,
+    doc_guid: str,
+    code_guid: dict[int, str],
+    coder_guid: dict[int, str],
+    notes: dict[int, tuple[tuple[int, int, str], list[QNote]]],
 ) -> tuple[QSelection, ...]:
     rows = session.execute(
         select(
@@ -100,27 +150,37 @@ def _selections(
         .order_by(Segment.ordinal, Coding.coder_id, Coding.code_id)
     ).all()
     grouped: dict[int, list[Any]] = {}
+    spans = {ordinal: span for ordinal, (span, _notes) in notes.items()}
     for row in rows:
         grouped.setdefault(row[0], []).append(row)
+        spans[row[0]] = (row[1], row[2], row[3])
     out = []
-    for ordinal, group in grouped.items():
-        _o, start, end, text, *_ = group[0]
+    for ordinal in sorted(spans):
+        start, end, text = spans[ordinal]
+        group = grouped.get(ordinal, [])
         codings = tuple(
             QCoding(guid, code_guid[code_id], coder_guid[coder_id], xsd_datetime(created), memo or None)
             for *_x, guid, code_id, coder_id, created, memo in group
         )
+        seg_notes = tuple(notes.get(ordinal, ((0, 0, ""), []))[1])
         name = " ".join(text.split())
         name = name if len(name) <= NAME_CHARS else name[: NAME_CHARS - 1].rstrip() + "…"
-        first = min(group, key=lambda r: r[7])
+        user: str | None
+        if group:
+            first = min(group, key=lambda r: r[7])
+            user, created = coder_guid[first[6]], xsd_datetime(first[7])
+        else:
+            user, created = seg_notes[0].user, seg_notes[0].created
         out.append(
             QSelection(
                 derived_guid("selection", doc_guid, str(ordinal)),
                 start,
                 end,
                 name,
-                coder_guid[first[6]],
-                xsd_datetime(first[7]),
+                user,
+                created,
                 codings,
+                seg_notes,
             )
         )
     return tuple(out)
@@ -151,18 +211,30 @@ def gather_project(
     """Everything the .qdpx needs, read in the caller's transaction."""
     coders = session.execute(select(Coder.id, Coder.guid, Coder.name).order_by(Coder.name)).all()
     coder_guid = {i: g for i, g, _ in coders}
-    codes, code_extra, code_guid = _codes(session)
+    memos = _memos(session, coder_guid)
+    codes, code_extra, code_guid = _codes(session, memos.codes)
     created = session.get(Setting, "created_at")
     sources: list[QSource] = []
     cases: list[QCase] = []
     layout: dict[str, Any] = {"format": 1, "qcode": __version__, "documents": {}, "codes": code_extra}
     total = 0
     for doc in session.scalars(select(Document).order_by(Document.name)):
-        selections = _selections(session, doc.id, doc.guid, code_guid, coder_guid)
+        selections = _selections(
+            session, doc.id, doc.guid, code_guid, coder_guid, memos.segments.get(doc.id, {})
+        )
         total += sum(len(s.codings) for s in selections)
         attrs = {str(k): "" if v is None else str(v) for k, v in (doc.attributes or {}).items()}
         sources.append(
-            QSource(doc.guid, doc.name, doc.text, doc.title, None, xsd_datetime(doc.created_at), selections)
+            QSource(
+                doc.guid,
+                doc.name,
+                doc.text,
+                doc.title,
+                None,
+                xsd_datetime(doc.created_at),
+                selections,
+                notes=tuple(memos.documents.get(doc.id, ())),
+            )
         )
         if attrs:
             cases.append(QCase(derived_guid("case", doc.guid), doc.name, attrs, (doc.guid,)))
@@ -179,4 +251,4 @@ def gather_project(
         sources=tuple(sources),
         cases=tuple(cases),
     )
-    return QdpxExport(project, layout, total)
+    return QdpxExport(project, layout, total, memos.count)

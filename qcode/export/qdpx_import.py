@@ -2,9 +2,11 @@
 
 Sources become documents through the transcript import (so segmentation is qcode's own);
 codes keep their GUIDs (matched by GUID, then by name); users become coders; every coding
-of a text selection lands on the segments the selection covers. Selections that are not
-exactly one segment are kept on the segments they touch and reported. A file written by qcode
-also carries its passages and codebook details (``qcode-layout.json``), so qcode → qcode is exact.
+of a text selection lands on the segments the selection covers, and its notes become memos on
+the first of them (notes on a source or a code become memos on the document or the code).
+Selections that are not exactly one segment are kept on the segments they touch and reported.
+A file written by qcode also carries its passages and codebook details (``qcode-layout.json``),
+so qcode → qcode is exact.
 All of it happens in the caller's transaction: any error leaves the project unchanged.
 """
 
@@ -31,13 +33,13 @@ from qcode.export.qdpx_entities import (
     passages_for,
     restore_segments,
 )
-from qcode.export.qdpx_model import QProject, canonical_guid, derived_guid
+from qcode.export.qdpx_model import QNote, QProject, canonical_guid, derived_guid
 from qcode.export.qdpx_offsets import Convention, guess_convention, half_open, place
 from qcode.export.qdpx_read import DEFAULT_LIMITS, ZipLimits, read_qdpx
 from qcode.ingest.formats import ParsedTranscript
 from qcode.store.base import new_guid, utcnow
 from qcode.store.events import log_event
-from qcode.store.models import Coding, Document, Segment
+from qcode.store.models import Coding, Document, Memo, Segment
 
 Mode = Literal["sentence", "passage", "paragraph"]
 
@@ -70,6 +72,8 @@ class QdpxImportReport:
     coders_created: list[str] = field(default_factory=list)
     codings_added: int = 0
     codings_present: int = 0
+    memos_added: int = 0
+    memos_present: int = 0
     selections: int = 0
     selections_exact: int = 0
     inexact: list[SelectionNote] = field(default_factory=list)
@@ -124,7 +128,15 @@ def import_project(
     coders = CoderResolver(session, project, report.coders_created)
     codes = import_codes(session, project, report.codes_created, report.codes_matched)
     docs = _documents(session, project, where, mode, actor, report)
-    _codings(session, project, docs, codes, coders, convention, report)
+    memos = _MemoSink(session, report)
+    _codings(session, project, docs, codes, coders, convention, report, memos)
+    for source in project.sources:
+        for note in source.notes:
+            memos.add(note, coders.id_for(note.user), document_id=docs[canonical_guid(source.guid)].id)
+    for code, _parent in project.all_codes():
+        for note in code.notes:
+            memos.add(note, coders.id_for(note.user), code_id=codes[canonical_guid(code.guid)])
+    memos.flush()
     log_event(
         session,
         actor,
@@ -136,6 +148,7 @@ def import_project(
         codes_created=report.codes_created,
         coders_created=report.coders_created,
         codings_added=report.codings_added,
+        memos_added=report.memos_added,
         selections_inexact=len(report.inexact),
     )
     return report
@@ -269,6 +282,7 @@ def _codings(
     coders: CoderResolver,
     convention: Convention,
     report: QdpxImportReport,
+    memos: _MemoSink,
 ) -> None:
     seg_ids = [s[0] for d in docs.values() for s in d.segments]
     existing: set[tuple[int, int, int]] = set()
@@ -325,8 +339,63 @@ def _codings(
                         "memo": coding.note,
                         "created_at": _when(coding.created),
                     }
+            if placed.segments:
+                first = doc.segments[placed.segments[0]][0]
+                for note in sel.notes:
+                    memos.add(note, coders.id_for(note.user or sel.user), segment_id=first)
     _insert(session, list(new.values()))
     report.codings_added = len(new)
+
+
+class _MemoSink:
+    """Notes become memos once: a memo with the note's GUID, or the same text by the same coder on
+    the same target, is already there (a second import adds nothing)."""
+
+    def __init__(self, session: Session, report: QdpxImportReport) -> None:
+        self.session, self.report = session, report
+        rows = session.execute(
+            select(Memo.guid, Memo.coder_id, Memo.segment_id, Memo.document_id, Memo.code_id, Memo.text)
+        ).all()
+        self.guids = {canonical_guid(r[0]) for r in rows}
+        self.keys = {tuple(r[1:]) for r in rows}
+        self.rows: list[dict[str, Any]] = []
+
+    def add(
+        self,
+        note: QNote,
+        coder_id: int,
+        *,
+        segment_id: int | None = None,
+        document_id: int | None = None,
+        code_id: int | None = None,
+    ) -> None:
+        """Keep ``note`` as a memo of ``coder_id`` on exactly one target, unless it is there already."""
+        guid = canonical_guid(note.guid)
+        key = (coder_id, segment_id, document_id, code_id, note.text)
+        if not note.text.strip() or guid in self.guids or key in self.keys:
+            self.report.memos_present += bool(note.text.strip())
+            return
+        when = _when(note.created)
+        self.rows.append(
+            {
+                "guid": guid if GUID_RE.match(guid) else new_guid(),
+                "coder_id": coder_id,
+                "segment_id": segment_id,
+                "document_id": document_id,
+                "code_id": code_id,
+                "text": note.text,
+                "created_at": when,
+                "updated_at": when,
+            }
+        )
+        self.guids.add(guid)
+        self.keys.add(key)
+
+    def flush(self) -> None:
+        """Insert the new memos (one statement)."""
+        if self.rows:
+            self.session.execute(insert(Memo), self.rows)
+        self.report.memos_added = len(self.rows)
 
 
 def _insert(session: Session, rows: Sequence[dict[str, Any]]) -> None:

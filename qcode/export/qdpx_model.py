@@ -39,8 +39,18 @@ class QUser:
 
 
 @dataclass(frozen=True)
+class QNote:
+    """A note (a memo): its text and who wrote it when."""
+
+    guid: str
+    text: str
+    user: str | None = None
+    created: str | None = None
+
+
+@dataclass(frozen=True)
 class QCode:
-    """A code and its sub-codes."""
+    """A code and its sub-codes; ``notes`` are memos on the code."""
 
     guid: str
     name: str
@@ -48,6 +58,7 @@ class QCode:
     colour: str | None = None
     description: str = ""
     children: tuple[QCode, ...] = ()
+    notes: tuple[QNote, ...] = ()
 
     def walk(self, parent: QCode | None = None) -> Iterator[tuple[QCode, QCode | None]]:
         """This code and every descendant, each with its parent, parents first."""
@@ -69,7 +80,7 @@ class QCoding:
 
 @dataclass(frozen=True)
 class QSelection:
-    """A plain-text selection with its codings; ``start``/``end`` exactly as in the file."""
+    """A plain-text selection with its codings and notes; ``start``/``end`` exactly as in the file."""
 
     guid: str
     start: int
@@ -78,11 +89,12 @@ class QSelection:
     user: str | None = None
     created: str | None = None
     codings: tuple[QCoding, ...] = ()
+    notes: tuple[QNote, ...] = ()
 
 
 @dataclass(frozen=True)
 class QSource:
-    """A text source (or the text representation of a PDF)."""
+    """A text source (or the text representation of a PDF); ``notes`` are memos on the whole source."""
 
     guid: str
     name: str
@@ -93,6 +105,7 @@ class QSource:
     selections: tuple[QSelection, ...] = ()
     codings: tuple[QCoding, ...] = ()
     variables: dict[str, str] = field(default_factory=dict)
+    notes: tuple[QNote, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from qcode.export.qdpx_model import (
     QCase,
     QCode,
     QCoding,
+    QNote,
     QProject,
     QSelection,
     QSource,
@@ -189,11 +190,16 @@ def parse_project(
         raise InputError(f"root element is {_local(root.tag)}, not Project", path=where)
     users = tuple(QUser(u.get("guid", ""), u.get("name") or "") for u in _under(root, "Users", "User"))
     book = _kid(root, "CodeBook")
-    codes = tuple(_code(c) for c in _under(book, "Codes", "Code")) if book is not None else ()
     notes = {
-        canonical_guid(n.get("guid", "")): _text(_kid(n, "PlainTextContent"))
+        canonical_guid(n.get("guid", "")): QNote(
+            n.get("guid", ""),
+            _text(_kid(n, "PlainTextContent")),
+            n.get("creatingUser"),
+            n.get("creationDateTime"),
+        )
         for n in _under(root, "Notes", "Note")
     }
+    codes = tuple(_code(c, notes) for c in _under(book, "Codes", "Code")) if book is not None else ()
     variables = {
         canonical_guid(v.get("guid", "")): v.get("name", "") for v in _under(root, "Variables", "Variable")
     }
@@ -235,15 +241,22 @@ def parse_project(
     )
 
 
-def _code(el: Element) -> QCode:
+def _code(el: Element, notes: dict[str, QNote]) -> QCode:
     return QCode(
         el.get("guid", ""),
         el.get("name", ""),
         (el.get("isCodable") or "true").strip().lower() in ("true", "1"),
         el.get("color"),
         _text(_kid(el, "Description")),
-        tuple(_code(c) for c in _kids(el, "Code")),
+        tuple(_code(c, notes) for c in _kids(el, "Code")),
+        _notes(el, notes),
     )
+
+
+def _notes(el: Element, notes: dict[str, QNote]) -> tuple[QNote, ...]:
+    """The notes ``el`` refers to (references to notes the file does not hold are dropped)."""
+    refs = (canonical_guid(r.get("targetGUID", "")) for r in _kids(el, "NoteRef"))
+    return tuple(notes[g] for g in refs if g in notes)
 
 
 def _source_text(el: Element, read_source: Callable[[str], str]) -> tuple[str | None, str]:
@@ -258,13 +271,11 @@ def _source_text(el: Element, read_source: Callable[[str], str]) -> tuple[str | 
     return None, "no plain text (plainTextPath or PlainTextContent)"
 
 
-def _codings(parent: Element, notes: dict[str, str], fallback_user: str | None) -> tuple[QCoding, ...]:
+def _codings(parent: Element, notes: dict[str, QNote], fallback_user: str | None) -> tuple[QCoding, ...]:
     out = []
     for c in _kids(parent, "Coding"):
         ref = _kid(c, "CodeRef")
-        note_texts = [
-            notes[g] for r in _kids(c, "NoteRef") if (g := canonical_guid(r.get("targetGUID", ""))) in notes
-        ]
+        note_texts = [n.text for n in _notes(c, notes)]
         out.append(
             QCoding(
                 c.get("guid", ""),
@@ -289,7 +300,7 @@ def _values(el: Element, variables: dict[str, str]) -> dict[str, str]:
 
 
 def _source(
-    el: Element, text_el: Element, text: str, notes: dict[str, str], variables: dict[str, str], where: str
+    el: Element, text_el: Element, text: str, notes: dict[str, QNote], variables: dict[str, str], where: str
 ) -> QSource:
     user = el.get("creatingUser")
     selections = tuple(
@@ -301,6 +312,7 @@ def _source(
             s.get("creatingUser") or user,
             s.get("creationDateTime"),
             _codings(s, notes, s.get("creatingUser") or user),
+            _notes(s, notes),
         )
         for s in _kids(text_el, "PlainTextSelection")
     )
@@ -314,4 +326,5 @@ def _source(
         selections,
         _codings(el, notes, user),
         _values(el, variables),
+        _notes(el, notes),
     )

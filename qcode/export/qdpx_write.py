@@ -13,7 +13,15 @@ import xml.etree.ElementTree as ET
 import zipfile
 from typing import IO, Any
 
-from qcode.export.qdpx_model import LAYOUT_MEMBER, NAMESPACE, QCode, QCoding, QProject, QSource, derived_guid
+from qcode.export.qdpx_model import (
+    LAYOUT_MEMBER,
+    NAMESPACE,
+    QCode,
+    QNote,
+    QProject,
+    QSource,
+    derived_guid,
+)
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _RGB = re.compile(r"^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
@@ -50,28 +58,23 @@ def project_xml(project: QProject) -> bytes:
         users = _sub(root, "Users")
         for u in project.users:
             _sub(users, "User", guid=u.guid, name=u.name)
+    notes: list[QNote] = []  # every note, written once under <Notes> and referenced where it belongs
     if project.codes:
         codes = _sub(_sub(root, "CodeBook"), "Codes")
         for code in project.codes:
-            _code(codes, code)
+            _code(codes, code, notes)
     _cases(root, project)
-    notes: list[tuple[str, QCoding]] = []
     if project.sources:
         sources = _sub(root, "Sources")
         for source in project.sources:
             _source(sources, source, notes)
     if notes:
         notes_el = _sub(root, "Notes")
-        for guid, coding in notes:
+        for n in notes:
             note = _sub(
-                notes_el,
-                "Note",
-                guid=guid,
-                name="Memo",
-                creatingUser=coding.user,
-                creationDateTime=coding.created,
+                notes_el, "Note", guid=n.guid, name="Memo", creatingUser=n.user, creationDateTime=n.created
             )
-            _sub(note, "PlainTextContent", coding.note or "")
+            _sub(note, "PlainTextContent", n.text)
     ET.indent(root, space=" ")
     out = bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
     # ElementTree writes a carriage return in text as is, and XML parsers turn it into a line feed;
@@ -79,7 +82,13 @@ def project_xml(project: QProject) -> bytes:
     return out.replace(b"\r", b"&#13;")
 
 
-def _code(parent: ET.Element, code: QCode) -> None:
+def _note_refs(parent: ET.Element, refs: tuple[QNote, ...], notes: list[QNote]) -> None:
+    for note in refs:
+        notes.append(note)
+        _sub(parent, "NoteRef", targetGUID=note.guid)
+
+
+def _code(parent: ET.Element, code: QCode, notes: list[QNote]) -> None:
     colour = code.colour if code.colour and _RGB.match(code.colour) else None
     el = _sub(
         parent,
@@ -92,7 +101,8 @@ def _code(parent: ET.Element, code: QCode) -> None:
     if code.description:
         _sub(el, "Description", code.description)
     for child in code.children:
-        _code(el, child)
+        _code(el, child, notes)
+    _note_refs(el, code.notes, notes)
 
 
 def _cases(root: ET.Element, project: QProject) -> None:
@@ -113,7 +123,7 @@ def _cases(root: ET.Element, project: QProject) -> None:
             _sub(el, "SourceRef", targetGUID=source)
 
 
-def _source(parent: ET.Element, source: QSource, notes: list[tuple[str, QCoding]]) -> None:
+def _source(parent: ET.Element, source: QSource, notes: list[QNote]) -> None:
     el = _sub(
         parent,
         "TextSource",
@@ -142,9 +152,10 @@ def _source(parent: ET.Element, source: QSource, notes: list[tuple[str, QCoding]
             )
             _sub(c_el, "CodeRef", targetGUID=coding.code)
             if coding.note:
-                guid = derived_guid("note", coding.guid)
-                notes.append((guid, coding))
-                _sub(c_el, "NoteRef", targetGUID=guid)
+                memo = QNote(derived_guid("note", coding.guid), coding.note, coding.user, coding.created)
+                _note_refs(c_el, (memo,), notes)
+        _note_refs(sel_el, sel.notes, notes)
+    _note_refs(el, source.notes, notes)
 
 
 def write_qdpx(project: QProject, fh: IO[bytes], *, layout: dict[str, Any] | None = None) -> None:

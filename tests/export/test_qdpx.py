@@ -274,3 +274,74 @@ def test_a_document_with_other_content_is_not_replaced(sqlite_store: Store, tmp_
         import_qdpx(session, changed)
     with sqlite_store.sessions() as session:
         assert len(codings_of(session)) == 5
+
+
+TAKEN = "passports taken\r\nby the manager"  # a carriage return must survive the XML
+
+
+def _add_memos(store: Store) -> None:
+    """A memo of each kind: on a segment with codings, on one without, on a document, on a code."""
+    from qcode.store.models import Coder, Memo
+
+    with transaction(store.sessions) as session:
+        coder = {c.name: c.id for c in session.scalars(select(Coder))}
+        seg = {
+            (name, s.ordinal): s.id
+            for name, s in session.execute(select(Document.name, Segment).join(Segment))
+        }
+        doc = {d.name: d.id for d in session.scalars(select(Document))}
+        code = {c.key: c.id for c in session.scalars(select(Code))}
+        session.add_all(
+            [
+                Memo(coder_id=coder["alice"], segment_id=seg[("R", 2)], text=TAKEN),
+                Memo(coder_id=coder["bob"], segment_id=seg[("R", 3)], text="uncoded, but worth a note"),
+                Memo(coder_id=coder["alice"], document_id=doc["R"], text="interview in two sittings"),
+                Memo(coder_id=coder["bob"], code_id=code["remittance"], text="include money sent in kind"),
+            ]
+        )
+
+
+def _memos(store: Store) -> set[tuple[str, str, str]]:
+    """(coder, what the memo is about, text) for every memo."""
+    from qcode.store.models import Coder, Memo
+
+    with store.sessions() as session:
+        out = set()
+        for memo, coder in session.execute(select(Memo, Coder.name).join(Coder, Coder.id == Memo.coder_id)):
+            if memo.segment_id is not None:
+                s = session.get(Segment, memo.segment_id)
+                assert s is not None
+                target = f"segment {session.get(Document, s.document_id).name}:{s.ordinal}"  # type: ignore[union-attr]
+            elif memo.document_id is not None:
+                target = f"document {session.get(Document, memo.document_id).name}"  # type: ignore[union-attr]
+            else:
+                target = f"code {session.get(Code, memo.code_id).key}"  # type: ignore[union-attr]
+            out.add((coder, target, memo.text))
+        return out
+
+
+def test_memos_of_every_kind_travel_as_notes_and_come_back_once(
+    sqlite_store: Store, sqlite_template: Path, tmp_path: Path
+) -> None:
+    xmlschema = pytest.importorskip("xmlschema")
+    _coded_project(sqlite_store)
+    _add_memos(sqlite_store)
+    path = _write(sqlite_store, tmp_path / "memos.qdpx")
+    xmlschema.XMLSchema(str(XSD)).validate(_qde(path))
+    project = read_qdpx(path)
+    (source,) = project.sources
+    assert [n.text for n in source.notes] == ["interview in two sittings"]
+    on_segments = {sel.name[:20]: [n.text for n in sel.notes] for sel in source.selections if sel.notes}
+    assert sorted(on_segments.values()) == [[TAKEN], ["uncoded, but worth a note"]]
+    assert [n.text for c, _ in project.all_codes() for n in c.notes] == ["include money sent in kind"]
+    other = _empty(sqlite_template, tmp_path, "other.db")
+    try:
+        with transaction(other.sessions) as session:
+            report = import_qdpx(session, path)
+        assert report.memos_added == 4
+        assert _memos(other) == _memos(sqlite_store) and len(_memos(other)) == 4
+        with transaction(other.sessions) as session:
+            again = import_qdpx(session, path)
+        assert again.memos_added == 0 and again.memos_present == 4 and len(_memos(other)) == 4
+    finally:
+        other.close()
