@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from qcode.cli.common import CsvOption, actor, echo_err, progress, unit_of_work
+
+if TYPE_CHECKING:
+    from qcode.export.service import RowStream
 
 export_app = typer.Typer(help="Export coded material (CSV, REFI-QDA).", no_args_is_help=True)
 codings_app = typer.Typer(help="Work with codings in bulk.", no_args_is_help=True)
@@ -31,6 +34,8 @@ CodesOption = Annotated[
     ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")]
+RawOption = Annotated[bool, typer.Option("--raw", help="Keep cells starting with = + - @ as they are.")]
+BomOption = Annotated[bool, typer.Option("--bom", help="Start with a UTF-8 byte-order mark (for Excel).")]
 
 
 class Unit(StrEnum):
@@ -70,31 +75,59 @@ def export_segments(
     wide: Annotated[
         bool, typer.Option("--wide", help="One row per segment, a 0/1 column per code and coder.")
     ] = False,
-    raw: Annotated[bool, typer.Option("--raw", help="Keep cells starting with = + - @ as they are.")] = False,
-    bom: Annotated[
-        bool, typer.Option("--bom", help="Start with a UTF-8 byte-order mark (for Excel).")
-    ] = False,
+    raw: RawOption = False,
+    bom: BomOption = False,
     force: ForceOption = False,
 ) -> None:
     """Coded segments as CSV (RFC 4180, UTF-8): one row per coding, or --wide."""
-    from qcode.export.files import check_target, default_output, open_output
+    from qcode.export.files import check_target, default_output
     from qcode.export.service import coded_segment_rows, resolve_filter, wide_segment_rows
-    from qcode.export.tables import write_csv
 
     path = out or default_output("coded-segments-wide.csv" if wide else "coded-segments.csv")
     check_target(path, force=force)
     with unit_of_work() as session:
         flt = resolve_filter(session, _split(coders), _split(codes))
         stream = (wide_segment_rows if wide else coded_segment_rows)(session, flt, guard=not raw)
-        with (
-            progress(show=stream.total >= PROGRESS_FROM) as bar,
-            open_output(path, force=force) as fh,
-        ):
-            advance = bar.start("exporting", stream.total)
-            if bom:
-                fh.write("\ufeff")
-            rows = write_csv(fh, stream.header, stream.chunks, rendered=stream.rendered, progress=advance)
+        rows = _write_stream(path, stream, force=force, bom=bom)
     _done(f"wrote {rows} {'segments' if wide else 'codings'} to {path}", path)
+
+
+def _write_stream(path: Path, stream: RowStream, *, force: bool, bom: bool) -> int:
+    """Write a table to ``path`` (``-``: standard output), with a progress bar when it is long."""
+    from qcode.export.files import open_output
+    from qcode.export.tables import write_csv
+
+    with (
+        progress(show=stream.total >= PROGRESS_FROM) as bar,
+        open_output(path, force=force) as fh,
+    ):
+        advance = bar.start("exporting", stream.total)
+        if bom:
+            fh.write("\ufeff")
+        return write_csv(fh, stream.header, stream.chunks, rendered=stream.rendered, progress=advance)
+
+
+@export_app.command("memos")
+def export_memos(
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="CSV file, or - for standard output.")
+    ] = None,
+    coders: CodersOption = None,
+    raw: RawOption = False,
+    bom: BomOption = False,
+    force: ForceOption = False,
+) -> None:
+    """Memos on segments, documents and codes as CSV (RFC 4180, UTF-8): one row per memo."""
+    from qcode.export.files import check_target, default_output
+    from qcode.export.memos import memo_rows
+    from qcode.export.service import resolve_filter
+
+    path = out or default_output("memos.csv")
+    check_target(path, force=force)
+    with unit_of_work() as session:
+        stream = memo_rows(session, resolve_filter(session, _split(coders)), guard=not raw)
+        rows = _write_stream(path, stream, force=force, bom=bom)
+    _done(f"wrote {rows} memos to {path}", path)
 
 
 @export_app.command("qdpx")

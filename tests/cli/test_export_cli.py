@@ -148,3 +148,48 @@ def test_qdpx_export_then_import_into_a_new_project(project: str, tmp_path: Path
     result = _run(str(fresh), "import", "exports/project.qdpx")
     assert result.exit_code == 0, result.output
     assert "3 documents new" in result.output and "11 codings added" in result.output
+
+
+def test_memos_export_one_row_per_memo_on_each_kind_of_target(project: str, tmp_path: Path) -> None:
+    """Memos written in the coding screen (segment), on a document and on a code, as a table."""
+    from sqlalchemy import select
+
+    from qcode.coding import service
+    from qcode.coding.types import SegmentRef
+    from qcode.export.files import neutralise
+    from qcode.store.migrate import open_store
+    from qcode.store.models import Code, Coder, Document, Memo, Segment
+
+    store = open_store(f"sqlite:///{project}")
+    try:
+        with transaction(store.sessions) as s:
+            alice = service.ensure_coder(s, "alice")
+            seg = s.execute(
+                select(Segment).join(Document).where(Document.name == "A", Segment.ordinal == 2)
+            ).scalar_one()
+            service.set_segment_memo(s, alice, SegmentRef(seg.id, "A", 2), "=SUM(A1) looks like a formula")
+            bob = s.scalar(select(Coder.id).where(Coder.name == "bob"))
+            doc = s.scalar(select(Document.id).where(Document.name == "B"))
+            code = s.scalar(select(Code.id).where(Code.key == "bribery"))
+            s.add_all([Memo(coder_id=bob, document_id=doc, text="B, second interview"),
+                       Memo(coder_id=bob, code_id=code, text="gifts count too")])
+            seg_text = seg.text
+    finally:
+        store.close()
+    result = _run(project, "export", "memos", "--out", "-")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["about"], r["coder"], r["document"], r["segment"], r["code"], r["memo"]) for r in rows] == [
+        ("segment", "alice", "A", "2", "", "'=SUM(A1) looks like a formula"),
+        ("document", "bob", "B", "", "", "B, second interview"),
+        ("code", "bob", "", "", "bribery", "gifts count too"),
+    ]
+    assert rows[0]["segment_text"] == neutralise(seg_text) and rows[0]["written_at"].endswith("Z")
+    assert all(len(r["memo_id"]) == 36 for r in rows)
+    only_bob = _run(project, "export", "memos", "--coders", "BOB", "--raw", "--out", "-")
+    assert [r["about"] for r in csv.DictReader(io.StringIO(only_bob.stdout))] == ["document", "code"]
+    raw = _run(project, "export", "memos", "--raw", "--out", "-")
+    assert next(csv.DictReader(io.StringIO(raw.stdout)))["memo"] == "=SUM(A1) looks like a formula"
+    assert _run(project, "export", "memos").exit_code == 0 and (tmp_path / "exports" / "memos.csv").exists()
+    again = _run(project, "export", "memos")
+    assert again.exit_code != 0 and "--force" in again.stderr
