@@ -144,3 +144,27 @@ async def test_resumes_where_the_coder_left_off(project: tuple[Store, Sample]) -
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert position(app) == ("B", 3)
+
+
+async def test_keys_typed_faster_than_the_screen_applies_them_keep_their_order(
+    project: tuple[Store, Sample],
+) -> None:
+    """A fast typist's ``w j j d k w`` (all queued before any is handled) codes the segments it names."""
+    from textual import events
+
+    store, _ = project
+    app = QcodeApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app._driver is not None
+        keys = [*"wjjdkw", ("right_square_bracket", "]"), *"w", ("escape", None), *"vjd"]
+        for key in keys:  # as a terminal delivers them: no waiting in between
+            name, char = key if isinstance(key, tuple) else (key, key)
+            app._driver.send_message(events.Key(name, char))
+        for _ in range(3):
+            await pilot.pause()
+        assert position(app) == ("B", 2)
+        assert stored_codings(store) == {
+            ("A", 1, "wages"), ("A", 3, "debt"), ("A", 2, "wages"),
+            ("B", 1, "wages"), ("B", 1, "debt"), ("B", 2, "debt"),
+        }  # fmt: skip

@@ -184,7 +184,12 @@ class MainScreen(FindingScreen):
     # -- coding ---------------------------------------------------------------------------------
 
     def on_key(self, event: events.Key) -> None:
-        """A code's hotkey toggles it, whichever pane has focus (inputs keep their keys)."""
+        """A code's hotkey toggles it, whichever pane has focus (inputs keep their keys).
+
+        The toggle runs where the app runs key bindings, after every key typed before it: moving
+        keys (``j``, ``]``…) are bindings, and a key reaches this screen before the bindings of
+        the keys ahead of it have run, so applying here at once could code the wrong segment.
+        """
         char = event.character
         if not char or char in RESERVED_HOTKEYS or isinstance(self.focused, Input):
             return
@@ -192,7 +197,7 @@ class MainScreen(FindingScreen):
         if code is not None:
             event.stop()
             event.prevent_default()
-            self.apply_code(code)
+            self.app.call_later(self.apply_code, code)
 
     @contextmanager
     def _changing(self) -> Iterator[None]:
