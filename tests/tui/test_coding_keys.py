@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
+from textual.pilot import Pilot
 
 from qcode.config import RESERVED_HOTKEYS
 from qcode.store.migrate import Store
@@ -146,25 +147,49 @@ async def test_resumes_where_the_coder_left_off(project: tuple[Store, Sample]) -
         assert position(app) == ("B", 3)
 
 
+
+async def _type_ahead(app: QcodeApp, pilot: Pilot[None], keys: list[str | tuple[str, str | None]]) -> None:
+    """Send keys as a terminal delivers a fast typist's (or a paste's): all queued, none awaited."""
+    from textual import events
+
+    await pilot.pause()
+    assert app._driver is not None
+    for key in keys:
+        name, char = key if isinstance(key, tuple) else (key, key)
+        app._driver.send_message(events.Key(name, char))
+    for _ in range(3):
+        await pilot.pause()
+
 async def test_keys_typed_faster_than_the_screen_applies_them_keep_their_order(
     project: tuple[Store, Sample],
 ) -> None:
     """A fast typist's ``w j j d k w`` (all queued before any is handled) codes the segments it names."""
-    from textual import events
-
     store, _ = project
     app = QcodeApp(store, "alice")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        assert app._driver is not None
         keys = [*"wjjdkw", ("right_square_bracket", "]"), *"w", ("escape", None), *"vjd"]
-        for key in keys:  # as a terminal delivers them: no waiting in between
-            name, char = key if isinstance(key, tuple) else (key, key)
-            app._driver.send_message(events.Key(name, char))
-        for _ in range(3):
-            await pilot.pause()
+        await _type_ahead(app, pilot, keys)
         assert position(app) == ("B", 2)
         assert stored_codings(store) == {
             ("A", 1, "wages"), ("A", 3, "debt"), ("A", 2, "wages"),
             ("B", 1, "wages"), ("B", 1, "debt"), ("B", 2, "debt"),
         }  # fmt: skip
+
+
+async def test_letters_typed_ahead_into_the_code_prompt_go_to_the_prompt(
+    project: tuple[Store, Sample],
+) -> None:
+    """``:wa`` typed before the prompt is up: the letters land in the prompt, no code is applied."""
+    from textual.widgets import Input
+
+    from qcode.tui.screens.prompts import CodePrompt
+
+    store, _ = project
+    app = QcodeApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await _type_ahead(app, pilot, [("colon", ":"), *"wa"])
+        assert isinstance(app.screen, CodePrompt)
+        assert app.screen.query_one(Input).value == "wa"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert stored_codings(store) == {("A", 1, "wages")}  # chosen in the prompt, applied once

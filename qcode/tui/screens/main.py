@@ -186,18 +186,26 @@ class MainScreen(FindingScreen):
     def on_key(self, event: events.Key) -> None:
         """A code's hotkey toggles it, whichever pane has focus (inputs keep their keys).
 
-        The toggle runs where the app runs key bindings, after every key typed before it: moving
-        keys (``j``, ``]``…) are bindings, and a key reaches this screen before the bindings of
-        the keys ahead of it have run, so applying here at once could code the wrong segment.
+        The key is handled where the app runs key bindings, after every key typed before it:
+        moving keys (``j``, ``]``…) are bindings, and a key reaches this screen before the
+        bindings of the keys ahead of it have run, so applying here at once could code the wrong
+        segment. A key typed ahead into a prompt that a key before it opened (``:wages``) goes on
+        to the prompt.
         """
         char = event.character
-        if not char or char in RESERVED_HOTKEYS or isinstance(self.focused, Input):
+        if not char or not char.isprintable() or char in RESERVED_HOTKEYS or isinstance(self.focused, Input):
+            return
+        event.stop()
+        event.prevent_default()
+        self.app.call_later(self._typed, event.key, char)
+
+    def _typed(self, key: str, char: str) -> None:
+        if self.app.screen is not self:
+            self.app.post_message(events.Key(key, char))  # as the terminal would: to the prompt
             return
         code = self.controller.code_by_hotkey.get(char)
         if code is not None:
-            event.stop()
-            event.prevent_default()
-            self.app.call_later(self.apply_code, code)
+            self.apply_code(code)
 
     @contextmanager
     def _changing(self) -> Iterator[None]:
