@@ -179,7 +179,8 @@ async def test_keys_typed_faster_than_the_screen_applies_them_keep_their_order(
 async def test_letters_typed_ahead_into_the_code_prompt_go_to_the_prompt(
     project: tuple[Store, Sample],
 ) -> None:
-    """``:wa`` typed before the prompt is up: the letters land in the prompt, no code is applied."""
+    """``:wa`` typed before the prompt is up: the letters land in the prompt, no code is applied;
+    the same for ``/wa`` and the search box."""
     from textual.widgets import Input
 
     from qcode.tui.screens.prompts import CodePrompt
@@ -193,3 +194,6 @@ async def test_letters_typed_ahead_into_the_code_prompt_go_to_the_prompt(
         await pilot.press("enter")
         await pilot.pause()
         assert stored_codings(store) == {("A", 1, "wages")}  # chosen in the prompt, applied once
+        await _type_ahead(app, pilot, [("slash", "/"), *"wa"])
+        assert main_screen(app).query_one("#search", Input).value == "wa"
+        assert stored_codings(store) == {("A", 1, "wages")}

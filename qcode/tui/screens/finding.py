@@ -43,7 +43,7 @@ class FindingScreen(Screen[None]):
         """Open the search box under the transcript."""
         search = self.query_one("#search", Input)
         search.display = True
-        search.focus()
+        self.set_focus(search)  # now, not after the queue: letters typed ahead must find it
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:

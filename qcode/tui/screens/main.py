@@ -189,8 +189,8 @@ class MainScreen(FindingScreen):
         The key is handled where the app runs key bindings, after every key typed before it:
         moving keys (``j``, ``]``…) are bindings, and a key reaches this screen before the
         bindings of the keys ahead of it have run, so applying here at once could code the wrong
-        segment. A key typed ahead into a prompt that a key before it opened (``:wages``) goes on
-        to the prompt.
+        segment. A key typed ahead into a prompt or the search box that a key before it opened
+        (``:wages``, ``/wages``) goes on to it.
         """
         char = event.character
         if not char or not char.isprintable() or char in RESERVED_HOTKEYS or isinstance(self.focused, Input):
@@ -200,7 +200,7 @@ class MainScreen(FindingScreen):
         self.app.call_later(self._typed, event.key, char)
 
     def _typed(self, key: str, char: str) -> None:
-        if self.app.screen is not self:
+        if self.app.screen is not self or isinstance(self.app.focused, Input):
             self.app.post_message(events.Key(key, char))  # as the terminal would: to the prompt
             return
         code = self.controller.code_by_hotkey.get(char)
