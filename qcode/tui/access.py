@@ -169,7 +169,7 @@ class ProjectAccess:
                 yield session
         except DBAPIError as exc:
             reason = db_error_reason(exc, store.url)
-            raise TransactionFailedError(f"not saved: the database refused it ({reason})") from exc
+            raise TransactionFailedError(f"the database refused the transaction ({reason})") from exc
 
     def close(self) -> None:
         """Wait for an opening under way (on any thread), then release the store and the reader."""

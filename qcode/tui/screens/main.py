@@ -215,7 +215,7 @@ class MainScreen(FindingScreen):
         except TransactionFailedError as exc:
             self.message = "not saved"
             self.update_status()
-            self.notify(f"{exc}. Nothing changed; try again.", severity="error", timeout=10)
+            self.notify(f"Not saved: {exc}. Nothing changed; try again.", severity="error", timeout=10)
         except StoreError as exc:
             self.app.post_message(StoreFailed(exc))
 
