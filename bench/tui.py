@@ -5,7 +5,8 @@ change, rendered to terminal bytes (the app's display hook is wrapped; ``pilot.p
 inside a measurement). Startup runs in a fresh interpreter, from spawn to the first frame that shows
 transcript rows, the way ``qcode code`` opens a project; and the real command is spawned on a
 pseudo-terminal and timed to the bytes that show the cursor's segment wrapped to its pane.
-Opening and toggling run on an open store (the steady state).
+Opening and toggling start right after the first screen, as a coder would, while the store
+opens and progress is counted behind it.
 
     .venv/bin/python bench/tui.py                  # 500 documents × 2,000 segments, 200,000 codings
     .venv/bin/python bench/tui.py --small          # 20 × 2,000 and 8,000 codings: a quick check

@@ -6,7 +6,7 @@ screens that compare coders.
 
 The queries are plain SQL that SQLite and PostgreSQL both read, with ``:name`` parameters. They run
 on a SQLAlchemy session, or on a bare ``sqlite3`` connection: the TUI paints its first screen from
-one before SQLAlchemy has finished loading (see :mod:`qcode.tui.database`). Nothing here imports
+one before SQLAlchemy has finished loading (see :mod:`qcode.tui.access`). Nothing here imports
 SQLAlchemy at import time.
 """
 

@@ -61,11 +61,11 @@ class _Memos:
     segments: dict[int, dict[int, tuple[tuple[int, int, str], list[QNote]]]]  # doc -> ordinal -> span, notes
     documents: dict[int, list[QNote]]
     codes: dict[int, list[QNote]]
-    count: int
+    count: int = 0
 
 
 def _memos(session: Session, coder_guid: dict[int, str]) -> _Memos:
-    memos = _Memos({}, {}, {}, 0)
+    memos = _Memos({}, {}, {})
     rows = session.execute(
         select(Memo.guid, Memo.coder_id, Memo.text, Memo.created_at, Memo.document_id, Memo.code_id, Segment)
         .outerjoin(Segment, Segment.id == Memo.segment_id)
@@ -80,7 +80,7 @@ def _memos(session: Session, coder_guid: dict[int, str]) -> _Memos:
             memos.documents.setdefault(doc_id, []).append(note)
         elif code_id is not None:
             memos.codes.setdefault(code_id, []).append(note)
-        memos.count += 1
+    memos.count = len(rows)
     return memos
 
 
@@ -162,7 +162,7 @@ def _selections(
             QCoding(guid, code_guid[code_id], coder_guid[coder_id], xsd_datetime(created), memo or None)
             for *_x, guid, code_id, coder_id, created, memo in group
         )
-        seg_notes = tuple(notes.get(ordinal, ((0, 0, ""), []))[1])
+        seg_notes = tuple(notes[ordinal][1]) if ordinal in notes else ()
         name = " ".join(text.split())
         name = name if len(name) <= NAME_CHARS else name[: NAME_CHARS - 1].rstrip() + "…"
         user: str | None

@@ -70,20 +70,30 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def revision_of(conn: sqlite3.Connection, where: str) -> str | None:
+    """The schema revision of the database ``conn`` is open on (see :func:`revision_from`).
+
+    Raises:
+        StoreError: not a qcode database (foreign tables, or not SQLite at all).
+    """
+    try:
+        names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        return revision_from(
+            names, lambda: conn.execute("SELECT version_num FROM alembic_version").fetchone()[0], where
+        )
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{where}: not a qcode database ({exc})") from None
+
+
 def probe_sqlite(path: Path) -> str | None:
     """Read the schema revision through a read-only connection, so a foreign file is left untouched."""
     if not path.exists() or path.stat().st_size == 0:
         return None
     try:
         conn = connect_read_only(path)
-        try:
-            names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            return revision_from(
-                names,
-                lambda: conn.execute("SELECT version_num FROM alembic_version").fetchone()[0],
-                str(path),
-            )
-        finally:
-            conn.close()
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: not a qcode database ({exc})") from None
+    try:
+        return revision_of(conn, str(path))
+    finally:
+        conn.close()

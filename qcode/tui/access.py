@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from qcode.coding.queries import project_guid
 from qcode.errors import StoreError, TransactionFailedError
-from qcode.store.probe import HEAD, connect_read_only, probe_sqlite, sqlite_file
+from qcode.store.probe import HEAD, connect_read_only, revision_of, sqlite_file
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -71,19 +71,13 @@ class ProjectAccess:
         ``None`` where the project needs the full path: another database, no file yet, an older
         schema to upgrade, a newer one to refuse, or no project in it (the demo is created).
         """
-        path = sqlite_file(url)
-        if path is None or not path.is_file():
+        reader = _reader_for(url)
+        if reader is None:
             return None
-        try:
-            if probe_sqlite(path) != HEAD:
-                return None
-            reader = connect_read_only(path)
-        except (StoreError, sqlite3.Error):
-            return None
-        try:
-            if project_guid(reader) is not None:
+        try:  # one read-only connection both checks the file and reads the first screen
+            if revision_of(reader, url) == HEAD and project_guid(reader) is not None:
                 return cls(url=url, reader=reader)
-        except sqlite3.Error:
+        except (StoreError, sqlite3.Error):
             pass
         reader.close()
         return None

@@ -45,7 +45,6 @@ class CodingController:
     """Loaded documents, codebook and transcript for one coder, and the session history."""
 
     def __init__(self, access: ProjectAccess, coder: CoderRef) -> None:
-        self.access = access
         self.read = access.read  # queries: at once, before the store is open
         self.unit = access.unit  # changes: one transaction each, once the store is open
         self.coder = coder

@@ -168,10 +168,10 @@ class VirtualList(ScrollView, can_focus=True):
         Before the widget has a size there is nothing to wrap to: the layout waits for the first
         render (see :meth:`render_lines`), so a big transcript is wrapped once, at its real width.
         """
+        self.cursor = min(self.cursor, max(self.item_count() - 1, 0))
         if not self.size.width:
             self._layout_width = 0
             self._rows, self._first = [], []
-            self.cursor = min(self.cursor, max(self.item_count() - 1, 0))
             return
         width = self._layout_width = self.row_width
         rows: list[Row] = []
@@ -181,7 +181,6 @@ class VirtualList(ScrollView, can_focus=True):
             mark(len(rows))
             rows += layout(i, width)
         self._rows, self._first = rows, first
-        self.cursor = min(self.cursor, max(self.item_count() - 1, 0))
         self._set_virtual_height(width, len(rows))
         self.refresh()
 
@@ -220,19 +219,21 @@ class VirtualList(ScrollView, can_focus=True):
             start, end = self.item_rows(index)
             self.refresh_lines(start, end - start)
 
+    def _ensure_layout(self) -> None:
+        """Wrap again where the width is not the one laid out for (a resize, the first render)."""
+        if self.size.width and self._layout_width != self.row_width:
+            self.relayout()
+            self.scroll_to_item(self.cursor, top=self._cursor_on_top)
+
     def on_resize(self, event: events.Resize) -> None:
         """Re-wrap when the width changes."""
-        if self.row_width != self._layout_width:
-            self.relayout()
-            self.scroll_to_item(self.cursor)
+        self._ensure_layout()
 
     # -- rendering ----------------------------------------------------------------------------
 
     def render_lines(self, crop: Region) -> list[Strip]:
         """Lay out first where the width is new, so even the first frame shows the items wrapped."""
-        if self.size.width and self._layout_width != self.row_width:
-            self.relayout()
-            self.scroll_to_item(self.cursor, top=self._cursor_on_top)
+        self._ensure_layout()
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
