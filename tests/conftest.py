@@ -16,7 +16,10 @@ from qcode.store.migrate import Store, open_store
 
 REPO = Path(__file__).resolve().parent.parent
 PG_ENV = "QCODE_TEST_PG_URL"
-_TABLES = ("memos", "codings", "segments", "passages", "documents", "codes", "coders", "events", "settings")
+_TABLES = (
+    "memos", "codings", "segments", "passages", "documents", "codes", "coders", "events", "settings",
+    "variables",
+)
 
 
 def _pg_admin_url() -> str | None:

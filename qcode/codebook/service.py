@@ -155,7 +155,7 @@ def project_codebook(session: Session) -> Codebook:
             example_interviewee=c.example_interviewee,
             keywords=tuple(c.keywords),
             hotkey=c.hotkey,
-            colour=c.colour,
+            colour=c.colour or "#888888",
             guid=c.guid,
         )
         for c in codes

@@ -88,8 +88,23 @@ def _upgrade(engine: Engine, path: Path | None, current: str | None, where: str)
     _refuse_newer(current, where)
     if current is not None and path is not None:
         _backup(path, current)
-    with engine.begin() as conn:
-        command.upgrade(_alembic_config(conn), "head")  # type: ignore[arg-type]
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # Batch migrations rebuild SQLite tables (copy, drop, rename); with foreign keys on,
+            # dropping ``codes`` or ``coders`` would cascade into codings and memos. The pragma is
+            # ignored inside a transaction, so it goes to the driver before SQLAlchemy begins one.
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
+        try:
+            with conn.begin():
+                command.upgrade(_alembic_config(conn), "head")  # type: ignore[arg-type]
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+                    if broken is not None:
+                        raise StoreError(f"{where}: upgrade left a dangling reference in {broken[0]}")
+        finally:
+            if sqlite:
+                conn.connection.driver_connection.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]
 
 
 def current_revision(url: str) -> str | None:

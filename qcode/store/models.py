@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from qcode.store.base import Base, created, guid, intpk, name200, utcnow
+from qcode.store.base import Base, created, guid, intpk, name200, new_guid, utcnow
 
 
 class Setting(Base):
@@ -40,6 +40,8 @@ class Document(Base):
     text: Mapped[str] = mapped_column(Text)
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     segmentation: Mapped[str] = mapped_column(String(20), default="sentence")
+    #: The testimony's language as a BCP 47 tag ("en", "ko", "zh", "es"); segmentation follows it.
+    language: Mapped[str] = mapped_column(String(20), default="en", server_default="en")
     created_at: Mapped[created]
 
     passages: Mapped[list[Passage]] = relationship(
@@ -73,6 +75,9 @@ class Passage(Base):
     source_lines: Mapped[str | None] = mapped_column(String(40))
     start: Mapped[int]
     end: Mapped[int]
+    #: Where a timed transcript (subtitles, a media transcript) places this turn, in milliseconds.
+    start_ms: Mapped[int | None]
+    end_ms: Mapped[int | None]
 
     document: Mapped[Document] = relationship(back_populates="passages")
 
@@ -101,13 +106,16 @@ class Segment(Base):
 
 
 class Coder(Base):
-    """A person who codes."""
+    """A person who codes; the GUID, not the name, is who they are across projects."""
 
     __tablename__ = "coders"
+    __table_args__ = (CheckConstraint("role IN ('coder', 'consensus')", name="role"),)
 
     id: Mapped[intpk]
     guid: Mapped[guid]
     name: Mapped[name200] = mapped_column(unique=True)
+    #: ``coder`` codes in their own right; ``consensus`` is written only by adjudication.
+    role: Mapped[str] = mapped_column(String(20), default="coder", server_default="coder")
     created_at: Mapped[created]
 
 
@@ -127,7 +135,10 @@ class Code(Base):
     example_text: Mapped[str] = mapped_column(Text, default="")
     example_interviewee: Mapped[str] = mapped_column(String(200), default="")
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
-    colour: Mapped[str] = mapped_column(String(9), default="#888888")
+    #: ``#rrggbb``, or ``None`` where the codebook gives none (front ends pick a neutral one).
+    colour: Mapped[str | None] = mapped_column(String(9))
+    #: Whether coders apply this code; group headings of other programs' codebooks may not be.
+    codable: Mapped[bool] = mapped_column(default=True, server_default=true())
     hotkey: Mapped[str | None] = mapped_column(String(1), unique=True)
     ordinal: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[created]
@@ -136,13 +147,22 @@ class Code(Base):
 
 
 class Coding(Base):
-    """One coder's decision that a code applies to a segment."""
+    """One coder's decision that a code applies to a segment (the unit of agreement).
+
+    ``start``/``end`` keep an exact character span of the document when the coding covers less
+    than the whole segment (a selection made in another program, or narrowed by the coder);
+    ``None`` means the whole segment. ``selection`` is the GUID of the selection a coding came
+    from, shared by the pieces of one selection that crossed segments, so it can leave whole.
+    """
 
     __tablename__ = "codings"
     __table_args__ = (
         UniqueConstraint("coder_id", "segment_id", "code_id"),
         Index("ix_codings_segment_id", "segment_id"),
         Index("ix_codings_code_id", "code_id"),
+        CheckConstraint(
+            '(start IS NULL AND "end" IS NULL) OR (start >= 0 AND start < "end")', name="span"
+        ),
     )
 
     id: Mapped[intpk]
@@ -151,6 +171,9 @@ class Coding(Base):
     segment_id: Mapped[int] = mapped_column(ForeignKey("segments.id", ondelete="CASCADE"))
     code_id: Mapped[int] = mapped_column(ForeignKey("codes.id", ondelete="CASCADE"))
     memo: Mapped[str | None] = mapped_column(Text)
+    start: Mapped[int | None]
+    end: Mapped[int | None]
+    selection: Mapped[str | None] = mapped_column(String(36), index=True)
     created_at: Mapped[created]
 
 
@@ -165,7 +188,10 @@ class Memo(Base):
             " + (CASE WHEN code_id IS NULL THEN 0 ELSE 1 END) = 1",
             name="one_target",
         ),
-        Index("ix_memos_coder_id_segment_id", "coder_id", "segment_id"),
+        # One memo per coder and target; NULLs are distinct, so each constraint binds one target kind.
+        UniqueConstraint("coder_id", "segment_id"),
+        UniqueConstraint("coder_id", "document_id"),
+        UniqueConstraint("coder_id", "code_id"),
     )
 
     id: Mapped[intpk]
@@ -179,12 +205,35 @@ class Memo(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class Variable(Base):
+    """A typed document attribute (REFI-QDA's Variable): values live in ``Document.attributes``.
+
+    The type says how values sort and filter: ``text``, ``integer``, ``float``, ``date`` (ISO
+    ``YYYY-MM-DD`` strings) or ``boolean``. An attribute without a row here is text.
+    """
+
+    __tablename__ = "variables"
+    __table_args__ = (
+        CheckConstraint("type IN ('text', 'integer', 'float', 'date', 'boolean')", name="type"),
+    )
+
+    id: Mapped[intpk]
+    guid: Mapped[guid]
+    name: Mapped[name200] = mapped_column(unique=True)
+    type: Mapped[str] = mapped_column(String(10), default="text")
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
 class Event(Base):
-    """Append-only log of who did what, when; entities are named by GUID or name."""
+    """Append-only log of who did what, when; entities are named by GUID or name.
+
+    ``guid`` identifies an event across projects, so a merge brings each one over once.
+    """
 
     __tablename__ = "events"
 
     id: Mapped[intpk]
+    guid: Mapped[str] = mapped_column(String(36), unique=True, default=new_guid)
     at: Mapped[created] = mapped_column(index=True)
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(60), index=True)

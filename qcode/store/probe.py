@@ -13,7 +13,7 @@ from pathlib import Path
 from qcode.errors import StoreError
 
 #: The newest schema revision this qcode writes; a test checks it is Alembic's head.
-HEAD = "0001"
+HEAD = "0002"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _SQLITE_URL = "sqlite:///"
 
