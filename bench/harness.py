@@ -3,7 +3,7 @@
 Every bench compares qcode with a baseline measured in the same run. On a shared machine the
 load changes from second to second, so contenders run in alternating order (A B, B A, A B…)
 and each figure is a median with its minimum and maximum. A contender that runs as its own
-process is timed with :func:`run_process`, which reads the child's own CPU time and peak
+process is timed with :func:`run_process`, which reads that process's own CPU time and peak
 resident memory from ``wait4`` (so one side's memory never hides the other's); a contender
 that runs inside the bench is timed with :func:`run_inline` (wall and CPU, no memory figure),
 or run in a fresh interpreter with :func:`run_self` to get its memory too.
@@ -41,6 +41,8 @@ REPO = BENCH.parent
 #: The shipped corpus (interviewees' transcripts), present in any clone.
 TRANSCRIPTS = REPO / "transcripts"
 JSON_ENV = "QCODE_BENCH_JSON"
+#: Set by :func:`rounds` under ``--smoke``: tiny sizes, so targets are not judged.
+_smoke = False
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Sample:
     wall: float
     cpu: float
     peak_mb: float | None = None
+    extra: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -75,6 +78,29 @@ class BenchError(RuntimeError):
     """A contender failed: the bench must stop rather than print a figure for work not done."""
 
 
+#: Runs ``argv`` as its child and writes the child's own wall time and rusage to a file. A process
+#: started straight from the bench would report the bench's peak RSS as its own (Linux keeps the
+#: high-water mark of the image it replaced at exec), so runs start from this small launcher
+#: instead; its own few MB are the floor of every peak figure.
+LAUNCHER = """
+import os, sys, time
+start = time.perf_counter()
+os.environ["QCODE_BENCH_SPAWNED"] = repr(time.time())
+pid = os.fork()
+if pid == 0:
+    try:
+        os.execvp(sys.argv[2], sys.argv[2:])
+    finally:
+        os._exit(127)
+_, status, usage = os.wait4(pid, 0)
+wall = time.perf_counter() - start
+import json
+with open(sys.argv[1], "w") as fh:
+    json.dump({"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_kb": usage.ru_maxrss}, fh)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_process(
     argv: Sequence[str],
     *,
@@ -83,28 +109,26 @@ def run_process(
     stdout: Path | None = None,
     stdin: Path | None = None,
 ) -> Sample:
-    """Run ``argv`` to completion; its wall time, CPU time and peak RSS (from ``wait4``).
+    """Run ``argv`` to completion: its own wall time, CPU time and peak RSS (``wait4``).
 
-    ``wait4`` gives the rusage of this child alone (with any grandchildren it waited for), so
-    the peak memory is that run's own, whatever else the bench did before. Standard output goes
-    to ``stdout`` (else is discarded); standard error is kept for the message if the run fails.
+    Standard output goes to ``stdout`` (else is discarded); standard error is kept for the
+    message if the run fails, which raises :class:`BenchError`.
     """
     with ExitStack() as stack:
         err = stack.enter_context(tempfile.TemporaryFile())
+        figures = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="qcode-bench-"))) / "run.json"
         out = stack.enter_context(stdout.open("wb")) if stdout is not None else subprocess.DEVNULL
         inp = stack.enter_context(stdin.open("rb")) if stdin is not None else subprocess.DEVNULL
-        start = time.perf_counter()
-        proc = subprocess.Popen(
-            list(argv), stdout=out, stderr=err, stdin=inp, env=dict(env) if env is not None else None, cwd=cwd
-        )
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0:
+        code = subprocess.call(
+            [sys.executable, "-S", "-c", LAUNCHER, str(figures), *argv],
+            stdout=out, stderr=err, stdin=inp, env=dict(env) if env is not None else None, cwd=cwd,
+        )  # fmt: skip
+        if code != 0:
             err.seek(0)
             message = err.read().decode("utf-8", "replace")[-800:]
-            raise BenchError(f"{' '.join(argv[:4])}… exited {proc.returncode}:\n{message}")
-    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+            raise BenchError(f"{' '.join(argv[:4])}… exited {code}:\n{message}")
+        run = json.loads(figures.read_text())
+    return Sample(run["wall"], run["cpu"], run["peak_kb"] / 1024)
 
 
 def run_inline(fn: Callable[[], object]) -> Sample:
@@ -117,8 +141,9 @@ def run_inline(fn: Callable[[], object]) -> Sample:
 def run_self(script: str, *args: str, env: Mapping[str, str] | None = None) -> Sample:
     """Run ``python SCRIPT ARGS`` in a fresh interpreter (typically the bench's own ``--child`` mode).
 
-    The child prints one JSON line ``{"wall": s, "cpu": s}`` for the part it timed itself (after its
-    imports and set-up); the sample is those figures with the child's whole peak RSS.
+    The child prints one JSON line ``{"wall": s, "cpu": s, ...}`` for the part it timed itself (after
+    its imports and set-up; other keys go to ``Sample.extra``); the sample is those figures with the
+    child's whole peak RSS.
     """
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
         out = Path(fh.name)
@@ -127,13 +152,19 @@ def run_self(script: str, *args: str, env: Mapping[str, str] | None = None) -> S
         timed = json.loads(out.read_text().strip().splitlines()[-1])
     finally:
         out.unlink(missing_ok=True)
-    return Sample(float(timed["wall"]), float(timed["cpu"]), whole.peak_mb)
+    extra = {k: float(v) for k, v in timed.items() if k not in ("wall", "cpu")}
+    return Sample(float(timed["wall"]), float(timed["cpu"]), whole.peak_mb, extra)
 
 
 def child_report(fn: Callable[[], object]) -> None:
     """(In a ``run_self`` child.) Time ``fn`` and print the JSON line the parent reads."""
     sample = run_inline(fn)
     print(json.dumps({"wall": sample.wall, "cpu": sample.cpu}), flush=True)
+
+
+def since_spawn() -> float:
+    """(In a child started by :func:`run_process`.) Seconds since the launcher forked it."""
+    return time.time() - float(os.environ["QCODE_BENCH_SPAWNED"])
 
 
 def compare(
@@ -207,21 +238,24 @@ def show(
         ratio = wall / base_wall if base_wall else float("nan")
         ratios[name] = ratio
         cpu_ratio = f"{cpu / base_cpu:5.2f}×" if base_cpu > 0 else f"{'—':>6}"
+        cpu_text = _ms_or_s(cpu, unit) if cpu > 0 else f"{'—':>8}"  # not measured (a terminal's program)
         print(
             f"    {name:<44} {_ms_or_s(wall, unit)} {_ms_or_s(min(series.wall), unit)}"
-            f" {_ms_or_s(max(series.wall), unit)} {_ms_or_s(cpu, unit)} {peak}"
+            f" {_ms_or_s(max(series.wall), unit)} {cpu_text} {peak}"
             f" {ratio:5.2f}× {pair:5.2f}× {cpu_ratio}"
         )
         if name != baseline:
             _record(title, name, baseline, series, base, ratio, pair, target)
-    if target is not None:
+    if _smoke:
+        print("    (smoke run: a tiny size, targets not judged)")
+    elif target is not None:
         worst_name = max((n for n in results if n != baseline), key=lambda n: ratios[n])
         worst = ratios[worst_name]
         print(
             f"    target ≤ {target:.2f}× the baseline: {'met' if worst <= target else 'NOT met'}"
             f" ({worst_name}: {worst:.2f}×)"
         )
-    if memory_target is not None and base.peak_mb:
+    if memory_target is not None and base.peak_mb and not _smoke:
         base_mb = statistics.median(base.peak_mb)
         for name, series in results.items():
             if name != baseline and series.peak_mb:
@@ -272,14 +306,16 @@ def add_options(parser: argparse.ArgumentParser, *, pairs: int = 5) -> argparse.
     """The options every bench takes: ``--pairs`` and ``--smoke``."""
     parser.add_argument("--pairs", type=int, default=pairs, help=f"interleaved rounds (default {pairs})")
     parser.add_argument(
-        "--smoke", action="store_true", help="a tiny size and 2 rounds, to check the bench runs"
+        "--smoke", action="store_true", help="a tiny size and one round, to check the bench runs"
     )
     return parser
 
 
 def rounds(args: argparse.Namespace) -> int:
-    """How many interleaved rounds to run: ``--pairs``, or 2 under ``--smoke``."""
-    return 2 if args.smoke else max(1, args.pairs)
+    """How many interleaved rounds to run: ``--pairs``, or 1 under ``--smoke``."""
+    global _smoke
+    _smoke = bool(args.smoke)
+    return 1 if args.smoke else max(1, args.pairs)
 
 
 def qcode_command() -> str:
