@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from qcode.cli.common import CsvOption, actor, echo_err, progress, unit_of_work
+from qcode.cli.findings import QueryOption, WhereOption, where_list
 
 if TYPE_CHECKING:
     from qcode.export.service import RowStream
@@ -75,6 +76,8 @@ def export_segments(
     wide: Annotated[
         bool, typer.Option("--wide", help="One row per segment, a 0/1 column per code and coder.")
     ] = False,
+    query: QueryOption = None,
+    where: WhereOption = None,
     raw: RawOption = False,
     bom: BomOption = False,
     force: ForceOption = False,
@@ -86,7 +89,7 @@ def export_segments(
     path = out or default_output("coded-segments-wide.csv" if wide else "coded-segments.csv")
     check_target(path, force=force)
     with unit_of_work() as session:
-        flt = resolve_filter(session, _split(coders), _split(codes))
+        flt = resolve_filter(session, _split(coders), _split(codes), query=query, where=where_list(where))
         stream = (wide_segment_rows if wide else coded_segment_rows)(session, flt, guard=not raw)
         rows = _write_stream(path, stream, force=force, bom=bom)
     _done(f"wrote {rows} {'segments' if wide else 'codings'} to {path}", path)
@@ -231,6 +234,8 @@ def matrix(
     unit: Annotated[
         Unit, typer.Option("--unit", help="Count segments, documents or codings.")
     ] = Unit.segments,
+    query: QueryOption = None,
+    where: WhereOption = None,
     csv_: CsvOption = False,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Also write the matrix as CSV here.")
@@ -247,7 +252,8 @@ def matrix(
 
         check_target(out, force=force)
     with unit_of_work() as session:
-        m = build(session, by, resolve_filter(session, _split(coders), _split(codes)), unit=unit.value)
+        flt = resolve_filter(session, _split(coders), _split(codes), query=query, where=where_list(where))
+        m = build(session, by, flt, unit=unit.value)
     rows = matrix_rows(m.corner, m.columns, m.rows)
     if out is not None:
         from qcode.export.files import open_output
@@ -292,6 +298,8 @@ def quotes(
     ] = "age,gender,country",
     context: Annotated[bool, typer.Option("--context/--no-context", help="Quote the whole passage.")] = True,
     title: Annotated[str, typer.Option("--title", help="Heading of the quote book.")] = "Quote book",
+    query: QueryOption = None,
+    where: WhereOption = None,
     force: ForceOption = False,
 ) -> None:
     """A quote book: coded segments by code, in their passages, attributed `— A (Male, Arab Emirates)`."""
@@ -302,7 +310,8 @@ def quotes(
     path = out or default_output(f"quotes.{format_.value}")
     check_target(path, force=force)
     with unit_of_work() as session:
-        sections = quote_sections(session, _split(codes), resolve_filter(session, _split(coders)))
+        flt = resolve_filter(session, _split(coders), query=query, where=where_list(where))
+        sections = quote_sections(session, _split(codes), flt)
     keys = tuple(_split([attribution]))
     if format_ is QuoteFormat.docx:
         from qcode.export.quotebook_docx import write_docx
