@@ -14,7 +14,17 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from qcode.cli.common import CsvOption, actor, echo_err, progress, unit_of_work
-from qcode.cli.findings import QueryOption, WhereOption, where_list
+from qcode.cli.findings import (
+    PseudonymizeOption,
+    QueryOption,
+    ReportOption,
+    ThresholdOption,
+    WhereOption,
+    finish_report,
+    pseudonymiser,
+    report_path,
+    where_list,
+)
 
 if TYPE_CHECKING:
     from qcode.export.service import RowStream
@@ -78,6 +88,9 @@ def export_segments(
     ] = False,
     query: QueryOption = None,
     where: WhereOption = None,
+    pseudonymize: PseudonymizeOption = None,
+    threshold: ThresholdOption = 88.0,
+    pseudonym_report: ReportOption = None,
     raw: RawOption = False,
     bom: BomOption = False,
     force: ForceOption = False,
@@ -88,10 +101,23 @@ def export_segments(
 
     path = out or default_output("coded-segments-wide.csv" if wide else "coded-segments.csv")
     check_target(path, force=force)
+    pseudo = pseudonymiser(pseudonymize, threshold) if pseudonymize else None
+    report = report_path(path, pseudonym_report, force=force) if pseudo else None
     with unit_of_work() as session:
         flt = resolve_filter(session, _split(coders), _split(codes), query=query, where=where_list(where))
-        stream = (wide_segment_rows if wide else coded_segment_rows)(session, flt, guard=not raw)
+        if pseudo is None:
+            stream = (wide_segment_rows if wide else coded_segment_rows)(session, flt, guard=not raw)
+        else:
+            from qcode.export.pseudonymise import Ledger, pseudonymise_rows
+
+            ledger = Ledger()
+            plain = wide_segment_rows(session, flt, guard=False) if wide else coded_segment_rows(
+                session, flt, guard=False, render=False
+            )
+            stream = pseudonymise_rows(session, plain, pseudo, ledger, guard=not raw)
         rows = _write_stream(path, stream, force=force, bom=bom)
+    if pseudo is not None and report is not None:
+        finish_report(ledger, report, force=force)
     _done(f"wrote {rows} {'segments' if wide else 'codings'} to {path}", path)
 
 
@@ -300,6 +326,9 @@ def quotes(
     title: Annotated[str, typer.Option("--title", help="Heading of the quote book.")] = "Quote book",
     query: QueryOption = None,
     where: WhereOption = None,
+    pseudonymize: PseudonymizeOption = None,
+    threshold: ThresholdOption = 88.0,
+    pseudonym_report: ReportOption = None,
     force: ForceOption = False,
 ) -> None:
     """A quote book: coded segments by code, in their passages, attributed `— A (Male, Arab Emirates)`."""
@@ -309,9 +338,16 @@ def quotes(
 
     path = out or default_output(f"quotes.{format_.value}")
     check_target(path, force=force)
+    pseudo = pseudonymiser(pseudonymize, threshold) if pseudonymize else None
+    report = report_path(path, pseudonym_report, force=force) if pseudo else None
     with unit_of_work() as session:
         flt = resolve_filter(session, _split(coders), query=query, where=where_list(where))
         sections = quote_sections(session, _split(codes), flt)
+    if pseudo is not None and report is not None:
+        from qcode.export.pseudonymise import Ledger, pseudonymise_sections
+
+        ledger = Ledger()
+        sections = pseudonymise_sections(sections, pseudo, ledger)
     keys = tuple(_split([attribution]))
     if format_ is QuoteFormat.docx:
         from qcode.export.quotebook_docx import write_docx
@@ -324,6 +360,8 @@ def quotes(
         render = render_markdown if format_ is QuoteFormat.md else render_html
         with open_output(path, force=force, newline=None) as fh:
             fh.write(render(sections, title=title, keys=keys, context=context))
+    if pseudo is not None and report is not None:
+        finish_report(ledger, report, force=force)
     count = sum(len(s.quotes) for s in sections)
     _done(f"wrote {count} quotes under {len(sections)} codes to {path}", path)
 
