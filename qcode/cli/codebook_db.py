@@ -71,19 +71,34 @@ class Format(StrEnum):
 
     yaml = "yaml"
     qdc = "qdc"
+    md = "md"
+    html = "html"
+    docx = "docx"
 
 
 @app.command("export")
 def export(
     format_: Annotated[
-        Format, typer.Option("--format", help="yaml (qcode) or qdc (REFI-QDA).")
+        Format,
+        typer.Option(
+            "--format", help="yaml (qcode), qdc (REFI-QDA), or md, html, docx: the codebook as a document."
+        ),
     ] = Format.yaml,
     out: Annotated[
         Path | None, typer.Option("--out", help="File to write (default: standard output).")
     ] = None,
+    coders: Annotated[
+        list[str] | None, typer.Option("--coders", help="md/html/docx: counts and agreement of these coders.")
+    ] = None,
+    boot: Annotated[
+        int, typer.Option("--boot", min=0, help="md/html/docx: bootstrap replicates for the intervals.")
+    ] = 1000,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
-    """Write the project's codebook as qcode YAML or a REFI-QDA .qdc file."""
+    """Write the project's codebook as qcode YAML, a REFI-QDA .qdc file, or a document for an appendix."""
+    if format_ in (Format.md, Format.html, Format.docx):
+        _export_document(format_, out, coders, boot, force)
+        return
     from qcode.codebook.schema import dump_codebook_yaml
     from qcode.codebook.service import project_codebook
     from qcode.exchange.qdc import dump_qdc
@@ -99,6 +114,36 @@ def export(
     with open_output(out, force=force, mode="binary") as fh:
         fh.write(data)
     typer.echo(f"{out}: {len(codebook.codes)} codes")
+
+
+def _export_document(
+    format_: Format, out: Path | None, coders: list[str] | None, boot: int, force: bool
+) -> None:
+    """The codebook with definitions, criteria, examples, hotkeys, counts per coder and agreement."""
+    from qcode.codebook.document import render_html, render_markdown, write_docx
+    from qcode.codebook.usage import codebook_document
+    from qcode.errors import InputError
+    from qcode.export.files import check_target, open_output
+
+    if format_ is Format.docx and (out is None or str(out) == "-"):
+        raise InputError("a Word document cannot go to standard output; give --out FILE.docx")
+    if out is not None:
+        check_target(out, force=force)
+    names = [n.strip() for item in coders or () for n in item.split(",") if n.strip()]
+    with unit_of_work() as session:
+        doc = codebook_document(session, coders=names or None, n_boot=boot)
+    if format_ is Format.docx:
+        assert out is not None
+        with open_output(out, force=force, mode="binary") as fh:
+            write_docx(doc, fh)
+    else:
+        text = render_markdown(doc) if format_ is Format.md else render_html(doc)
+        if out is None:
+            typer.echo(text, nl=False)
+            return
+        with open_output(out, force=force, newline=None) as fh_t:
+            fh_t.write(text)
+    typer.echo(f"{out}: {len(doc.codes)} codes, coders {', '.join(doc.coders) or 'none'}")
 
 
 @app.command("merge")

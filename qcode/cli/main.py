@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from qcode import __version__
-from qcode.cli import agreement, codebook, export, ingest, project, query, report, tui
+from qcode.cli import agreement, codebook, export, figure, ingest, project, query, report, tui
 from qcode.cli import codebook_db as _codebook_db  # noqa: F401 - adds load, show, export, merge, rename, split
 from qcode.cli.common import QcodeGroup, state
 
@@ -66,6 +66,7 @@ app.add_typer(export.codings_app, name="codings")
 report.app.command("matrix")(export.matrix)
 report.app.command("quotes")(export.quotes)
 report.app.command("chart")(export.chart)
+report.app.command("figure")(figure.figure)
 
 
 def main() -> None:

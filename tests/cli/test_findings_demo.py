@@ -171,3 +171,98 @@ def test_query_on_the_demo(demo: Path, work: Path) -> None:
     for seg in data["segments"]:
         assert seg["attributes"]["gender"] == "Male"
         assert {c["code"] for c in seg["codes"]} & {"defection", "family-guarantee"}
+
+
+def test_frequency_figure_by_attribute_shows_the_matrix_counts(demo: Path, work: Path) -> None:
+    import re
+
+    from tests.export.svgtext import labels
+
+    result = _run(demo, "report", "figure", "frequencies", "--by", "gender", "-o", "f.svg")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("wrote frequencies figure (SVG, ")
+    matrix = _run(demo, "report", "matrix", "--by", "gender", "--csv")
+    table = list(csv.reader(io.StringIO(matrix.stdout)))
+    series = table[0][1:]
+    expected = {row[0]: [int(c) for c in row[1:]] for row in table[1:] if any(int(c) for c in row[1:])}
+    texts = labels((work / "f.svg").read_bytes())
+    codes = sorted((t for t in texts if t.text in expected), key=lambda t: t.x)[: len(expected)]
+    assert {t.text for t in codes} == set(expected)
+    spacing = min(abs(a.y - b.y) for a in codes for b in codes if a is not b)
+    numbers = [t for t in texts if re.fullmatch(r"\d+", t.text) and t.x > codes[0].x + 5]
+    for code in codes:
+        near = sorted((n for n in numbers if abs(n.y - code.y) < spacing / 2), key=lambda n: n.y)
+        assert [n.text for n in near] == [str(c) for c in expected[code.text] if c], code.text
+    assert set(series) <= {t.text for t in texts}
+    first = (work / "f.svg").read_bytes()
+    again = _run(demo, "report", "figure", "frequencies", "--by", "gender", "-o", "f.svg", "--force")
+    assert again.exit_code == 0 and (work / "f.svg").read_bytes() == first  # deterministic
+
+
+def test_agreement_figure_matches_the_agreement_report(demo: Path, work: Path) -> None:
+    import json
+
+    from tests.export.svgtext import labels, nearest
+
+    result = _run(demo, "report", "figure", "agreement", "--boot", "200", "-o", "a.svg")
+    assert result.exit_code == 0, result.output
+    report = json.loads(_run(demo, "agreement", "--boot", "200", "--json").stdout)
+    texts = labels((work / "a.svg").read_bytes())
+    notes = [t for t in texts if "[" in t.text]
+    rows = {r["code"]: r for r in report["codes"]}
+    checked = 0
+    for t in texts:
+        row = rows.get(t.text)
+        if row is None or row["krippendorff_alpha"] is None or row["ci_low"] is None:
+            continue
+        note = nearest(notes, t.y, axis="y").text
+        assert note == f"{row['krippendorff_alpha']:.2f} [{row['ci_low']:.2f}, {row['ci_high']:.2f}]"
+        checked += 1
+    assert checked >= 10
+
+
+def test_figures_refuse_other_formats_and_existing_files(demo: Path, work: Path) -> None:
+    bad = _run(demo, "report", "figure", "cooccurrence", "-o", "c.pdf")
+    assert bad.exit_code == 2 and "c.pdf: a figure is written as .svg or .png" in bad.stderr
+    assert _run(demo, "report", "figure", "cooccurrence", "-o", "c.png").exit_code == 0
+    assert (work / "c.png").read_bytes().startswith(b"\x89PNG")
+    again = _run(demo, "report", "figure", "cooccurrence", "-o", "c.png")
+    assert again.exit_code == 4 and "use --force" in again.stderr
+
+
+def test_codebook_document_counts_and_agreement_match_the_project(demo: Path, work: Path) -> None:
+    import json
+    import re
+
+    result = _run(demo, "codebook", "export", "--format", "md", "--boot", "200")
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    report = json.loads(_run(demo, "agreement", "--boot", "200", "--json").stdout)
+    rows = list(csv.DictReader(io.StringIO(_run(demo, "export", "segments", "-o", "-").stdout)))
+    for row in report["codes"]:
+        code = row["code"]
+        alice = sum(1 for r in rows if r["code_name"] == code and r["coder"] == "alice")
+        bob = sum(1 for r in rows if r["code_name"] == code and r["coder"] == "bob")
+        segments = len({(r["document"], r["segment"]) for r in rows if r["code_name"] == code})
+        alpha, low, high = row["krippendorff_alpha"], row["ci_low"], row["ci_high"]
+        figure = "—" if alpha is None else f"{alpha:.2f}" + ("" if low is None else f" [{low:.2f}, {high:.2f}]")
+        line = f"| &nbsp;&nbsp;{code} | `"
+        table_row = next(t for t in text.splitlines() if t.startswith(line))
+        assert re.search(rf"\| {alice} \| {bob} \| {segments} \| {re.escape(figure)} \|$", table_row), (
+            table_row
+        )
+    assert "**Use when:**" in text and "**Do not use when:**" in text and "> “" in text
+    assert "Krippendorff's alpha per code between alice, bob over" in text
+
+
+def test_codebook_document_as_html_and_word(demo: Path, work: Path) -> None:
+    import docx
+
+    assert _run(demo, "codebook", "export", "--format", "docx").exit_code == 2
+    result = _run(demo, "codebook", "export", "--format", "docx", "--out", "cb.docx", "--boot", "0")
+    assert result.exit_code == 0, result.output
+    word = docx.Document(str(work / "cb.docx"))
+    assert len(word.tables[0].rows) == 23  # header and 22 codes
+    html = _run(demo, "codebook", "export", "--format", "html", "--coders", "alice")
+    assert html.exit_code == 0 and "<th>alice</th>" in html.stdout and "<th>bob</th>" not in html.stdout
+    assert "Agreement is not reported: it needs two coders" in html.stdout
