@@ -245,7 +245,9 @@ def test_codebook_document_counts_and_agreement_match_the_project(demo: Path, wo
         bob = sum(1 for r in rows if r["code_name"] == code and r["coder"] == "bob")
         segments = len({(r["document"], r["segment"]) for r in rows if r["code_name"] == code})
         alpha, low, high = row["krippendorff_alpha"], row["ci_low"], row["ci_high"]
-        figure = "—" if alpha is None else f"{alpha:.2f}" + ("" if low is None else f" [{low:.2f}, {high:.2f}]")
+        figure = (
+            "—" if alpha is None else f"{alpha:.2f}" + ("" if low is None else f" [{low:.2f}, {high:.2f}]")
+        )
         line = f"| &nbsp;&nbsp;{code} | `"
         table_row = next(t for t in text.splitlines() if t.startswith(line))
         assert re.search(rf"\| {alice} \| {bob} \| {segments} \| {re.escape(figure)} \|$", table_row), (
