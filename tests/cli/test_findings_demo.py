@@ -268,3 +268,32 @@ def test_codebook_document_as_html_and_word(demo: Path, work: Path) -> None:
     html = _run(demo, "codebook", "export", "--format", "html", "--coders", "alice")
     assert html.exit_code == 0 and "<th>alice</th>" in html.stdout and "<th>bob</th>" not in html.stdout
     assert "Agreement is not reported: it needs two coders" in html.stdout
+
+
+def test_words_of_a_code_against_the_rest(demo: Path, work: Path) -> None:
+    import json
+
+    result = _run(demo, "words", "--code", "bribery", "--json", "--top", "10")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    selected = json.loads(_run(demo, "query", "bribery", "--json").stdout)
+    assert data["segments"] == selected["total"]
+    assert data["segments"] + data["reference_segments"] == 597  # every segment of the demo
+    assert data["distinctive"][0]["word"] in {"bribery", "bribe", "bribes", "bribed"}
+    assert data["distinctive"][0]["z"] > 1.96
+    assert all(w["word"] not in {"the", "and", "to", "we"} for w in data["frequent"])
+    from qcode.words.keyness import words
+    from qcode.words.service import stop_words
+
+    counted = sum(len(words(s["text"], stop_words("en"))) for s in selected["segments"])
+    assert data["words"] == counted
+
+
+def test_keyword_in_context_on_the_demo(demo: Path, work: Path) -> None:
+    import re
+
+    result = _run(demo, "words", "--kwic", "brib*", "--width", "20")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines and all(re.match(r"^\S+:\d+\s+.{20}\[brib[a-z]*\]", line) for line in lines)
+    assert result.stderr.strip() == f"{len(lines)} uses of 'brib*'"
