@@ -165,6 +165,9 @@ def export_qdpx(
         Path | None, typer.Argument(help="The .qdpx to write (default exports/project.qdpx).")
     ] = None,
     name: Annotated[str, typer.Option("--name", help="Project name recorded in the file.")] = "qcode project",
+    pseudonymize: PseudonymizeOption = None,
+    threshold: ThresholdOption = 88.0,
+    pseudonym_report: ReportOption = None,
     force: ForceOption = False,
 ) -> None:
     """The project as a REFI-QDA project file (.qdpx) for other QDA programs."""
@@ -176,6 +179,8 @@ def export_qdpx(
     if str(path) == "-":
         raise typer.BadParameter("a .qdpx cannot go to standard output; give a file name")
     check_target(path, force=force)
+    pseudo = pseudonymiser(pseudonymize, threshold) if pseudonymize else None
+    report = report_path(path, pseudonym_report, force=force) if pseudo else None
     with unit_of_work() as session:
         from qcode.export.service import count_codings
         from qcode.project.service import project_status
@@ -183,8 +188,17 @@ def export_qdpx(
         documents = project_status(session).documents
         with progress(show=count_codings(session) >= PROGRESS_FROM) as bar:
             data = gather_project(session, name=name, progress=bar.start("reading", documents))
+    project, layout = data.project, data.layout
+    if pseudo is not None:
+        from qcode.exchange.pseudonymise import pseudonymise_project
+        from qcode.export.pseudonymise import Ledger
+
+        ledger = Ledger()
+        project, layout = pseudonymise_project(project, layout, pseudo, ledger)
     with open_output(path, force=force, mode="binary") as fh:
-        write_qdpx(data.project, fh, layout=data.layout)
+        write_qdpx(project, fh, layout=layout)
+    if pseudo is not None and report is not None:
+        finish_report(ledger, report, force=force)
     typer.echo(
         f"wrote {len(data.project.sources)} documents, {len(data.project.users)} coders, "
         f"{data.codings} codings and {data.memos} memos to {path}"

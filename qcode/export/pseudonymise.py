@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from qcode.codebook.document import CodebookDocument
 from qcode.export.files import neutralise
 from qcode.export.pseudonym import Mention, Pseudonymiser, Redacted
 from qcode.export.quotebook import Quote, QuoteSection
@@ -181,7 +182,37 @@ def pseudonymise_sections(
 
     Coded spans keep marking the same words: no mention crosses a span's edge.
     """
-    return [replace(s, quotes=tuple(_quote(q, pseudo, ledger) for q in s.quotes)) for s in sections]
+    out = []
+    for s in sections:
+        red = pseudo.apply(s.description)
+        ledger.add("(codebook)", f"description of code {s.key}", red.mentions)
+        out.append(
+            replace(s, description=red.text, quotes=tuple(_quote(q, pseudo, ledger) for q in s.quotes))
+        )
+    return out
+
+
+def pseudonymise_codebook(doc: CodebookDocument, pseudo: Pseudonymiser, ledger: Ledger) -> CodebookDocument:
+    """The codebook document with names replaced in definitions, criteria, examples and keywords."""
+
+    def one(key: str, part: str, text: str) -> str:
+        red = pseudo.apply(text)
+        ledger.add("(codebook)", f"{part} of code {key}", red.mentions)
+        return red.text
+
+    codes = tuple(
+        replace(
+            c,
+            description=one(c.key, "definition", c.description),
+            inclusion=one(c.key, "inclusion", c.inclusion),
+            exclusion=one(c.key, "exclusion", c.exclusion),
+            example_text=one(c.key, "example", c.example_text),
+            example_interviewee=one(c.key, "example speaker", c.example_interviewee),
+            keywords=tuple(one(c.key, "keywords", k) for k in c.keywords),
+        )
+        for c in doc.codes
+    )
+    return replace(doc, codes=codes)
 
 
 def _quote(q: Quote, pseudo: Pseudonymiser, ledger: Ledger) -> Quote:

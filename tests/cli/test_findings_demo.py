@@ -297,3 +297,37 @@ def test_keyword_in_context_on_the_demo(demo: Path, work: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines and all(re.match(r"^\S+:\d+\s+.{20}\[brib[a-z]*\]", line) for line in lines)
     assert result.stderr.strip() == f"{len(lines)} uses of 'brib*'"
+
+
+def test_pseudonymised_qdpx_imports_with_every_selection_on_its_segment(demo: Path, work: Path) -> None:
+    import re
+    import zipfile
+
+    before = _digest(demo / "qcode.db")
+    result = _run(demo, "export", "qdpx", "p.qdpx", "--pseudonymize", "names.csv")
+    assert result.exit_code == 0, result.output
+    assert "report: p.pseudonyms.csv" in result.stderr
+    with zipfile.ZipFile(work / "p.qdpx") as z:
+        everything = "\n".join(z.read(n).decode("utf-8") for n in z.namelist())
+    for name in (
+        "Pyongyang",
+        "Pyoungyang",
+        "Kim Il Sung",
+        "Kim Il Song",
+        "Kim Jong Il",
+        "Kim Jong Un",
+        "Dandong",
+    ):
+        assert name not in everything, name
+    assert "[PERSON-1]" in everything and "[CAPITAL]" in everything
+    assert "content_hash" not in everything  # it described the original text
+    fresh = work / "fresh.db"
+    runner.invoke(app, ["--db", str(fresh), "init"])
+    imported = runner.invoke(app, ["--db", str(fresh), "import", str(work / "p.qdpx")])
+    assert imported.exit_code == 0, imported.output
+    matched = re.search(r"(\d+) of (\d+) selections matched one segment exactly", imported.stdout)
+    assert matched and matched.group(1) == matched.group(2)
+    codings = re.search(r"(\d+) codings added", imported.stdout)
+    original = re.search(r"(\d+) codings", result.stdout)
+    assert codings and original and codings.group(1) == original.group(1)
+    assert _digest(demo / "qcode.db") == before

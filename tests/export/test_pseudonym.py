@@ -128,3 +128,33 @@ def test_spans_between_cuts_read_the_same_as_the_text_with_their_mentions_replac
     if cuts == [0, len(text)]:
         assert "pyongyang" not in normalise(red.text) and "kimjongun" not in normalise(red.text)
     assert all(red.offset(i) <= red.offset(i + 1) for i in range(len(text)))
+
+
+def test_codebook_examples_and_criteria_are_pseudonymised(tmp_path: Path) -> None:
+    from qcode.codebook.document import CodebookDocument, CodeEntry
+    from qcode.export.pseudonymise import Ledger, pseudonymise_codebook
+
+    entry = CodeEntry(
+        "ideology",
+        "ideology",
+        0,
+        False,
+        "Loyalty to Kim Il Sung",
+        "Praise of Kim Il Song",
+        "",
+        "We learned about Kim Il Sung in Pyongyang",
+        "Kim Chol",
+        ("Kim Il Sung",),
+        "e",
+        (1,),
+        1,
+        None,
+    )
+    doc = CodebookDocument("Codebook", 1, ("alice",), (entry,), "")
+    ledger = Ledger()
+    names = _names(tmp_path, "name,placeholder\nKim Il Sung,\nPyongyang,[CAPITAL]\nKim Chol,\n")
+    out = pseudonymise_codebook(doc, Pseudonymiser(names), ledger).codes[0]
+    assert (out.description, out.inclusion) == ("Loyalty to [PERSON-1]", "Praise of [PERSON-1]")
+    assert out.example_text == "We learned about [PERSON-1] in [CAPITAL]"
+    assert out.example_interviewee == "[PERSON-2]" and out.keywords == ("[PERSON-1]",)
+    assert ledger.replaced == 6 and entry.description == "Loyalty to Kim Il Sung"
