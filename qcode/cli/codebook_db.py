@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from qcode.cli.codebook import FileArgument, app
-from qcode.cli.common import actor, echo_err, unit_of_work
+from qcode.cli.common import actor, echo_err, reading, unit_of_work
 from qcode.cli.findings import (
     PseudonymizeOption,
     ReportOption,
@@ -72,7 +72,7 @@ def show() -> None:
 
     from qcode.codebook.service import code_tree
 
-    with unit_of_work() as session:
+    with reading() as session:
         nodes = code_tree(session)
     root = Tree("codebook")
     branches: dict[str | None, Tree] = {None: root}
@@ -132,7 +132,7 @@ def export(
     from qcode.exchange.qdc import dump_qdc
     from qcode.export.files import check_target, open_output
 
-    with unit_of_work() as session:
+    with reading() as session:
         codebook = project_codebook(session)
     data = dump_qdc(codebook) if format_ is Format.qdc else dump_codebook_yaml(codebook).encode()
     if out is None:
@@ -165,7 +165,7 @@ def _export_document(
     if out is not None:
         check_target(out, force=force)
     names = [n.strip() for item in coders or () for n in item.split(",") if n.strip()]
-    with unit_of_work() as session:
+    with reading() as session:
         doc = codebook_document(session, coders=names or None, n_boot=boot)
     ledger = None
     if pseudo is not None:

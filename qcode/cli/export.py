@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from qcode.cli.common import CsvOption, actor, echo_err, progress, unit_of_work
+from qcode.cli.common import CsvOption, actor, echo_err, progress, reading, unit_of_work
 from qcode.cli.findings import (
     PseudonymizeOption,
     QueryOption,
@@ -103,7 +103,7 @@ def export_segments(
     check_target(path, force=force)
     pseudo = pseudonymiser(pseudonymize, threshold) if pseudonymize else None
     report = report_path(path, pseudonym_report, force=force) if pseudo else None
-    with unit_of_work() as session:
+    with reading() as session:
         flt = resolve_filter(session, _split(coders), _split(codes), query=query, where=where_list(where))
         if pseudo is None:
             stream = (wide_segment_rows if wide else coded_segment_rows)(session, flt, guard=not raw)
@@ -153,7 +153,7 @@ def export_memos(
 
     path = out or default_output("memos.csv")
     check_target(path, force=force)
-    with unit_of_work() as session:
+    with reading() as session:
         stream = memo_rows(session, resolve_filter(session, _split(coders)), guard=not raw)
         rows = _write_stream(path, stream, force=force, bom=bom)
     _done(f"wrote {rows} memos to {path}", path)
@@ -181,7 +181,7 @@ def export_qdpx(
     check_target(path, force=force)
     pseudo = pseudonymiser(pseudonymize, threshold) if pseudonymize else None
     report = report_path(path, pseudonym_report, force=force) if pseudo else None
-    with unit_of_work() as session:
+    with reading() as session:
         from qcode.export.service import count_codings
         from qcode.project.service import project_status
 
@@ -291,7 +291,7 @@ def matrix(
         from qcode.export.files import check_target
 
         check_target(out, force=force)
-    with unit_of_work() as session:
+    with reading() as session:
         flt = resolve_filter(session, _split(coders), _split(codes), query=query, where=where_list(where))
         m = build(session, by, flt, unit=unit.value)
     rows = matrix_rows(m.corner, m.columns, m.rows)
@@ -354,7 +354,7 @@ def quotes(
     check_target(path, force=force)
     pseudo = pseudonymiser(pseudonymize, threshold) if pseudonymize else None
     report = report_path(path, pseudonym_report, force=force) if pseudo else None
-    with unit_of_work() as session:
+    with reading() as session:
         flt = resolve_filter(session, _split(coders), query=query, where=where_list(where))
         sections = quote_sections(session, _split(codes), flt)
     if pseudo is not None and report is not None:
@@ -398,7 +398,7 @@ def chart(
     from qcode.export.report_service import code_frequencies
     from qcode.export.service import resolve_filter
 
-    with unit_of_work() as session:
+    with reading() as session:
         freqs = code_frequencies(
             session, resolve_filter(session, _split(coders), _split(codes)), unit=unit.value
         )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from qcode.cli.common import unit_of_work
+from qcode.cli.common import reading
 from qcode.cli.findings import QueryOption, WhereOption, where_list
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ def figure(
 
     fmt = figure_format(out.name)
     check_target(out, force=force)
-    with unit_of_work() as session:
+    with reading() as session:
         if kind is Kind.agreement:
             data: Bars | Heat | Intervals = _agreement(session, _split(coders), _split(codes), boot, title)
         else:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from qcode.cli.common import JsonOption, echo_err, print_json, unit_of_work
+from qcode.cli.common import JsonOption, echo_err, print_json, reading
 from qcode.cli.findings import WhereOption, where_list
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ def query(
     conditions = where_list(where)
     if not expression and not conditions:
         raise InputError("give a query (e.g. 'bribery AND hours') or a --where condition, or both")
-    with unit_of_work() as session:
+    with reading() as session:
         coder_ids = resolve_filter(session, _split(coders)).coder_ids
         scope = resolve_scope(session, expression, conditions, coder_ids)
         assert scope is not None
@@ -143,7 +143,7 @@ def words(
     terms = " OR ".join(unparse(CodeTerm(c)) for c in _split(code))
     expression = f"({terms}) AND ({query_})" if terms and query_ else terms or query_
     conditions = where_list(where)
-    with unit_of_work() as session:
+    with reading() as session:
         coder_ids = resolve_filter(session, _split(coders)).coder_ids
         scope = resolve_scope(session, expression or None, conditions, coder_ids)
         if kwic_word is not None:
