@@ -10,10 +10,12 @@ listed as skipped.
 from __future__ import annotations
 
 import json
+import math
 import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -21,6 +23,7 @@ from xml.etree.ElementTree import Element
 from qcode.errors import InputError
 from qcode.exchange.qdpx_model import (
     LAYOUT_MEMBER,
+    VARIABLE_TYPES,
     QCase,
     QCode,
     QCoding,
@@ -29,6 +32,8 @@ from qcode.exchange.qdpx_model import (
     QSelection,
     QSource,
     QUser,
+    QVariable,
+    Value,
     canonical_guid,
 )
 from qcode.exchange.xmlsafe import declared_encoding_problem
@@ -204,9 +209,16 @@ def parse_project(
         for n in _under(root, "Notes", "Note")
     }
     codes = tuple(_code(c, notes) for c in _under(book, "Codes", "Code")) if book is not None else ()
-    variables = {
-        canonical_guid(v.get("guid", "")): v.get("name", "") for v in _under(root, "Variables", "Variable")
-    }
+    declared = tuple(
+        QVariable(
+            v.get("guid", ""),
+            (v.get("name") or "").strip(),
+            VARIABLE_TYPES.get((v.get("typeOfVariable") or "").strip(), "text"),
+            _text(_kid(v, "Description")).strip(),
+        )
+        for v in _under(root, "Variables", "Variable")
+    )
+    variables = {canonical_guid(v.guid): v for v in declared if v.name}
     sources: list[QSource] = []
     skipped: list[str] = []
     box = _kid(root, "Sources")
@@ -242,6 +254,7 @@ def parse_project(
         cases,
         tuple(skipped),
         layout,
+        declared,
     )
 
 
@@ -292,19 +305,42 @@ def _codings(parent: Element, notes: dict[str, QNote], fallback_user: str | None
     return tuple(out)
 
 
-def _values(el: Element, variables: dict[str, str]) -> dict[str, str]:
-    values: dict[str, str] = {}
+def _values(el: Element, variables: dict[str, QVariable]) -> dict[str, Value]:
+    """Values by variable name, typed as their variable says (a value that does not parse stays text)."""
+    values: dict[str, Value] = {}
     for vv in _kids(el, "VariableValue"):
         ref = _kid(vv, "VariableRef")
-        name = variables.get(canonical_guid(ref.get("targetGUID", ""))) if ref is not None else None
+        variable = variables.get(canonical_guid(ref.get("targetGUID", ""))) if ref is not None else None
         value = next((c for c in vv if _local(c.tag) != "VariableRef"), None)
-        if name and value is not None and value.text is not None:
-            values[name] = value.text.strip()
+        if variable is not None and value is not None and value.text is not None:
+            values[variable.name] = typed_value(value.text.strip(), variable.type)
     return values
 
 
+def typed_value(text: str, kind: str) -> Value:
+    """``text`` as a value of qcode's variable type ``kind`` (text where it does not parse)."""
+    try:
+        if kind == "integer":
+            return int(text) if len(text) <= 40 else text
+        if kind == "float":
+            number = float(text)
+            return number if math.isfinite(number) else text
+        if kind == "boolean" and text.lower() in ("true", "false", "1", "0"):
+            return text.lower() in ("true", "1")
+        if kind == "date":
+            return date.fromisoformat(text[:10]).isoformat()
+    except ValueError:
+        return text
+    return text
+
+
 def _source(
-    el: Element, text_el: Element, text: str, notes: dict[str, QNote], variables: dict[str, str], where: str
+    el: Element,
+    text_el: Element,
+    text: str,
+    notes: dict[str, QNote],
+    variables: dict[str, QVariable],
+    where: str,
 ) -> QSource:
     user = el.get("creatingUser")
     selections = tuple(
