@@ -1,8 +1,10 @@
 """Read a REFI-QDA .qdpx safely into a :class:`QProject`. Pure: no database.
 
 Safety: the zip is never extracted; a file with an absolute or ``..`` member name, too many
-members, or a member bigger than the limits (checked on the header and again while reading)
-is refused. XML is parsed with defusedxml (no DTDs, entities or external references).
+members, a member that expands more than :attr:`ZipLimits.max_ratio` times its packed size, or
+more unpacked bytes in all than one plain transcript may hold (checked on the headers and again
+while reading) is refused before any of it is parsed. XML is parsed with defusedxml (no DTDs,
+entities or external references).
 Only ``internal://`` sources are read; external (``relative://``, ``absolute://``) ones are
 listed as skipped.
 """
@@ -37,15 +39,24 @@ from qcode.exchange.qdpx_model import (
     canonical_guid,
 )
 from qcode.exchange.xmlsafe import declared_encoding_problem
+from qcode.ingest.textfile import DEFAULT_MAX_BYTES
 
 
 @dataclass(frozen=True)
 class ZipLimits:
-    """Bounds on what a .qdpx may make qcode read."""
+    """Bounds on what a .qdpx may make qcode read.
+
+    A whole project may unpack to no more than one plain transcript may hold
+    (``qcode.ingest.textfile.DEFAULT_MAX_BYTES``), and a member bigger than ``ratio_floor``
+    may not unpack to more than ``max_ratio`` times its packed size: text and XML deflate
+    about 3 to 15 times, a zip bomb hundreds or thousands of times.
+    """
 
     max_members: int = 20_000
-    max_member_bytes: int = 256 * 1024 * 1024
-    max_total_bytes: int = 1024 * 1024 * 1024
+    max_member_bytes: int = DEFAULT_MAX_BYTES
+    max_total_bytes: int = DEFAULT_MAX_BYTES
+    max_ratio: int = 100
+    ratio_floor: int = 1024 * 1024
 
 
 DEFAULT_LIMITS = ZipLimits()
@@ -85,11 +96,18 @@ class _Zip:
         self.total = 0
 
     def read(self, info: zipfile.ZipInfo) -> bytes:
-        limit = min(self.limits.max_member_bytes, self.limits.max_total_bytes - self.total)
+        limits = self.limits
+        limit = min(limits.max_member_bytes, limits.max_total_bytes - self.total)
+        limit = min(limit, max(limits.ratio_floor, info.compress_size * limits.max_ratio))
         if info.file_size > limit:
-            raise InputError(
-                f"refused: member {info.filename!r} is too large ({info.file_size} bytes)", path=self.where
+            ratio = info.file_size / max(info.compress_size, 1)
+            why = (
+                f"expands {ratio:,.0f} times (at most {limits.max_ratio})"
+                if ratio > limits.max_ratio
+                else f"is too large ({info.file_size:,} bytes; a project may unpack to "
+                f"{limits.max_total_bytes:,} in all)"
             )
+            raise InputError(f"refused: member {info.filename!r} {why}", path=self.where)
         try:
             with self.zf.open(info) as fh:
                 data = fh.read(limit + 1)
