@@ -17,6 +17,7 @@ from typing import Any, Literal
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from qcode.attributes import attribute_text
 from qcode.errors import ConflictError, InputError
 from qcode.ingest.carry import UnplacedCoding, carry_over, detach
 from qcode.ingest.types import ParsedTranscript
@@ -343,7 +344,7 @@ def document_summaries(session: Session) -> list[DocumentSummary]:
     keys = dict.fromkeys(key for row in rows for key in (row.attributes or {}))
     return [
         DocumentSummary(
-            name, title, {key: str((attributes or {}).get(key, "")) for key in keys},
+            name, title, {key: attribute_text((attributes or {}).get(key, "")) for key in keys},
             passages.get(doc_id, 0), segments.get(doc_id, 0), len(text.split()),
         )
         for doc_id, name, title, attributes, text in rows

@@ -150,11 +150,12 @@ def test_a_project_from_each_program_is_read_right(shape: Shape, fresh: Any, tmp
             assert docs["Interview 3"].attributes["age"] == 35  # the source's own value wins
         else:
             assert set(variables.values()) == {"text"} and docs["Interview 1"].attributes["age"] == "34"
-        memos = {(c, t) for c, t, *_ in _snapshot(store)["memos"]}
-        assert memos == {
-            ("Ana", "Crosses two."), ("Ben", "Interview held in a café."),
-            ("Cem", "Check with the second coder."),
-        }  # fmt: skip
+    memos = {(c, t) for c, t, *_ in _snapshot(store)["memos"]}  # in a session of its own
+    assert memos == {
+        ("Ana", "Crosses two."),
+        ("Ben", "Interview held in a café."),
+        ("Cem", "Check with the second coder."),
+    }
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=[s.program for s in SHAPES])
