@@ -176,7 +176,11 @@ def import_transcripts(
     imported: list[str] = []
     replaced: list[str] = []
     unplaced: list[UnplacedCoding] = []
-    spans = segment_texts((p.text for t in todo for p in t.passages), mode=mode)
+    # one run of the segmenter per run of documents in the same language (one run in all, usually)
+    spans = itertools.chain.from_iterable(
+        segment_texts((p.text for t in group for p in t.passages), mode=mode, language=language)
+        for language, group in itertools.groupby(todo, key=lambda t: t.language or "en")
+    )
     segments = carried = 0
     for batch in _batches(todo, BATCH_PASSAGES):
         pending = _Pending(mode)

@@ -44,6 +44,7 @@ class ParsedTranscript:
         text: the document's text exactly as written, when the reader keeps it (each passage
             then says where it starts); ``None``: the passages joined by a blank line.
         language: BCP 47 tag of the testimony's language, when the source says it.
+        encoding: the encoding the file was read with when it was guessed (not UTF-8, not given).
     """
 
     name: str
@@ -54,3 +55,4 @@ class ParsedTranscript:
     passages: tuple[ParsedPassage, ...] = ()
     text: str | None = None
     language: str | None = None
+    encoding: str | None = None
