@@ -85,7 +85,7 @@ class Reason:
             where = "its passage shares" if self.in_passage else "shares"
             return f"{where} {self.detail} with the codebook entry"
         quote = self.detail if len(self.detail) <= width else self.detail[: width - 1].rstrip() + "…"
-        return f"like {self.document} {self.ordinal}, coded so: “{quote}”"
+        return f"like {self.document} {self.ordinal} you coded: “{quote}”"
 
 
 @dataclass(frozen=True, slots=True)
