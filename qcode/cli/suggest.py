@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from qcode.cli.common import JsonOption, print_json, unit_of_work
+from qcode.cli.common import JsonOption, print_json, reading
 from qcode.config import CODER_ENV
 from qcode.errors import InputError
 
@@ -41,7 +41,7 @@ def suggest(
     name = resolve_coder(coder)
     if name is None:
         raise InputError(f"say whose suggestions: --coder NAME (or set ${CODER_ENV})")
-    with unit_of_work() as session:
+    with reading() as session:
         who = coder_named(session, name)
         found = suggest_uncoded(session, who, documents_named(session, document))
     if json_:
