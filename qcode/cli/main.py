@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from qcode import __version__
-from qcode.cli import agreement, codebook, export, ingest, project, report, suggest, tui
+from qcode.cli import agreement, codebook, export, figure, ingest, project, query, report, suggest, tui
 from qcode.cli import codebook_db as _codebook_db  # noqa: F401 - adds load, show, export, merge, rename, split
 from qcode.cli.common import QcodeGroup, state
 
@@ -57,6 +57,8 @@ app.command()(ingest.documents)
 app.command()(ingest.duplicates)
 app.command()(agreement.agreement)
 app.command()(agreement.disagreements)
+app.command("query")(query.query)
+app.command("words")(query.words)
 app.command()(suggest.suggest)
 app.add_typer(project.db_app, name="db")
 app.add_typer(report.app, name="report")
@@ -66,6 +68,7 @@ app.add_typer(export.codings_app, name="codings")
 report.app.command("matrix")(export.matrix)
 report.app.command("quotes")(export.quotes)
 report.app.command("chart")(export.chart)
+report.app.command("figure")(figure.figure)
 
 
 def main() -> None:
