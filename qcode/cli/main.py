@@ -7,8 +7,9 @@ from typing import Annotated
 import typer
 
 from qcode import __version__
-from qcode.cli import agreement, codebook, export, figure, ingest, project, query, report, suggest, tui
+from qcode.cli import agreement, attributes, codebook, export, figure, ingest, project, query, report, tui
 from qcode.cli import codebook_db as _codebook_db  # noqa: F401 - adds load, show, export, merge, rename, split
+from qcode.cli import suggest as _suggest
 from qcode.cli.common import QcodeGroup, state
 
 app = typer.Typer(
@@ -59,16 +60,17 @@ app.command()(agreement.agreement)
 app.command()(agreement.disagreements)
 app.command("query")(query.query)
 app.command("words")(query.words)
-app.command()(suggest.suggest)
 app.add_typer(project.db_app, name="db")
 app.add_typer(report.app, name="report")
 app.add_typer(codebook.app, name="codebook")
 app.add_typer(export.export_app, name="export")
 app.add_typer(export.codings_app, name="codings")
+app.add_typer(attributes.app, name="attributes")
 report.app.command("matrix")(export.matrix)
 report.app.command("quotes")(export.quotes)
 report.app.command("chart")(export.chart)
 report.app.command("figure")(figure.figure)
+app.command("suggest")(_suggest.suggest)
 
 
 def main() -> None:
