@@ -9,7 +9,7 @@ attributes in Python (documents are few next to segments) and restrict the selec
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -75,7 +75,7 @@ class Hits:
     """How many segments were selected and the selected segments in pages (read once)."""
 
     total: int
-    pages: Iterator[list[Hit]]
+    pages: Generator[list[Hit], None, None]
 
 
 def resolve_scope(
@@ -246,7 +246,9 @@ def find_segments(session: Session, scope: Scope, coder_ids: Sequence[int] | Non
     return Hits(count_segments(session, scope), _pages(session, scope, coder_ids))
 
 
-def _pages(session: Session, scope: Scope, coder_ids: Sequence[int] | None) -> Iterator[list[Hit]]:
+def _pages(
+    session: Session, scope: Scope, coder_ids: Sequence[int] | None
+) -> Generator[list[Hit], None, None]:
     stmt = (
         select(
             Segment.id,
