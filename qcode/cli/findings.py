@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -55,6 +56,30 @@ ReportOption = Annotated[
         dir_okay=False,
     ),
 ]
+
+
+@dataclass
+class Redaction:
+    """A pseudonymiser for one export, what it replaced, and where its report goes."""
+
+    pseudo: Pseudonymiser
+    ledger: Ledger
+    report: Path
+
+    def finish(self, *, force: bool) -> None:
+        """Write the report (after the export itself was written)."""
+        finish_report(self.ledger, self.report, force=force)
+
+
+def redaction(
+    names: Path | None, threshold: float, report: Path | None, out: Path, *, force: bool
+) -> Redaction | None:
+    """The export's redaction when ``--pseudonymize`` is given: names read and report path checked first."""
+    if names is None:
+        return None
+    from qcode.export.pseudonymise import Ledger
+
+    return Redaction(pseudonymiser(names, threshold), Ledger(), report_path(out, report, force=force))
 
 
 def pseudonymiser(names: Path, threshold: float) -> Pseudonymiser:
