@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from qcode import __version__
-from qcode.cli import agreement, codebook, export, figure, ingest, project, query, report, tui
+from qcode.cli import agreement, attributes, codebook, export, figure, ingest, project, query, report, tui
 from qcode.cli import codebook_db as _codebook_db  # noqa: F401 - adds load, show, export, merge, rename, split
 from qcode.cli.common import QcodeGroup, state
 
@@ -64,6 +64,7 @@ app.add_typer(report.app, name="report")
 app.add_typer(codebook.app, name="codebook")
 app.add_typer(export.export_app, name="export")
 app.add_typer(export.codings_app, name="codings")
+app.add_typer(attributes.app, name="attributes")
 report.app.command("matrix")(export.matrix)
 report.app.command("quotes")(export.quotes)
 report.app.command("chart")(export.chart)
