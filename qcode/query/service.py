@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
+from qcode.attributes import attribute_text
 from qcode.errors import NotFoundError
 from qcode.names import Names, did_you_mean
 from qcode.query.language import ANY, And, CodeTerm, Near, Node, Not, Or, parse
@@ -273,7 +274,7 @@ def _pages(
             yield [
                 Hit(
                     doc,
-                    {k: "" if v is None else str(v) for k, v in (attrs or {}).items()},
+                    {k: attribute_text(v) for k, v in (attrs or {}).items()},
                     p_ord,
                     section,
                     ordinal,
