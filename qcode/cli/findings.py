@@ -52,7 +52,7 @@ ReportOption = Annotated[
     typer.Option(
         "--pseudonym-report",
         help="Where to write what was replaced and what was close (default: beside the output, "
-        "NAME.pseudonyms.csv).",
+        "FILE.pseudonyms.csv, e.g. quotes.md.pseudonyms.csv).",
         dir_okay=False,
     ),
 ]
@@ -90,7 +90,10 @@ def pseudonymiser(names: Path, threshold: float) -> Pseudonymiser:
 
 
 def report_path(out: Path, given: Path | None, *, force: bool) -> Path:
-    """The report's file: as given, or ``OUT.pseudonyms.csv`` (``exports/pseudonyms.csv`` for stdout)."""
+    """The report's file: as given, else beside the output (``quotes.md.pseudonyms.csv``).
+
+    ``exports/pseudonyms.csv`` when the output goes to standard output.
+    """
     from qcode.export.files import check_target, default_output
 
     if given is not None:
@@ -98,7 +101,7 @@ def report_path(out: Path, given: Path | None, *, force: bool) -> Path:
     elif str(out) == "-":
         path = default_output("pseudonyms.csv")
     else:
-        path = out.with_name(out.stem + ".pseudonyms.csv")
+        path = out.with_name(out.name + ".pseudonyms.csv")
     check_target(path, force=force)
     return path
 
