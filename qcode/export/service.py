@@ -54,6 +54,8 @@ class RowStream:
     chunks: Iterator[Chunk]
     #: Each row is one finished CSV record (SQLite renders the long format itself).
     rendered: bool = False
+    #: The formula guard was applied where the rows were made (see :func:`qcode.export.tables.write_csv`).
+    guarded: bool = False
 
 
 def resolve_filter(
@@ -233,12 +235,13 @@ def coded_segment_rows(
             total,
             _raw_chunks(session, query.render, chunk_rows, as_bytes=True),
             rendered=True,
+            guarded=guard,
         )
     stmt = long_select(dialect.name, keys, flt, guard=guard)
     if dialect.name == "sqlite":
         sql = str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-        return RowStream(long_header(keys), total, _raw_chunks(session, sql, chunk_rows))
-    return RowStream(long_header(keys), total, _core_chunks(session, stmt, chunk_rows))
+        return RowStream(long_header(keys), total, _raw_chunks(session, sql, chunk_rows), guarded=guard)
+    return RowStream(long_header(keys), total, _core_chunks(session, stmt, chunk_rows), guarded=guard)
 
 
 def _render_query(
@@ -326,7 +329,8 @@ def wide_segment_rows(session: Session, flt: ExportFilter = ALL, *, guard: bool 
         counted = counted.where(Segment.id.in_(flt.segments))
     total = session.scalar(counted) or 0
     header = ("document", *attribute_columns(keys), *SEGMENT_COLUMNS, *names)
-    return RowStream(header, total, _wide_chunks(session, keys, marks, len(names), guard, flt.segments))
+    chunks = _wide_chunks(session, keys, marks, len(names), guard, flt.segments)
+    return RowStream(header, total, chunks, guarded=guard)
 
 
 def _wide_chunks(
