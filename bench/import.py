@@ -30,10 +30,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qcode.ingest.formats import ParsedPassage, ParsedTranscript, collect_paths, read_file
+from qcode.ingest.formats import collect_paths, read_file
 from qcode.ingest.segment import DEFAULT_BATCH_SIZE, load_nlp
 from qcode.ingest.service import import_transcripts
 from qcode.ingest.transcript import read_transcript, write_transcript
+from qcode.ingest.types import ParsedPassage, ParsedTranscript
 from qcode.store.engine import transaction
 from qcode.store.migrate import open_store
 

@@ -21,11 +21,21 @@ RULES: dict[str, tuple[str, ...]] = {
     "qcode.ingest.segment": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),
     "qcode.ingest.duplicates": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),
     "qcode.codebook.schema": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),
-    "qcode.codebook.qdc": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),
     "qcode.export.tables": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),
     "qcode.export.quotebook": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),
-    "qcode.export.qdpx_write": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),
-    "qcode.export.qdpx_read": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),
+    # other programs' formats: the parsers and writers are pure, the services reach no front end
+    "qcode.exchange.qdc": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),
+    "qcode.exchange.qdpx_write": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),
+    "qcode.exchange.qdpx_read": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),
+    "qcode.exchange.qdpx_offsets": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),
+    "qcode.exchange.qdpx_import": ("textual", "typer", "rich", "qcode.tui", "qcode.cli"),
+    "qcode.exchange.qdpx_export": ("textual", "typer", "rich", "qcode.tui", "qcode.cli"),
+    "qcode.exchange.codings_csv": ("textual", "typer", "rich", "qcode.tui", "qcode.cli"),
+    # transcript readers depend one way: reader → shared types and helpers, never the dispatcher
+    "qcode.ingest.types": ("qcode.ingest.formats", "qcode.ingest.readers", "sqlalchemy", "yaml"),
+    "qcode.ingest.readers.text": ("qcode.ingest.formats", "sqlalchemy", "qcode.store", "typer", "rich"),
+    "qcode.ingest.readers.word": ("qcode.ingest.formats", "docx", "sqlalchemy", "qcode.store", "typer"),
+    "qcode.ingest.transcript": ("qcode.ingest.formats", "qcode.ingest.readers", "sqlalchemy", "typer"),
     "qcode.coding.service": ("textual", "typer", "rich", "qcode.tui", "qcode.cli"),
     "qcode.codebook.service": ("textual", "typer", "rich", "qcode.tui", "qcode.cli"),
     "qcode.ingest.service": ("textual", "typer", "rich", "qcode.tui", "qcode.cli"),
@@ -90,3 +100,38 @@ def test_help_loads_no_heavy_module() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().endswith("LOADED []"), out[-300:]
+
+
+def _imports_in(package: str) -> dict[str, set[str]]:
+    """Every module each file of ``package`` imports (at any depth: lazy imports count too)."""
+    import ast
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parent.parent / package.replace(".", "/")
+    found: dict[str, set[str]] = {}
+    for path in sorted(root.rglob("*.py")):
+        names: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names.add(node.module)
+        found[str(path)] = names
+    return found
+
+
+def _under(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def test_export_never_imports_exchange() -> None:
+    """Exchange with other programs builds on the export writers, not the other way round."""
+    for path, modules in _imports_in("qcode.export").items():
+        assert not any(_under(m, "qcode.exchange") for m in modules), path
+
+
+def test_transcript_readers_never_import_the_dispatcher_or_the_service() -> None:
+    """Each reader → shared types (``qcode.ingest.types``), so no import cycle can form among them."""
+    for path, modules in _imports_in("qcode.ingest.readers").items():
+        for banned in ("qcode.ingest.formats", "qcode.ingest.service", "qcode.store"):
+            assert not any(_under(m, banned) for m in modules), f"{path} imports {banned}"

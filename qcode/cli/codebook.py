@@ -30,7 +30,7 @@ def validate(file: FileArgument) -> None:
     count = 0
     try:
         if file.suffix.lower() == ".qdc":
-            from qcode.codebook.qdc import read_qdc
+            from qcode.exchange.qdc import read_qdc
 
             count = len(read_qdc(file).codes)
         else:

@@ -15,7 +15,7 @@ from qcode.cli.common import actor, echo_err, unit_of_work
 def read_any_codebook(file: Path) -> object:
     """A codebook from YAML/JSON (qcode's format) or REFI-QDA .qdc, by extension."""
     if file.suffix.lower() == ".qdc":
-        from qcode.codebook.qdc import read_qdc
+        from qcode.exchange.qdc import read_qdc
 
         return read_qdc(file)
     from qcode.codebook.schema import parse_codebook
@@ -84,9 +84,9 @@ def export(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write the project's codebook as qcode YAML or a REFI-QDA .qdc file."""
-    from qcode.codebook.qdc import dump_qdc
     from qcode.codebook.schema import dump_codebook_yaml
     from qcode.codebook.service import project_codebook
+    from qcode.exchange.qdc import dump_qdc
     from qcode.export.files import check_target, open_output
 
     with unit_of_work() as session:

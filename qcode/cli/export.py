@@ -139,9 +139,9 @@ def export_qdpx(
     force: ForceOption = False,
 ) -> None:
     """The project as a REFI-QDA project file (.qdpx) for other QDA programs."""
+    from qcode.exchange.qdpx_export import gather_project
+    from qcode.exchange.qdpx_write import write_qdpx
     from qcode.export.files import check_target, default_output, open_output
-    from qcode.export.qdpx_export import gather_project
-    from qcode.export.qdpx_write import write_qdpx
 
     path = file or default_output("project.qdpx")
     if str(path) == "-":
@@ -167,7 +167,7 @@ def codings_import(
     file: Annotated[Path, typer.Argument(help="CSV in the long format of `qcode export segments`.")],
 ) -> None:
     """Import codings from CSV: every row is checked first; rows already present add nothing."""
-    from qcode.export.csv_import import import_codings_csv
+    from qcode.exchange.codings_csv import import_codings_csv
 
     with unit_of_work() as session:
         report = import_codings_csv(session, file, actor=actor())
@@ -193,7 +193,7 @@ def run_qdpx_import(
         "inclusive",
     ):
         raise typer.BadParameter(f"unknown --segment {segment!r} or --end-position {end_position!r}")
-    from qcode.export.qdpx_import import import_qdpx
+    from qcode.exchange.qdpx_import import import_qdpx
 
     with unit_of_work(create=True) as session:
         report = import_qdpx(

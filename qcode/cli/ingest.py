@@ -13,8 +13,8 @@ import typer
 from qcode.cli.common import JsonOption, actor, echo_err, print_json, progress, unit_of_work
 
 if TYPE_CHECKING:
-    from qcode.ingest.formats import ParsedTranscript
     from qcode.ingest.service import ImportReport, PassageText
+    from qcode.ingest.types import ParsedTranscript
 
 #: Imports of at least this many bytes of files show a progress bar (on stderr).
 PROGRESS_BYTES = 1_000_000
@@ -65,7 +65,7 @@ def import_(
 
 def _is_project_file(path: Path) -> bool:
     """A REFI-QDA project, known by its extension or its content (a zip holding project.qde)."""
-    from qcode.export.qdpx_read import is_qdpx
+    from qcode.exchange.qdpx_read import is_qdpx
 
     return path.is_file() and is_qdpx(path)
 

@@ -1,6 +1,6 @@
-"""Getting coded material out of qcode (and other programs' projects in).
+"""Getting coded material out of qcode for researchers to publish and analyse.
 
-Pure writers (``files``, ``tables``, ``quotebook``, ``quotebook_docx``, ``chart``, ``qdpx_*`` but
-``qdpx_export``/``qdpx_import``) never touch the database; the services (``service``,
-``report_service``, ``csv_import``, ``qdpx_export``, ``qdpx_import``) run the queries.
+Pure writers (``files``, ``tables``, ``quotebook``, ``quotebook_docx``, ``chart``) never touch the
+database; the services (``service``, ``report_service``, ``memos``) run the queries. Other programs'
+formats (REFI-QDA, the codings CSV read back) live in :mod:`qcode.exchange`.
 """

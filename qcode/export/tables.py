@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -16,6 +17,14 @@ from qcode.errors import InputError
 
 #: Columns of the long format that ``qcode codings import`` needs.
 REQUIRED_COLUMNS: tuple[str, ...] = ("document", "segment", "code", "coder")
+
+
+def xsd_datetime(value: datetime | None) -> str | None:
+    """``2024-05-01T09:30:00.123456Z`` (UTC)."""
+    if value is None:
+        return None
+    value = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def write_csv(

@@ -1,57 +1,19 @@
-"""Transcript formats → plain dataclasses (no database).
+"""Transcript files → :class:`~qcode.ingest.types.ParsedTranscript` (no database).
 
-Every reader returns a :class:`ParsedTranscript`; the import service stores it.
-:func:`read_file` picks the reader; :func:`collect_paths` expands folders.
+:func:`read_file` picks the reader in :mod:`qcode.ingest.readers` (or :mod:`qcode.ingest.transcript`
+for qcode's own format); :func:`collect_paths` expands folders. Readers depend only on the shared
+types and helpers, never on this module.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from qcode.errors import InputError
 from qcode.ingest.textfile import DEFAULT_MAX_BYTES, ZIP_MAGIC, decode_text, read_bytes
-
-
-@dataclass(frozen=True)
-class ParsedPassage:
-    """One passage of testimony as read from a file.
-
-    Attributes:
-        text: the passage text; paragraphs separated by a blank line (``"\\n\\n"``).
-        section: heading path it appeared under, joined with ``" › "`` (may be empty).
-        speaker: who speaks, for turn-based transcripts (else ``None``).
-        source_lines: ``(first, last)`` 1-based line numbers in the source file, if known.
-    """
-
-    text: str
-    section: str = ""
-    speaker: str | None = None
-    source_lines: tuple[int, int] | None = None
-
-
-@dataclass(frozen=True)
-class ParsedTranscript:
-    """A whole transcript: one interviewee (document) and its passages.
-
-    Attributes:
-        name: short unique document name (``"A"``, ``"minister"``, a file stem).
-        title: human title.
-        source_path: path of the file it came from.
-        content_hash: sha256 hex of the file's bytes (detects re-imports and changes).
-        attributes: document attributes (gender, country, occupation, note, ...).
-        passages: the passages in order.
-    """
-
-    name: str
-    title: str
-    source_path: str
-    content_hash: str
-    attributes: dict[str, str] = field(default_factory=dict)
-    passages: tuple[ParsedPassage, ...] = ()
-
+from qcode.ingest.types import ParsedPassage, ParsedTranscript
 
 #: Extensions read as text (plain, turn-based, or qcode Markdown with front matter).
 TEXT_EXTENSIONS = frozenset({".txt", ".md", ".markdown"})
@@ -99,10 +61,10 @@ def read_file(
     raw = read_bytes(path, max_bytes=max_bytes, text=suffix in TEXT_EXTENSIONS)
     doc_name = name or path.stem
     if suffix in DOCX_EXTENSIONS or raw.data.startswith(ZIP_MAGIC):
-        from qcode.ingest import docx_reader
+        from qcode.ingest.readers import word
 
-        if suffix in DOCX_EXTENSIONS or docx_reader.is_docx(raw.data):
-            content = docx_reader.read_docx(raw.data, where, max_bytes=max_bytes)
+        if suffix in DOCX_EXTENSIONS or word.is_docx(raw.data):
+            content = word.read_docx(raw.data, where, max_bytes=max_bytes)
             return _transcript(doc_name, content.title or path.stem, where, raw.sha256, content.passages)
         raise InputError("is a ZIP archive, not a text file", path=where)
     text = decode_text(raw.data, where, encoding)
@@ -113,7 +75,7 @@ def read_file(
 
         parsed = parse_transcript(text.encode("utf-8"), where)
         return dataclasses.replace(parsed, source_path=where, content_hash=raw.sha256)
-    from qcode.ingest.plaintext import parse_text
+    from qcode.ingest.readers.text import parse_text
 
     passages = parse_text(text, markdown=suffix in _MARKDOWN)
     return _transcript(doc_name, path.stem, where, raw.sha256, passages)

@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from qcode.ingest.formats import ParsedTranscript
 from qcode.ingest.report_lines import (
     Warning,
     footnote_blocks,
@@ -29,6 +28,7 @@ from qcode.ingest.report_quotes import OPEN, Found, TextLine, scan
 from qcode.ingest.report_speakers import CITY_COUNTRY, Attribution, canonical_place
 from qcode.ingest.report_table import TableRow, find_table_rows, row_attributes
 from qcode.ingest.transcript import content_hash, write_transcript
+from qcode.ingest.types import ParsedTranscript
 
 __all__ = ["InterviewStats", "ReportExtraction", "Warning", "extract_report"]
 

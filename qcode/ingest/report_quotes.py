@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qcode.ingest.formats import ParsedPassage
 from qcode.ingest.report_lines import Heading, Warning, is_heading_tail, parse_heading
 from qcode.ingest.report_speakers import Attribution, parse_attribution
+from qcode.ingest.types import ParsedPassage
 
 OPEN, CLOSE = "“", "”"
 SECTION_JOIN = " › "

@@ -19,7 +19,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from qcode.errors import ConflictError, InputError
 from qcode.ingest.carry import UnplacedCoding, carry_over, detach
-from qcode.ingest.formats import ParsedTranscript
+from qcode.ingest.types import ParsedTranscript
 from qcode.store.base import new_guid, utcnow
 from qcode.store.events import log_events
 from qcode.store.models import Document, Passage, Segment

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 
 from qcode.errors import InputError
-from qcode.ingest.formats import ParsedPassage, ParsedTranscript
+from qcode.ingest.types import ParsedPassage, ParsedTranscript
 
 FENCE = "---"
 _KEYS = ("name", "title", "source", "attributes")

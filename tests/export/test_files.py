@@ -58,10 +58,10 @@ PURE = (
     "qcode.export.quotebook",
     "qcode.export.quotebook_docx",
     "qcode.export.chart",
-    "qcode.export.qdpx_model",
-    "qcode.export.qdpx_write",
-    "qcode.export.qdpx_read",
-    "qcode.export.qdpx_offsets",
+    "qcode.exchange.qdpx_model",
+    "qcode.exchange.qdpx_write",
+    "qcode.exchange.qdpx_read",
+    "qcode.exchange.qdpx_offsets",
 )
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from qcode.errors import InputError
-from qcode.ingest.formats import ParsedPassage, ParsedTranscript, collect_paths, read_file
+from qcode.ingest.formats import collect_paths, read_file
+from qcode.ingest.types import ParsedPassage, ParsedTranscript
 
 REPORT = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "report-nk-overseas-labor.txt"
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from qcode.ingest.formats import ParsedPassage, ParsedTranscript
 from qcode.ingest.service import document_summaries, import_transcripts, passage_texts
+from qcode.ingest.types import ParsedPassage, ParsedTranscript
 from qcode.store.engine import transaction
 from qcode.store.migrate import Store
 from qcode.store.models import Code, Coder, Coding, Document, Event, Passage, Segment

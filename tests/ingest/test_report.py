@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from qcode.errors import InputError
-from qcode.ingest.formats import ParsedPassage, ParsedTranscript
 from qcode.ingest.report import ReportExtraction, Warning, extract_report
 from qcode.ingest.report_quotes import ends_paragraph
 from qcode.ingest.report_speakers import parse_attribution
 from qcode.ingest.report_table import split_occupation, split_places
 from qcode.ingest.transcript import content_hash, write_transcript
+from qcode.ingest.types import ParsedPassage, ParsedTranscript
 
 REPO = Path(__file__).resolve().parents[2]
 REPORT = REPO.parent / "shared" / "seeds" / "report-nk-overseas-labor.txt"

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from qcode.errors import ConflictError, InputError
-from qcode.ingest.formats import ParsedPassage, ParsedTranscript
 from qcode.ingest.service import document_summaries, import_transcripts
+from qcode.ingest.types import ParsedPassage, ParsedTranscript
 from qcode.store.engine import transaction
 from qcode.store.migrate import Store
 from qcode.store.models import Code, Coder, Coding, Document, Event, Memo, Passage, Segment

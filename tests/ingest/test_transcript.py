@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qcode.errors import InputError
-from qcode.ingest.formats import ParsedPassage, ParsedTranscript
 from qcode.ingest.transcript import parse_transcript, read_transcript, write_transcript
+from qcode.ingest.types import ParsedPassage, ParsedTranscript
 
 SAMPLE = ParsedTranscript(
     name="M",

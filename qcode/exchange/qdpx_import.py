@@ -23,7 +23,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from qcode.errors import ConflictError, InputError
-from qcode.export.qdpx_entities import (
+from qcode.exchange.qdpx_entities import (
     GUID_RE,
     CoderResolver,
     attributes_for,
@@ -33,10 +33,10 @@ from qcode.export.qdpx_entities import (
     passages_for,
     restore_segments,
 )
-from qcode.export.qdpx_model import QNote, QProject, canonical_guid, derived_guid
-from qcode.export.qdpx_offsets import Convention, guess_convention, half_open, place
-from qcode.export.qdpx_read import DEFAULT_LIMITS, ZipLimits, read_qdpx
-from qcode.ingest.formats import ParsedTranscript
+from qcode.exchange.qdpx_model import QNote, QProject, canonical_guid, derived_guid
+from qcode.exchange.qdpx_offsets import Convention, guess_convention, half_open, place
+from qcode.exchange.qdpx_read import DEFAULT_LIMITS, ZipLimits, read_qdpx
+from qcode.ingest.types import ParsedTranscript
 from qcode.store.base import new_guid, utcnow
 from qcode.store.events import log_event
 from qcode.store.models import Coding, Document, Memo, Segment

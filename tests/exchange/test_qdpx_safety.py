@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from qcode.errors import InputError
-from qcode.export.qdpx_import import import_qdpx
-from qcode.export.qdpx_read import ZipLimits, is_qdpx, read_qdpx
+from qcode.exchange.qdpx_import import import_qdpx
+from qcode.exchange.qdpx_read import ZipLimits, is_qdpx, read_qdpx
 from qcode.store.engine import transaction
 from qcode.store.migrate import Store
 from qcode.store.models import Code, Document, Event

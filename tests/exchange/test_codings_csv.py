@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from qcode.errors import InputError
-from qcode.export.csv_import import CodingsImportError, CodingsImportReport, import_codings_csv
+from qcode.exchange.codings_csv import CodingsImportError, CodingsImportReport, import_codings_csv
 from qcode.export.service import coded_segment_rows
 from qcode.export.tables import write_csv
 from qcode.store.engine import transaction

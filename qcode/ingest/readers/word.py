@@ -13,8 +13,8 @@ import zipfile
 from dataclasses import dataclass
 
 from qcode.errors import InputError
-from qcode.ingest.formats import ParsedPassage
-from qcode.ingest.plaintext import Block, SectionPath, parse_blocks
+from qcode.ingest.readers.blocks import Block, SectionPath, parse_blocks
+from qcode.ingest.types import ParsedPassage
 
 #: The part every Word document has.
 DOCUMENT_PART = "word/document.xml"

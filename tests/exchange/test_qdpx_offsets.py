@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qcode.export.qdpx_offsets import guess_convention, half_open, place
+from qcode.exchange.qdpx_offsets import guess_convention, half_open, place
 
 TEXT = "I worked in Russia. The manager took our passports.\n\nWe sent money home."
 SEGS = [(0, 19), (20, 51), (53, 72)]

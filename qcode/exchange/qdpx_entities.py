@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from qcode.export.qdpx_model import QProject, QSource, canonical_guid
-from qcode.ingest.formats import ParsedPassage
+from qcode.exchange.qdpx_model import QProject, QSource, canonical_guid
+from qcode.ingest.types import ParsedPassage
 from qcode.store.base import new_guid, utcnow
 from qcode.store.models import Code, Coder, Passage, Segment
 

@@ -8,13 +8,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qcode.ingest.plaintext import (
-    looks_turn_based,
-    paragraph_passages,
-    parse_text,
-    text_blocks,
-    turn_passages,
-)
+from qcode.ingest.readers.blocks import looks_turn_based, paragraph_passages, turn_passages
+from qcode.ingest.readers.text import parse_text, text_blocks
 
 _LINE_ENDS = st.sampled_from(["\n", "\r\n", "\r"])
 _WORD = st.text(st.characters(blacklist_categories=("Cs", "Zs", "Zl", "Zp", "Cc")), min_size=1, max_size=8)

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qcode import __version__
-from qcode.export.qdpx_model import (
+from qcode.exchange.qdpx_model import (
     QCase,
     QCode,
     QCoding,
@@ -30,6 +29,7 @@ from qcode.export.qdpx_model import (
     QUser,
     derived_guid,
 )
+from qcode.export.tables import xsd_datetime
 from qcode.store.models import Code, Coder, Coding, Document, Memo, Passage, Segment, Setting
 
 #: Characters of a segment's text used as its selection's name.
@@ -44,14 +44,6 @@ class QdpxExport:
     layout: dict[str, Any]
     codings: int
     memos: int = 0
-
-
-def xsd_datetime(value: datetime | None) -> str | None:
-    """``2024-05-01T09:30:00.123456Z`` (UTC)."""
-    if value is None:
-        return None
-    value = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 @dataclass

@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from typing import IO, Any
 
-from qcode.export.qdpx_model import (
+from qcode.exchange.qdpx_model import (
     LAYOUT_MEMBER,
     NAMESPACE,
     QCode,

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from qcode.export.qdpx_export import gather_project
-from qcode.export.qdpx_import import import_qdpx
-from qcode.export.qdpx_read import read_qdpx
-from qcode.export.qdpx_write import write_qdpx
-from qcode.ingest.formats import ParsedPassage, ParsedTranscript
+from qcode.exchange.qdpx_export import gather_project
+from qcode.exchange.qdpx_import import import_qdpx
+from qcode.exchange.qdpx_read import read_qdpx
+from qcode.exchange.qdpx_write import write_qdpx
+from qcode.ingest.types import ParsedPassage, ParsedTranscript
 from qcode.store.engine import transaction
 from qcode.store.migrate import Store, open_store
 from qcode.store.models import Code, Coding, Document, Segment

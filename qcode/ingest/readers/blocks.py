@@ -1,7 +1,7 @@
-"""Plain-text transcripts → passages: one per paragraph, or one per speaker turn.
+"""Paragraphs → passages: one per paragraph, or one per speaker turn. Shared by the readers.
 
-The parsers work on :class:`Block` lists (paragraphs of stripped lines with their
-section), so text files, Markdown without front matter and Word documents share them.
+Readers turn their files into :class:`Block` lists (paragraphs of stripped lines with their
+section), so text files, Markdown without front matter and Word documents share these parsers.
 """
 
 from __future__ import annotations
@@ -10,15 +10,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from qcode.ingest.formats import ParsedPassage
+from qcode.ingest.types import ParsedPassage
 
 #: A speaker label at the start of a line: ``Interviewer: ...``, ``Mr. Kim: ...``.
 TURN_RE = re.compile(r"^([A-Z][\w .'-]{0,40}):(?:\s+|$)")
 #: Joins the heading path of a section.
 SECTION_SEP = " › "
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 _SPACES = re.compile(r"\s+")
 
 
@@ -45,35 +43,6 @@ class SectionPath:
     @property
     def text(self) -> str:
         return SECTION_SEP.join(title for _, title in self._stack if title)
-
-
-def text_blocks(text: str, *, markdown: bool = False) -> list[Block]:
-    """Split text into paragraphs at blank lines; with ``markdown``, ``#`` headings set sections."""
-    blocks: list[Block] = []
-    section = SectionPath()
-    current: list[tuple[int | None, str]] = []
-
-    def flush() -> None:
-        if current:
-            blocks.append(Block(tuple(current), section.text))
-            current.clear()
-
-    for number, raw in enumerate(_LINE_BREAK.split(text), start=1):
-        line = raw.strip()
-        if not line:
-            flush()
-        elif markdown and (heading := _MD_HEADING.match(line)):
-            flush()
-            section.enter(len(heading.group(1)), heading.group(2))
-        else:
-            current.append((number, line))
-    flush()
-    return blocks
-
-
-def parse_text(text: str, *, markdown: bool = False) -> tuple[ParsedPassage, ...]:
-    """Parse a plain-text (or front-matter-less Markdown) transcript into passages."""
-    return parse_blocks(text_blocks(text, markdown=markdown))
 
 
 def parse_blocks(blocks: Sequence[Block]) -> tuple[ParsedPassage, ...]:

@@ -10,16 +10,6 @@ import pytest
 import xmlschema
 from hypothesis import HealthCheck, given, settings
 
-from qcode.codebook.qdc import (
-    DEFAULT_COLOUR,
-    MARKER,
-    description_with_fields,
-    dump_qdc,
-    parse_qdc,
-    read_qdc,
-    split_description,
-    write_qdc,
-)
 from qcode.codebook.schema import (
     Codebook,
     CodebookInvalidError,
@@ -30,6 +20,16 @@ from qcode.codebook.schema import (
 )
 from qcode.config import RESERVED_HOTKEYS, bundled_codebook
 from qcode.errors import InputError
+from qcode.exchange.qdc import (
+    DEFAULT_COLOUR,
+    MARKER,
+    description_with_fields,
+    dump_qdc,
+    parse_qdc,
+    read_qdc,
+    split_description,
+    write_qdc,
+)
 from tests.codebook.test_codebook_roundtrip import codebooks
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -19,7 +19,7 @@ from typing import Any
 from xml.etree.ElementTree import Element
 
 from qcode.errors import InputError
-from qcode.export.qdpx_model import (
+from qcode.exchange.qdpx_model import (
     LAYOUT_MEMBER,
     QCase,
     QCode,
