@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from qcode.coding import queries, service
 from qcode.coding.types import CodeInfo, CoderRef, CodingOp, MemoOp, SegmentRef
 from qcode.errors import RoleError
-from qcode.export.csv_import import CodingsImportError, import_codings_csv
+from qcode.exchange.codings_csv import CodingsImportError, import_codings_csv
 from qcode.store.models import Coder, Coding, Event, Memo
 from tests.coding.sample import Sample, add_coding, tx
 
