@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from qcode.config import redact_url
 from qcode.errors import SchemaTooNewError, StoreError
 from qcode.store.engine import db_error_reason, make_engine, session_factory, sqlite_path
-from qcode.store.probe import HEAD, check_sqlite_file, probe_sqlite, revision_from
+from qcode.store.probe import HEAD, check_sqlite_path, probe_sqlite, revision_from
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -111,7 +111,7 @@ def current_revision(url: str) -> str | None:
     """The schema revision of the database at ``url``, read without changing anything."""
     path = sqlite_path(url)
     if path is not None:
-        check_sqlite_file(path, create=False)
+        check_sqlite_path(path, create=False)
         return probe_sqlite(path)
     engine = make_engine(url)
     try:
@@ -133,7 +133,7 @@ def open_store(url: str, *, create: bool = False, upgrade: bool = True) -> Store
     path = sqlite_path(url)
     probed: str | None = None
     if path is not None:
-        check_sqlite_file(path, create=create)
+        check_sqlite_path(path, create=create)
         probed = probe_sqlite(path)
         _refuse_newer(probed, str(path))
     engine = make_engine(url)

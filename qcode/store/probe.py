@@ -6,6 +6,7 @@ the ORM has loaded. Every connection here is read-only: a foreign file is never 
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +15,6 @@ from qcode.errors import StoreError
 
 #: The newest schema revision this qcode writes; a test checks it is Alembic's head.
 HEAD = "0002"
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 _SQLITE_URL = "sqlite:///"
 
 
@@ -29,8 +29,15 @@ def sqlite_file(url: str) -> Path | None:
     return Path(database) if database and database != ":memory:" else None
 
 
-def check_sqlite_file(path: Path, *, create: bool) -> None:
-    """Refuse a folder, a missing file (unless ``create``) and a file that is not SQLite."""
+def check_sqlite_path(path: Path, *, create: bool) -> None:
+    """Refuse a folder, a missing file (unless ``create``) and an unreadable one, by name alone.
+
+    Nothing here opens the file: on POSIX, closing any descriptor of a file drops every lock this
+    process holds on it, so a plain ``open()``/``close()`` of a database this process is connected
+    to lets another process delete the write-ahead log under it (sqlite.org, "How To Corrupt An
+    SQLite Database File", section 2.2). Whether the content is SQLite is SQLite's own answer, read
+    through :func:`connect_read_only` in :func:`probe_sqlite`.
+    """
     if path.is_dir():
         raise StoreError(f"{path}: is a folder, not a qcode database")
     if not path.exists():
@@ -39,13 +46,8 @@ def check_sqlite_file(path: Path, *, create: bool) -> None:
         if not path.parent.is_dir():
             raise StoreError(f"{path}: folder {path.parent} does not exist")
         return
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(len(_SQLITE_MAGIC))
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot read ({exc.strerror})") from exc
-    if head and head != _SQLITE_MAGIC:
-        raise StoreError(f"{path}: not a qcode database (not an SQLite file)")
+    if not os.access(path, os.R_OK):
+        raise StoreError(f"{path}: cannot read (permission denied)")
 
 
 def revision_from(names: set[str], read_version: Callable[[], str | None], where: str) -> str | None:
@@ -82,17 +84,33 @@ def revision_of(conn: sqlite3.Connection, where: str) -> str | None:
             names, lambda: conn.execute("SELECT version_num FROM alembic_version").fetchone()[0], where
         )
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{where}: not a qcode database ({exc})") from None
+        raise StoreError(f"{where}: {sqlite_failure(exc)}") from None
+
+
+def sqlite_failure(exc: sqlite3.Error) -> str:
+    """What a SQLite error on opening means to a user: not a database, damaged, or busy."""
+    name = getattr(exc, "sqlite_errorname", "")
+    if name.startswith("SQLITE_NOTADB"):
+        return f"not a qcode database ({exc})"
+    if name.startswith("SQLITE_CORRUPT"):
+        return f"the database is damaged ({exc}); see `qcode check` and `qcode restore`"
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return f"the database is busy ({exc}); another process holds its lock"
+    return f"cannot read the database ({exc})"
 
 
 def probe_sqlite(path: Path) -> str | None:
-    """Read the schema revision through a read-only connection, so a foreign file is left untouched."""
+    """Read the schema revision through a read-only connection, so a foreign file is left untouched.
+
+    SQLite itself says whether the file is a database ("file is not a database"); the connection is
+    SQLite's, so closing it keeps the locks of any other connection this process has to the file.
+    """
     if not path.exists() or path.stat().st_size == 0:
         return None
     try:
         conn = connect_read_only(path)
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path}: not a qcode database ({exc})") from None
+        raise StoreError(f"{path}: {sqlite_failure(exc)}") from None
     try:
         return revision_of(conn, str(path))
     finally:

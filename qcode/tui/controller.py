@@ -34,11 +34,12 @@ FIRST_ATTRIBUTES = 40
 
 @dataclass(frozen=True)
 class Replayed:
-    """What undo or redo did: the label, and the segment indices changed in the open document."""
+    """What undo or redo did: its label, the segment indices changed in the open document, the ops done."""
 
     label: str
     document_changed: bool
     indices: tuple[int, ...]
+    ops: tuple[Op, ...] = ()
 
 
 class CodingController:
@@ -215,7 +216,7 @@ class CodingController:
         indices = tuple(
             sorted({self._seg_index[op.segment.id] for op in action.ops if op.segment.id in self._seg_index})
         )
-        return Replayed(f"{via}: {action.label}", changed, indices)
+        return Replayed(f"{via}: {action.label}", changed, indices, tuple(done))
 
     def _absorb(self, ops: Sequence[Op]) -> None:
         """Mirror committed ops in what is loaded."""
