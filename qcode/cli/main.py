@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from qcode import __version__
-from qcode.cli import agreement, codebook, export, ingest, project, report, tui
+from qcode.cli import agreement, codebook, export, ingest, project, report, teams, tui
 from qcode.cli import codebook_db as _codebook_db  # noqa: F401 - adds load, show, export, merge, rename, split
 from qcode.cli.common import QcodeGroup, state
 
@@ -57,11 +57,14 @@ app.command()(ingest.documents)
 app.command()(ingest.duplicates)
 app.command()(agreement.agreement)
 app.command()(agreement.disagreements)
+app.command()(teams.merge)
+app.command()(teams.coders)
 app.add_typer(project.db_app, name="db")
 app.add_typer(report.app, name="report")
 app.add_typer(codebook.app, name="codebook")
 app.add_typer(export.export_app, name="export")
 app.add_typer(export.codings_app, name="codings")
+export.export_app.command("coder")(teams.export_coder)
 report.app.command("matrix")(export.matrix)
 report.app.command("quotes")(export.quotes)
 report.app.command("chart")(export.chart)
