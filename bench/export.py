@@ -1,15 +1,18 @@
-"""CSV export of 1,000,000 codings beside the `sqlite3 -csv` shell on the same join, in the same run.
+"""The whole `qcode export segments` command beside the `sqlite3 -csv` shell on the same join, interleaved.
 
-Builds a project of 100 documents × 2,500 segments, 20 codes and 4 coders who each code every
-segment once (raw ``executemany``, a few seconds), then times, interleaved, the median of:
+For each size (default 1,000,000 and 100,000 codings) builds a project of documents × 2,500
+segments, 20 codes and 4 coders who each code every segment once (raw ``executemany``), then
+times, in alternating rounds, two fresh processes writing the same CSV file:
 
-- ``sqlite3 -csv -header`` running qcode's own export query (``long_sql``: the same join, the
-  same attribute columns and the same spreadsheet-formula guard, computed by SQLite);
-- the same shell on the plain join without the guard (for reference);
-- qcode's export in-process (``coded_segment_rows`` + ``write_csv``), and
-- the whole ``qcode export segments`` command in a fresh interpreter (start-up and imports included).
+- baseline: ``sqlite3 -csv -header`` running qcode's own export query (``long_sql``: the same
+  join, the same attribute columns and the same spreadsheet-formula guard, computed by SQLite);
+- qcode: the installed ``qcode --db FILE export segments --out FILE --force`` (start-up, imports,
+  schema check and writing included).
 
-Target: qcode at most 1.5× the shell on the same query. Usage: ``python bench/export.py [--runs N]``.
+Printed per side: median, min and max wall time, CPU time and peak memory, and the ratios.
+Targets: ≤ 1.25× the shell at 1,000,000 codings, ≤ 1.5× at 100,000.
+
+    .venv/bin/python bench/export.py [--codings 1000000,100000] [--pairs 5] [--smoke]
 """
 
 from __future__ import annotations
@@ -20,14 +23,13 @@ import os
 import random
 import shutil
 import sqlite3
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
+
+from harness import add_options, compare, qcode_command, rounds, run_process, show
 
 DOCS, SEGMENTS_PER_DOC, PASSAGES_PER_DOC, CODES, CODERS = 100, 2_500, 50, 20, 4
 WORDS = (
@@ -58,13 +60,6 @@ ODD = (
     "-5 degrees, we still worked.",
     "Line one\nline two.",
 )
-LAUNCH = """
-import sys
-from qcode.cli.common import state
-from qcode.cli.export import export_app
-state().db = sys.argv[1]
-export_app(sys.argv[2:], prog_name="qcode export")
-"""
 
 
 def _sentence(rng: random.Random, i: int) -> str:
@@ -74,8 +69,8 @@ def _sentence(rng: random.Random, i: int) -> str:
     return " ".join(words).capitalize() + "."
 
 
-def build(path: Path) -> int:
-    """A migrated project with exactly DOCS × SEGMENTS_PER_DOC × CODERS codings."""
+def build(path: Path, docs: int, per_doc: int) -> int:
+    """A migrated project with exactly ``docs`` × ``per_doc`` × CODERS codings."""
     from qcode.store.migrate import open_store
 
     open_store(f"sqlite:///{path}", create=True).close()
@@ -97,10 +92,10 @@ def build(path: Path) -> int:
             ],
         )
         seg_id = pas_id = 0
-        for d in range(1, DOCS + 1):
-            sentences = [_sentence(rng, d * SEGMENTS_PER_DOC + s) for s in range(SEGMENTS_PER_DOC)]
-            per = SEGMENTS_PER_DOC // PASSAGES_PER_DOC
-            passages = [" ".join(sentences[p * per : (p + 1) * per]) for p in range(PASSAGES_PER_DOC)]
+        for d in range(1, docs + 1):
+            sentences = [_sentence(rng, d * per_doc + s) for s in range(per_doc)]
+            per = max(1, per_doc // PASSAGES_PER_DOC)
+            passages = [" ".join(sentences[p * per : (p + 1) * per]) for p in range(per_doc // per)]
             text = "\n\n".join(passages)
             attrs = {
                 "gender": rng.choice(["Male", "Female"]),
@@ -154,74 +149,66 @@ def build(path: Path) -> int:
     return int(total)
 
 
-def _timed(fn: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n", 1)[1],
+    )
+    parser.add_argument(
+        "--codings",
+        default="1000000,100000",
+        help="project sizes in codings, comma-separated (multiples of 10,000; default 1000000,100000)",
+    )
+    args = add_options(parser).parse_args()
     shell = shutil.which("sqlite3")
     if shell is None:
         sys.exit("bench/export: the sqlite3 shell is missing (apt-get install sqlite3)")
-    from qcode.export.service import ExportFilter, coded_segment_rows, long_sql
-    from qcode.export.tables import write_csv
+    sizes = [4_000] if args.smoke else [int(n) for n in args.codings.split(",")]
+    for size in sizes:
+        bench_size(shell, size, rounds(args))
+
+
+def bench_size(shell: str, codings: int, pairs: int) -> None:
+    """Build a project of ``codings`` codings and time the command beside the shell."""
+    from qcode.export.service import long_sql
     from qcode.store.migrate import open_store
 
-    with tempfile.TemporaryDirectory() as tmp:
+    per_doc = min(SEGMENTS_PER_DOC, codings // CODERS)
+    docs = max(1, codings // (CODERS * per_doc))
+    with tempfile.TemporaryDirectory(prefix="qcode-bench-") as tmp:
         db, out = Path(tmp) / "bench.db", Path(tmp) / "out.csv"
         t0 = time.perf_counter()
-        total = build(db)
-        print(f"built {total:,} codings in {time.perf_counter() - t0:.1f} s")
+        total = build(db, docs, per_doc)
+        took = time.perf_counter() - t0
+        print(f"built {total:,} codings ({docs} documents × {per_doc:,} segments) in {took:.1f} s")
         store = open_store(f"sqlite:///{db}")
         with store.sessions() as session:
-            sql, plain = long_sql(session), long_sql(session, ExportFilter(), guard=False)
-
-        def run_shell(query: str) -> None:
-            with out.open("wb") as fh:
-                subprocess.run([shell, "-csv", "-header", str(db), query], stdout=fh, check=True)
-
-        def run_qcode() -> None:
-            with (
-                store.sessions() as session,
-                session.begin(),
-                out.open("w", encoding="utf-8", newline="") as fh,
-            ):
-                stream = coded_segment_rows(session)
-                assert write_csv(fh, stream.header, stream.chunks, rendered=stream.rendered) == total
-
-        def run_command() -> None:
-            subprocess.run(
-                [sys.executable, "-c", LAUNCH, str(db), "segments", "--out", str(out), "--force"],
-                check=True,
-                capture_output=True,
-                env={**os.environ, "COLUMNS": "80"},
-            )
-
-        cases: dict[str, Callable[[], object]] = {
-            "sqlite3 -csv, qcode's export query": lambda: run_shell(sql),
-            "sqlite3 -csv, plain join (no guard)": lambda: run_shell(plain),
-            "qcode export (in-process)": run_qcode,
-            "qcode export segments (command)": run_command,
-        }
-        times: dict[str, list[float]] = {name: [] for name in cases}
-        for _ in range(args.runs):
-            for name, fn in cases.items():
-                times[name].append(_timed(fn))
+            sql = long_sql(session)
         store.close()
+        qcode = qcode_command()
+        env = {**os.environ, "COLUMNS": "80"}
+        results = compare(
+            {
+                "sqlite3 -csv, qcode's export query": lambda: run_process(
+                    [shell, "-csv", "-header", str(db), sql], stdout=out
+                ),
+                "qcode export segments (whole command)": lambda: run_process(
+                    [qcode, "--db", str(db), "export", "segments", "--out", str(out), "--force"], env=env
+                ),
+            },
+            pairs=pairs,
+            warmup=True,
+        )
+        lines = sum(1 for _ in out.open("rb"))
         size = out.stat().st_size
-    med = {name: statistics.median(ts) for name, ts in times.items()}
-    base = med["sqlite3 -csv, qcode's export query"]
-    print(f"{total:,} codings, {size / 1e6:.0f} MB of CSV, median of {args.runs} runs each:")
-    for name, m in med.items():
-        print(f"  {name:<38} {m:6.2f} s   {m / base:4.2f}x")
-    worst = max(med["qcode export (in-process)"], med["qcode export segments (command)"]) / base
-    print(
-        f"target: qcode ≤ 1.5x the sqlite3 shell on the same query: {'met' if worst <= 1.5 else 'NOT met'}"
-        f" ({worst:.2f}x)"
+    print(f"  {total:,} codings, {size / 1e6:.1f} MB of CSV ({lines:,} lines)")
+    target = 1.25 if codings >= 1_000_000 else 1.5
+    show(
+        f"export segments, {total:,} codings",
+        results,
+        baseline="sqlite3 -csv, qcode's export query",
+        target=target,
     )
 
 

@@ -1,88 +1,99 @@
-"""Sentence segmentation over ~10 MB of report text, beside raw spaCy (blank "en" + sentencizer).
+"""Sentence segmentation beside raw spaCy (blank "en" + sentencizer, `nlp.pipe`), interleaved.
 
-All run over the same texts with the same batch size, alternately; each figure is the
-median of 3 runs, wall and CPU time (CPU is steadier on a shared machine), after one
-warm-up pass (which fills spaCy's vocabulary for both pipelines). Two corpora:
-paragraph-sized texts (8 report lines, ~600 characters, like a passage) and line-sized
-texts (~75 characters), where per-document costs weigh most. Target: ratio <= 1.2.
+The texts are the shipped transcripts' passages (``transcripts/*.md``), repeated to ``--mb`` MB, in
+two shapes (passage-sized texts, ~600 characters; and line-sized pieces of about 12 words, where
+per-document costs weigh most) and two corpora, because spaCy's tokenizer caches every word:
+
+* repeated: the text as shipped (few new words: the cache serves most);
+* unique: one word in five made unique (a new word for the tokenizer each time).
+
+Each run is a fresh process that loads its pipeline and builds the texts, then times only the
+segmentation (so both start with a cold vocabulary): qcode's ``segment_texts`` (sentence offsets)
+against ``nlp.pipe`` with ``doc.sents``, same batch size. Printed per side: median, min and max
+wall time, CPU time and peak memory, and the ratios. Target: ≤ 1.2× the raw pipeline.
+
+    .venv/bin/python bench/segment.py [--mb 5] [--pairs 5] [--smoke]
 """
 
 from __future__ import annotations
 
-import statistics
+import argparse
+import itertools
 import sys
-import time
-from collections.abc import Callable
-from pathlib import Path
 
-from qcode.ingest.segment import DEFAULT_BATCH_SIZE, load_nlp, segment_texts
+from harness import TRANSCRIPTS, add_options, child_report, compare, rounds, run_self, show
 
-REPORT = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "report-nk-overseas-labor.txt"
-TARGET_CHARS = 10_000_000
-RUNS = 3
+TARGET = 1.2
+SHAPES = ("passage", "line")
+CORPORA = ("repeated", "unique")
 
 
-def corpus(lines_per_text: int) -> list[str]:
-    """The report's non-blank lines, grouped, repeated to about 10 MB."""
-    lines = [line.strip() for line in REPORT.read_text(encoding="utf-8").splitlines() if line.strip()]
-    texts = [" ".join(lines[i : i + lines_per_text]) for i in range(0, len(lines), lines_per_text)]
+def texts(shape: str, corpus: str, mb: float) -> list[str]:
+    """The shipped passages in ``shape``, made unique one word in five for ``unique``, to ``mb`` MB."""
+    from qcode.ingest.transcript import read_transcript
+
+    passages = [p.text for path in sorted(TRANSCRIPTS.glob("*.md")) for p in read_transcript(path).passages]
+    if shape == "line":
+        words = " ".join(passages).split()
+        passages = [" ".join(words[i : i + 12]) for i in range(0, len(words), 12)]
+    counter = itertools.count(1)
     out: list[str] = []
     size = 0
-    while size < TARGET_CHARS:
-        for text in texts:
+    while size < mb * 1_000_000:
+        for text in passages:
+            if corpus == "unique":
+                words = text.split(" ")
+                for i in range(0, len(words), 5):
+                    words[i] += f"q{next(counter):x}".translate(str.maketrans("0123456789", "ghijklmnop"))
+                text = " ".join(words)
             out.append(text)
             size += len(text)
     return out
 
 
-def interleaved_medians(*runs: Callable[[], object]) -> list[tuple[float, float]]:
-    """Median (wall, CPU) seconds of functions run alternately (so machine load hits them alike)."""
-    times: list[list[tuple[float, float]]] = [[] for _ in runs]
-    for _ in range(RUNS):
-        for run, out in zip(runs, times, strict=True):
-            wall, cpu = time.perf_counter(), time.process_time()
-            run()
-            out.append((time.perf_counter() - wall, time.process_time() - cpu))
-    return [(statistics.median(w for w, _ in t), statistics.median(c for _, c in t)) for t in times]
+def child(side: str, shape: str, corpus: str, mb: float) -> None:
+    """(In a fresh process.) Load the pipeline, build the texts, time the segmentation alone."""
+    from qcode.ingest.segment import DEFAULT_BATCH_SIZE, load_nlp, segment_texts
 
+    items = texts(shape, corpus, mb)
+    if side == "qcode":
+        load_nlp()
+        child_report(lambda: sum(len(spans) for spans in segment_texts(items, mode="sentence")))
+    else:
+        import spacy
 
-def bench(texts: list[str], label: str) -> float:
-    import spacy
-
-    baseline_nlp = spacy.blank("en")
-    baseline_nlp.add_pipe("sentencizer")
-
-    def baseline() -> int:
-        return sum(len(list(doc.sents)) for doc in baseline_nlp.pipe(texts, batch_size=DEFAULT_BATCH_SIZE))
-
-    def baseline_docs() -> int:
-        return sum(1 for _ in baseline_nlp.pipe(texts, batch_size=DEFAULT_BATCH_SIZE))
-
-    def ours() -> int:
-        return sum(len(spans) for spans in segment_texts(texts, mode="sentence"))
-
-    n_base, n_ours = baseline(), ours()  # warm-up: both vocabularies see every word once
-    (w_docs, c_docs), (w_base, c_base), (w_ours, c_ours) = interleaved_medians(baseline_docs, baseline, ours)
-    mb = sum(map(len, texts)) / 1e6
-    print(f"{label}: {len(texts):,} texts, {mb:.1f} M chars; median wall / CPU seconds")
-    print(f"  spaCy blank + sentencizer, nlp.pipe only  {w_docs:6.2f} / {c_docs:6.2f}")
-    print(f"  spaCy blank + sentencizer, + doc.sents    {w_base:6.2f} / {c_base:6.2f}   {n_base:,} sentences")
-    print(f"  qcode segment_texts (sentence offsets)    {w_ours:6.2f} / {c_ours:6.2f}   {n_ours:,} sentences")
-    ratio = f"wall {w_ours / w_docs:.2f}x, CPU {c_ours / c_docs:.2f}x"
-    print(f"  ratio vs nlp.pipe only: {ratio} (target <= 1.2x)")
-    return c_ours / c_docs
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+        child_report(lambda: sum(len(list(d.sents)) for d in nlp.pipe(items, batch_size=DEFAULT_BATCH_SIZE)))
 
 
 def main() -> None:
-    if not REPORT.exists():
-        sys.exit(f"seed report not found: {REPORT}")
-    load_nlp()
-    bench(corpus(8), "paragraph-sized texts")
-    bench(corpus(1), "line-sized texts")
-    texts = corpus(8)
-    start = time.perf_counter()
-    sum(len(s) for s in segment_texts(texts, mode="paragraph"))
-    print(f"paragraph mode (no spaCy) over the same 10 MB: {time.perf_counter() - start:.2f} s")
+    if len(sys.argv) == 6 and sys.argv[1] == "--child":
+        child(sys.argv[2], sys.argv[3], sys.argv[4], float(sys.argv[5]))
+        return
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__.split("\n", 1)[1],
+    )
+    parser.add_argument("--mb", type=float, default=5.0, help="characters of text per run, in MB")
+    args = add_options(parser).parse_args()
+    mb = 0.05 if args.smoke else args.mb
+    for shape, corpus in itertools.product(SHAPES, CORPORA):
+        if args.smoke and (shape, corpus) != ("passage", "unique"):
+            continue
+        case = (shape, corpus, str(mb))
+        results = compare(
+            {
+                "spaCy blank + sentencizer, nlp.pipe": lambda c=case: run_self(
+                    __file__, "--child", "raw", *c
+                ),
+                "qcode segment_texts": lambda c=case: run_self(__file__, "--child", "qcode", *c),
+            },
+            pairs=rounds(args),
+        )
+        show(f"segmentation, {mb:g} MB {shape}-sized {corpus}", results,
+             baseline="spaCy blank + sentencizer, nlp.pipe", target=TARGET)  # fmt: skip
 
 
 if __name__ == "__main__":
