@@ -15,6 +15,9 @@ from qcode.cli.common import JsonOption, actor, print_json, state, unit_of_work
 from qcode.errors import InputError
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from qcode.teams.adjudicate import Adjudication
     from qcode.teams.merge import MergeReport
 
 
@@ -138,3 +141,96 @@ def coders(json_: JsonOption = False) -> None:
         return
     for r in rows:
         typer.echo(f"{r.name:<20} {r.guid}  {r.role:<9} {r.codings:>7} codings {r.memos:>5} memos")
+
+
+def adjudicate(
+    coders: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--coders", help="Coders to compare, comma-separated (default: every coder with codings)."
+        ),
+    ] = None,
+    codes: Annotated[
+        list[str] | None, typer.Option("--codes", help="Only these codes (name or key), comma-separated.")
+    ] = None,
+    consensus: Annotated[
+        str, typer.Option("--consensus", help="The consensus coder the decisions go to.")
+    ] = "consensus",
+    decisions: Annotated[
+        Path | None,
+        typer.Option("--decisions", help="CSV of decisions: document, segment, code, decision[, note]."),
+    ] = None,
+    prefer: Annotated[
+        str | None, typer.Option("--prefer", help="Decide every case still open as this coder called it.")
+    ] = None,
+    write_cases: Annotated[
+        Path | None, typer.Option("--write-cases", help="Write every case (and its decision so far) as CSV.")
+    ] = None,
+    status: Annotated[bool, typer.Option("--status", help="Only say how far adjudication is.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the --write-cases file.")] = False,
+) -> None:
+    """Decide where coders differ into a consensus coder: on screen, from a CSV, or by --prefer CODER."""
+    from qcode.teams.adjudicate import open_adjudication
+
+    scripted = decisions is not None or prefer is not None or write_cases is not None or status
+    if not scripted:
+        _adjudicate_on_screen(_split(coders), _split(codes), consensus)
+        return
+    if write_cases is not None:
+        from qcode.export.files import check_target
+
+        check_target(write_cases, force=force)
+    with unit_of_work() as session:
+        adj = open_adjudication(
+            session, coders=_split(coders), codes=_split(codes), consensus=consensus, actor=actor()
+        )
+        if decisions is not None:
+            adj = _from_csv(session, adj, decisions)
+        if prefer is not None:
+            from qcode.teams.decide import prefer as by_rule
+
+            adj, report = by_rule(session, adj, prefer, actor=actor())
+            left = f"; {report.left} left open ({prefer} did not code their documents)" if report.left else ""
+            typer.echo(
+                f"--prefer {prefer}: {report.decided} decided "
+                f"({report.applied} applied, {report.omitted} omitted){left}"
+            )
+    if write_cases is not None:
+        _write_cases(adj, write_cases, force=force)
+    typer.echo(f"{adj.consensus.name} for {', '.join(adj.coders)}: {adj.progress}")
+
+
+def _split(values: list[str] | None) -> list[str] | None:
+    if values is None:
+        return None
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+
+
+def _from_csv(session: Session, adj: Adjudication, path: Path) -> Adjudication:
+    from qcode.teams.decide import decide
+    from qcode.teams.decisions_csv import read_decisions_csv
+
+    adj, report = decide(session, adj, read_decisions_csv(path, adj), actor=actor())
+    typer.echo(
+        f"{path}: {report.decided} decided, {report.revised} revised, {report.unchanged} unchanged "
+        f"({report.applied} applied, {report.omitted} omitted)"
+    )
+    return adj
+
+
+def _write_cases(adj: Adjudication, path: Path, *, force: bool) -> None:
+    from qcode.export.files import open_output
+    from qcode.export.tables import write_csv
+    from qcode.teams.decisions_csv import case_rows
+
+    rows = case_rows(adj)
+    header = next(rows)
+    with open_output(path, force=force) as fh:
+        n = write_csv(fh, header, [list(rows)])
+    typer.echo(f"wrote {n} cases to {path}", err=str(path) == "-")
+
+
+def _adjudicate_on_screen(coders: list[str] | None, codes: list[str] | None, consensus: str) -> None:
+    raise InputError(
+        "the adjudication screen is not available yet: use --write-cases, --decisions or --prefer"
+    )

@@ -147,3 +147,51 @@ def test_coders_lists_guids_roles_and_work(here: Store, there: Store) -> None:
     assert result.exit_code == 0
     rows = {r["name"]: r for r in json.loads(result.output)}
     assert rows["bob"]["codings"] == 1 and rows["alice"]["role"] == "coder" and len(rows["bob"]["guid"]) == 36
+
+
+def test_adjudicate_from_a_csv_and_by_a_rule_then_agreement_reports_kept_calls(
+    here: Store, tmp_path: Path
+) -> None:
+    for who, doc, ordinal, key in [
+        ("alice", "A", 1, "wages"),
+        ("bob", "A", 2, "wages"),
+        ("bob", "A", 3, "hours"),
+    ]:
+        toggle(here, who, doc, ordinal, key)
+    cases = tmp_path / "cases.csv"
+    listed = run(here, "adjudicate", "--write-cases", str(cases))
+    assert listed.exit_code == 0 and "consensus for alice, bob: 0 of 3 decided" in listed.output
+    rows = cases.read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "document,segment,code,alice,bob,decision,note,text" and len(rows) == 4
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text("document,segment,code,decision,note\nA,1,wages,alice,clear pay\n", encoding="utf-8")
+    done = run(here, "adjudicate", "--decisions", str(decisions), "--prefer", "bob")
+    assert done.exit_code == 0, done.output
+    assert (
+        "1 decided" in done.output
+        and "--prefer bob: 2 decided" in done.output
+        and "3 of 3 decided" in done.output
+    )
+    assert {k[1:] for k in keys(here) if k[0] == "consensus"} == {
+        ("A", 1, "wages"),
+        ("A", 2, "wages"),
+        ("A", 3, "hours"),
+    }
+    agreement = run(here, "agreement", "--boot", "0")
+    assert agreement.exit_code == 0, agreement.output
+    assert "alice vs consensus: call kept in 1 of 3 decided cases (33%)" in agreement.output
+    assert "Agreement between alice, bob:" in agreement.output  # the consensus is left out unless asked
+    assert "alice, bob, consensus" in run(here, "agreement", "--boot", "0", "--with-consensus").output
+    status = run(here, "adjudicate", "--status")
+    assert status.exit_code == 0 and "3 of 3 decided" in status.output
+
+
+def test_codings_import_cannot_write_the_consensus(here: Store, tmp_path: Path) -> None:
+    toggle(here, "alice", "A", 1, "wages")
+    toggle(here, "bob", "A", 2, "wages")
+    assert run(here, "adjudicate", "--status").exit_code == 0  # creates the consensus coder
+    sneaky = tmp_path / "sneaky.csv"
+    sneaky.write_text("document,segment,code,coder\nA,5,wages,consensus\n", encoding="utf-8")
+    before = counts(here)
+    result = run(here, "codings", "import", str(sneaky))
+    assert result.exit_code == 2 and "only adjudication writes it" in result.output and counts(here) == before
