@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: run demo test check lint typecheck bench clean
+.PHONY: run demo test check lint typecheck bench bench-smoke clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "qcode needs Python 3.11 or newer")'
@@ -30,8 +30,16 @@ typecheck: $(STAMP)
 ## check: tests, ruff and mypy together
 check: test lint typecheck
 
+#: The benches (bench/harness.py, tui_data.py and tui_launch.py are their shared modules).
+BENCHES = cli_startup export import agreement segment duplicates tui
+
+## bench: every bench at full size, qcode beside its baseline, interleaved (long: see each one's --help)
 bench: $(STAMP)
-	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	for b in $(BENCHES); do echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py || exit 1; done
+
+## bench-smoke: every bench at a tiny size, one round: checks they all still run (CI)
+bench-smoke: $(STAMP)
+	for b in $(BENCHES); do echo "== bench/$$b.py --smoke"; $(BIN)/python bench/$$b.py --smoke || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

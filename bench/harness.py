@@ -41,6 +41,8 @@ REPO = BENCH.parent
 #: The shipped corpus (interviewees' transcripts), present in any clone.
 TRANSCRIPTS = REPO / "transcripts"
 JSON_ENV = "QCODE_BENCH_JSON"
+#: Set by :func:`rounds` under ``--smoke``: tiny sizes, so targets are not judged.
+_smoke = False
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Sample:
     wall: float
     cpu: float
     peak_mb: float | None = None
+    extra: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -82,6 +85,7 @@ class BenchError(RuntimeError):
 LAUNCHER = """
 import os, sys, time
 start = time.perf_counter()
+os.environ["QCODE_BENCH_SPAWNED"] = repr(time.time())
 pid = os.fork()
 if pid == 0:
     try:
@@ -137,8 +141,9 @@ def run_inline(fn: Callable[[], object]) -> Sample:
 def run_self(script: str, *args: str, env: Mapping[str, str] | None = None) -> Sample:
     """Run ``python SCRIPT ARGS`` in a fresh interpreter (typically the bench's own ``--child`` mode).
 
-    The child prints one JSON line ``{"wall": s, "cpu": s}`` for the part it timed itself (after its
-    imports and set-up); the sample is those figures with the child's whole peak RSS.
+    The child prints one JSON line ``{"wall": s, "cpu": s, ...}`` for the part it timed itself (after
+    its imports and set-up; other keys go to ``Sample.extra``); the sample is those figures with the
+    child's whole peak RSS.
     """
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as fh:
         out = Path(fh.name)
@@ -147,13 +152,19 @@ def run_self(script: str, *args: str, env: Mapping[str, str] | None = None) -> S
         timed = json.loads(out.read_text().strip().splitlines()[-1])
     finally:
         out.unlink(missing_ok=True)
-    return Sample(float(timed["wall"]), float(timed["cpu"]), whole.peak_mb)
+    extra = {k: float(v) for k, v in timed.items() if k not in ("wall", "cpu")}
+    return Sample(float(timed["wall"]), float(timed["cpu"]), whole.peak_mb, extra)
 
 
 def child_report(fn: Callable[[], object]) -> None:
     """(In a ``run_self`` child.) Time ``fn`` and print the JSON line the parent reads."""
     sample = run_inline(fn)
     print(json.dumps({"wall": sample.wall, "cpu": sample.cpu}), flush=True)
+
+
+def since_spawn() -> float:
+    """(In a child started by :func:`run_process`.) Seconds since the launcher forked it."""
+    return time.time() - float(os.environ["QCODE_BENCH_SPAWNED"])
 
 
 def compare(
@@ -227,21 +238,24 @@ def show(
         ratio = wall / base_wall if base_wall else float("nan")
         ratios[name] = ratio
         cpu_ratio = f"{cpu / base_cpu:5.2f}×" if base_cpu > 0 else f"{'—':>6}"
+        cpu_text = _ms_or_s(cpu, unit) if cpu > 0 else f"{'—':>8}"  # not measured (a terminal's program)
         print(
             f"    {name:<44} {_ms_or_s(wall, unit)} {_ms_or_s(min(series.wall), unit)}"
-            f" {_ms_or_s(max(series.wall), unit)} {_ms_or_s(cpu, unit)} {peak}"
+            f" {_ms_or_s(max(series.wall), unit)} {cpu_text} {peak}"
             f" {ratio:5.2f}× {pair:5.2f}× {cpu_ratio}"
         )
         if name != baseline:
             _record(title, name, baseline, series, base, ratio, pair, target)
-    if target is not None:
+    if _smoke:
+        print("    (smoke run: a tiny size, targets not judged)")
+    elif target is not None:
         worst_name = max((n for n in results if n != baseline), key=lambda n: ratios[n])
         worst = ratios[worst_name]
         print(
             f"    target ≤ {target:.2f}× the baseline: {'met' if worst <= target else 'NOT met'}"
             f" ({worst_name}: {worst:.2f}×)"
         )
-    if memory_target is not None and base.peak_mb:
+    if memory_target is not None and base.peak_mb and not _smoke:
         base_mb = statistics.median(base.peak_mb)
         for name, series in results.items():
             if name != baseline and series.peak_mb:
@@ -299,6 +313,8 @@ def add_options(parser: argparse.ArgumentParser, *, pairs: int = 5) -> argparse.
 
 def rounds(args: argparse.Namespace) -> int:
     """How many interleaved rounds to run: ``--pairs``, or 1 under ``--smoke``."""
+    global _smoke
+    _smoke = bool(args.smoke)
     return 1 if args.smoke else max(1, args.pairs)
 
 

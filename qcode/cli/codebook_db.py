@@ -30,11 +30,15 @@ def load(
 ) -> None:
     """Load a codebook (or a new version of it) into the project; codes keep codings through renames."""
     from qcode.codebook.model import Codebook
-    from qcode.codebook.service import load_codebook
+    from qcode.codebook.service import load_codebook, project_codebook
 
     codebook = read_any_codebook(file)
     assert isinstance(codebook, Codebook)
     with unit_of_work(create=True) as session:
+        if file.suffix.lower() == ".qdc":
+            from qcode.exchange.qdc import adopt_identities
+
+            codebook = adopt_identities(codebook, project_codebook(session))
         report = load_codebook(session, codebook, force=force, actor=actor())
         for name, n in report.dropped_codings.items():
             echo_err(f"dropping {n} codings of removed code {name}")

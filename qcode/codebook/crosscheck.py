@@ -98,6 +98,8 @@ def _leaf_hotkeys(drafts: Iterable[Draft], first: dict[str, Draft], add: Report)
         code_id = draft.get("id")
         if not isinstance(code_id, str) or code_id in groups or draft.get("hotkey") is not None:
             continue
+        if draft.get("codable") is False:
+            continue  # coders never apply it
         if "hotkey" in draft.present and "hotkey" not in draft.values:
             continue  # present but invalid: already reported
         add(

@@ -64,9 +64,11 @@ class CodeSpec:
         example_interviewee: who said it (``""`` if no example).
         keywords: synonyms used for search and suggestions.
         hotkey: one key in the coding screen; required for leaf codes, optional for groups.
-        colour: ``#rrggbb`` (lowercase).
+        colour: ``#rrggbb`` (lowercase), or ``None`` where the source gives none.
         guid: REFI-QDA GUID as given by the file (lowercase, no braces), else ``None``;
             :attr:`effective_guid` derives a stable one from the id.
+        codable: whether coders apply the code (REFI-QDA ``isCodable``); ``None`` leaves it to
+            the codebook's shape (see :meth:`Codebook.is_codable`).
     """
 
     id: str
@@ -79,8 +81,9 @@ class CodeSpec:
     example_interviewee: str
     keywords: tuple[str, ...]
     hotkey: str | None
-    colour: str
+    colour: str | None
     guid: str | None = None
+    codable: bool | None = None
 
     @property
     def effective_guid(self) -> str:
@@ -109,6 +112,10 @@ class Codebook:
     def children(self, parent: str | None) -> tuple[CodeSpec, ...]:
         """The codes directly under ``parent`` (``None``: the top level), in file order."""
         return tuple(code for code in self.codes if code.parent == parent)
+
+    def is_codable(self, code: CodeSpec) -> bool:
+        """The code's own ``codable`` where given, else: leaves are codable, groups are not."""
+        return code.codable if code.codable is not None else code.id not in self.group_ids
 
     def leaves(self) -> tuple[CodeSpec, ...]:
         """The codes a coder applies: those without children."""

@@ -112,6 +112,12 @@ def _hotkey(value: object) -> object:
     return key
 
 
+def _boolean(value: object) -> object:
+    if not isinstance(value, bool):
+        raise _Invalid("must be true or false")
+    return value
+
+
 @dataclass(frozen=True)
 class Field:
     """One key of a mapping: how to check its value, whether it must be there."""
@@ -139,8 +145,9 @@ CODE: dict[str, Field] = {
     "example": Field(sub=EXAMPLE),
     "keywords": Field(items=_ONE_LINE),
     "hotkey": Field(_hotkey, nullable=True),
-    "colour": Field(_pattern(COLOUR_RE, "a colour like '#1f77b4'", str.lower), required=True),
+    "colour": Field(_pattern(COLOUR_RE, "a colour like '#1f77b4'", str.lower)),
     "guid": Field(_pattern(GUID_RE, "a GUID like 'e3b0c442-98fc-4c14-9afb-f4c8996fb924'", canonical_guid)),
+    "codable": Field(_boolean),
 }
 TOP: dict[str, Field] = {
     "name": Field(text(empty_ok=False, one_line=True, max_len=MAX_NAME), required=True),

@@ -164,8 +164,9 @@ def _spec(draft: Draft) -> CodeSpec:
         example_interviewee=who,
         keywords=tuple(str(k) for k in keywords) if isinstance(keywords, tuple) else (),
         hotkey=None if hotkey is None else str(hotkey),
-        colour=str(draft.get("colour")),
+        colour=None if draft.get("colour") is None else str(draft.get("colour")),
         guid=None if guid is None else str(guid),
+        codable=codable if isinstance(codable := draft.get("codable"), bool) else None,
     )
 
 
@@ -176,7 +177,8 @@ def code_to_mapping(code: CodeSpec) -> dict[str, object]:
         out["parent"] = code.parent
     if code.hotkey is not None:
         out["hotkey"] = code.hotkey
-    out["colour"] = code.colour
+    if code.colour is not None:
+        out["colour"] = code.colour
     out["description"] = code.description
     if code.inclusion:
         out["inclusion"] = code.inclusion
@@ -188,6 +190,8 @@ def code_to_mapping(code: CodeSpec) -> dict[str, object]:
         out["keywords"] = list(code.keywords)
     if code.guid is not None:
         out["guid"] = code.guid
+    if code.codable is not None:
+        out["codable"] = code.codable
     return out
 
 

@@ -18,6 +18,9 @@ from qcode.names import Names
 from qcode.store.events import log_event
 from qcode.store.models import Code, Coding, Setting
 
+#: Shown for a code the codebook gives no colour (the code itself keeps none).
+NEUTRAL_COLOUR = "#888888"
+
 _TEMP = "~parked~"  # prefix of names held for a moment while names or hotkeys swap
 
 
@@ -98,7 +101,7 @@ def load_codebook(
             code = found
         if found is not None and old_names[spec.id] != spec.name:
             report.renamed.append((old_names[spec.id], spec.name))
-        _fill(code, spec, ordinal)
+        _fill(code, spec, ordinal, codebook.is_codable(spec))
         rows[spec.id] = code
     session.flush()
     for spec in codebook.codes:
@@ -119,11 +122,12 @@ def load_codebook(
     return report
 
 
-def _fill(code: Code, spec: CodeSpec, ordinal: int) -> None:
+def _fill(code: Code, spec: CodeSpec, ordinal: int, codable: bool) -> None:
     code.name, code.hotkey, code.colour, code.ordinal = spec.name, spec.hotkey, spec.colour, ordinal
     code.description, code.inclusion, code.exclusion = spec.description, spec.inclusion, spec.exclusion
     code.example_text, code.example_interviewee = spec.example_text, spec.example_interviewee
     code.keywords = list(spec.keywords)
+    code.codable = codable
     if spec.guid:
         code.guid = spec.guid
 
@@ -155,7 +159,8 @@ def project_codebook(session: Session) -> Codebook:
             example_interviewee=c.example_interviewee,
             keywords=tuple(c.keywords),
             hotkey=c.hotkey,
-            colour=c.colour or "#888888",
+            colour=c.colour,
+            codable=c.codable,
             guid=c.guid,
         )
         for c in codes
@@ -179,7 +184,7 @@ def code_tree(session: Session) -> list[CodeNode]:
                     spec.name,
                     spec.parent,
                     spec.hotkey,
-                    spec.colour,
+                    spec.colour or NEUTRAL_COLOUR,
                     spec.description,
                     counts.get(spec.id, 0),
                     depth,

@@ -1,40 +1,38 @@
 """REFI-QDA codebook exchange (``.qdc``, namespace ``urn:QDA-XML:codebook:1.0``, REFI-QDA 1.5 §5.2).
 
-Export writes the hierarchy as nested ``Code`` elements (groups ``isCodable="false"``, leaves ``"true"``).
-The fields REFI has no place for (id, hotkey, criteria, example, keywords) go at the end of each
-``Description`` after a line ``--- qcode ---``, as a small YAML mapping that other programs show as text
-and qcode reads back. Import keeps GUIDs (braces or not), names, hierarchy, descriptions and colours
-from any program and fills what qcode lacks. XML is parsed with :mod:`defusedxml`: entity declarations
-and external references are refused, never expanded or fetched.
+Export writes the hierarchy as nested ``Code`` elements with each code's own ``isCodable`` and colour
+(none where the code has none). The criteria, example and keywords REFI has no field for are written
+into ``Description`` as readable prose that other programs show (:mod:`qcode.exchange.criteria`), and
+read back from it. Import keeps GUIDs (braces or not), names, hierarchy, ``isCodable``, descriptions
+and colours from any program; qcode's ids are derived from names and hotkeys given to codable codes
+(:func:`adopt_identities` keeps a project's own ids and hotkeys for the codes it already has).
+XML is parsed with :mod:`defusedxml`: entity declarations and external references are refused,
+never expanded or fetched; an XML declaration naming an unknown encoding is refused in one line.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree as ET
 
-import yaml
-
 from qcode import __version__
 from qcode.codebook import naming
 from qcode.codebook.model import Codebook, CodebookInvalidError, CodeSpec, Problem, canonical_guid
 from qcode.codebook.rules import GUID_RE, ID_RE
-from qcode.codebook.schema import FlowList, check_codebook, yaml_text
+from qcode.codebook.schema import check_codebook
 from qcode.errors import InputError
+from qcode.exchange.criteria import Criteria, describe, legacy_fields, read_description
+from qcode.exchange.xmlsafe import declared_encoding_problem
 
 NS = "urn:QDA-XML:codebook:1.0"
-#: Line that starts qcode's own fields at the end of a ``Description``.
-MARKER = "--- qcode ---"
-#: Colour of an imported top-level code that has none (children inherit their parent's).
-DEFAULT_COLOUR = "#888888"
 MAX_BYTES = 10_000_000
 #: Deeper code trees are refused (real codebooks stay under ten levels).
 MAX_DEPTH = 64
 _RGB = re.compile(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
 _ORIGIN = re.compile(r"qcode \S+; codebook (?P<name>.+); version (?P<version>\d+)")
-_EXTRA_TEXT = ("inclusion", "exclusion")
 
 
 def dump_qdc(codebook: Codebook) -> bytes:
@@ -51,17 +49,19 @@ def dump_qdc(codebook: Codebook) -> bytes:
     # written as an ordinary xmlns attribute and every element is left unprefixed.
     root = ET.Element("CodeBook", {"xmlns": NS, "origin": origin})
     codes = ET.SubElement(root, "Codes")
-    groups = codebook.group_ids
 
     def add(parent: ET.Element, code: CodeSpec) -> None:
         attrs = {
             "guid": code.effective_guid,
             "name": code.name,
-            "isCodable": "false" if code.id in groups else "true",
-            "color": code.colour,
+            "isCodable": "true" if codebook.is_codable(code) else "false",
         }
+        if code.colour:
+            attrs["color"] = code.colour
         element = ET.SubElement(parent, "Code", attrs)
-        ET.SubElement(element, "Description").text = description_with_fields(code)
+        text = describe(criteria_of(code))
+        if text:
+            ET.SubElement(element, "Description").text = text
         for child in codebook.children(code.id):
             add(element, child)
 
@@ -77,36 +77,39 @@ def write_qdc(codebook: Codebook, path: str | Path) -> None:
     Path(path).write_bytes(dump_qdc(codebook))
 
 
-def description_with_fields(code: CodeSpec) -> str:
-    """The ``Description`` text: the description, a blank line, the marker and qcode's own fields."""
-    fields: dict[str, object] = {"id": code.id}
-    if code.hotkey is not None:
-        fields["hotkey"] = code.hotkey
-    for name in _EXTRA_TEXT:
-        if getattr(code, name):
-            fields[name] = getattr(code, name)
-    if code.example_text or code.example_interviewee:
-        fields["example"] = {"text": code.example_text, "interviewee": code.example_interviewee}
-    if code.keywords:
-        fields["keywords"] = FlowList(code.keywords)
-    trailer = MARKER + "\n" + yaml_text(fields, width=1000)
-    return f"{code.description}\n\n{trailer}" if code.description else trailer
+def criteria_of(code: CodeSpec) -> Criteria:
+    """The parts of a code its ``Description`` carries."""
+    return Criteria(
+        code.description,
+        code.inclusion,
+        code.exclusion,
+        code.example_text,
+        code.example_interviewee,
+        code.keywords,
+    )
 
 
-def split_description(text: str) -> tuple[str, dict[str, Any]]:
-    """Undo :func:`description_with_fields`; text without a readable qcode part is all description."""
-    lines = text.split("\n")
-    at = max((i for i, line in enumerate(lines) if line.strip() == MARKER), default=None)
-    if at is None:
-        return text.strip(), {}
-    try:
-        fields = yaml.safe_load("\n".join(lines[at + 1 :]))
-    except yaml.YAMLError:
-        return text.strip(), {}
-    if not isinstance(fields, dict):
-        return text.strip(), {}
-    body = "\n".join(lines[:at])  # qcode writes description + "\n\n" + marker: one "\n" is left over
-    return body.removesuffix("\n"), fields
+def adopt_identities(codebook: Codebook, project: Codebook) -> Codebook:
+    """``codebook`` with the project's ids and hotkeys for the codes whose GUID the project has.
+
+    A ``.qdc`` carries no qcode ids or hotkeys, so loading one back would otherwise rename every
+    code's id (and its hotkey) and treat it as a new code.
+    """
+    known = {code.effective_guid: code for code in project.codes}
+    ids = {
+        code.id: known[code.effective_guid].id if code.effective_guid in known else code.id
+        for code in codebook.codes
+    }
+    if len(set(ids.values())) != len(ids):
+        return codebook
+    hotkeys = {known[c.effective_guid].hotkey for c in codebook.codes if c.effective_guid in known} - {None}
+    codes = []
+    for code in codebook.codes:
+        mine = known.get(code.effective_guid)
+        hotkey = mine.hotkey if mine is not None else code.hotkey if code.hotkey not in hotkeys else None
+        parent = ids[code.parent] if code.parent is not None else None
+        codes.append(dataclasses.replace(code, id=ids[code.id], parent=parent, hotkey=hotkey))
+    return dataclasses.replace(codebook, codes=tuple(codes))
 
 
 def read_qdc(path: str | Path) -> Codebook:
@@ -130,6 +133,9 @@ def parse_qdc(data: bytes, *, path: str = "<qdc>", name: str = "imported") -> Co
         raise InputError("file is empty; expected a REFI-QDA codebook (.qdc)", path=path, line=1)
     if len(data) > MAX_BYTES:
         raise InputError(f"file is too large ({len(data)} bytes; at most {MAX_BYTES})", path=path, line=1)
+    problem = declared_encoding_problem(data)
+    if problem:
+        raise InputError(problem, path=path, line=1)
     root, lines = _parse_xml(data, path)
     namespace, _, local = root.tag[1:].partition("}") if root.tag.startswith("{") else ("", "", root.tag)
     if local != "CodeBook":
@@ -146,7 +152,7 @@ def parse_qdc(data: bytes, *, path: str = "<qdc>", name: str = "imported") -> Co
         version = 1
     reader = _Reader(path, tag, lines)
     for element in codes_el.findall(tag("Code")):
-        reader.read(element, None, None)
+        reader.read(element, None)
     if reader.problems:
         raise CodebookInvalidError(reader.problems)
     codebook = Codebook(naming.clean_name(name) or "imported", version, tuple(reader.finish()))
@@ -189,6 +195,8 @@ def _parse_xml(data: bytes, path: str) -> tuple[ET.Element, dict[int, int]]:
     try:
         parser.feed(data)
         root: ET.Element = parser.close()
+    except (LookupError, UnicodeError) as exc:
+        raise InputError(f"cannot decode the file ({exc})", path=path, line=1) from None
     except ET.ParseError as exc:
         line, column = exc.position
         reason = str(exc).split(": line ")[0]
@@ -212,9 +220,12 @@ def _parse_xml(data: bytes, path: str) -> tuple[ET.Element, dict[int, int]]:
 class _Raw:
     """One ``Code`` element as read, before ids, names and hotkeys are settled."""
 
-    def __init__(self, name: str, guid: str, parent: int | None, colour: str, text: str) -> None:
-        self.name, self.guid, self.parent, self.colour = name, guid, parent, colour
-        self.description, self.fields = split_description(_clean_text(text))
+    def __init__(
+        self, name: str, guid: str, parent: int | None, colour: str | None, codable: bool, text: str
+    ) -> None:
+        self.name, self.guid, self.parent, self.colour, self.codable = name, guid, parent, colour, codable
+        self.criteria = read_description(_clean_text(text))
+        self.fields = _legacy_fields(text)
 
 
 class _Reader:
@@ -226,9 +237,7 @@ class _Reader:
         self.raws: list[_Raw] = []
         self.lines: list[int | None] = []
 
-    def read(
-        self, element: ET.Element, parent: int | None, parent_colour: str | None, depth: int = 1
-    ) -> None:
+    def read(self, element: ET.Element, parent: int | None, depth: int = 1) -> None:
         line = self.element_lines.get(id(element))
         if depth > MAX_DEPTH:
             raise InputError(f"codes are nested more than {MAX_DEPTH} levels deep", path=self.path, line=line)
@@ -241,14 +250,14 @@ class _Reader:
             self.problems.append(Problem(self.path, line, f"{key}/@guid", "missing guid attribute"))
         elif not GUID_RE.fullmatch(guid):
             self.problems.append(Problem(self.path, line, f"{key}/@guid", f"{guid!r} is not a GUID"))
-        colour = _colour(element.get("color")) or parent_colour or DEFAULT_COLOUR
+        codable = (element.get("isCodable") or "true").strip().lower() not in ("false", "0")
         description = element.find(self.tag("Description"))
         text = (description.text or "") if description is not None else ""
         index = len(self.raws)
-        self.raws.append(_Raw(name, guid, parent, colour, text))
+        self.raws.append(_Raw(name, guid, parent, _colour(element.get("color")), codable, text))
         self.lines.append(line)
         for child in element.findall(self.tag("Code")):
-            self.read(child, index, colour, depth + 1)
+            self.read(child, index, depth + 1)
 
     def finish(self) -> list[CodeSpec]:
         """Settle ids, names and hotkeys: qcode's own fields where usable, made-up ones otherwise."""
@@ -273,17 +282,17 @@ class _Reader:
         ]
 
     def _hotkeys(self, names: list[str]) -> list[str | None]:
-        groups = {raw.parent for raw in self.raws}
         keys: list[str | None] = []
         taken: set[str] = set()
         for raw in self.raws:
             key = raw.fields.get("hotkey")
-            chosen = str(key) if naming.usable_hotkey(key) and key not in taken else None
+            usable = raw.codable and naming.usable_hotkey(key) and key not in taken
+            chosen = str(key) if usable else None
             keys.append(chosen)
             if chosen is not None:
                 taken.add(chosen)
         for index, name in enumerate(names):
-            if keys[index] is None and index not in groups:
+            if keys[index] is None and self.raws[index].codable:
                 chosen = naming.free_hotkey(name, taken)
                 keys[index] = chosen
                 if chosen is not None:
@@ -297,34 +306,35 @@ def _field_id(fields: dict[str, Any]) -> str | None:
 
 
 def _spec(raw: _Raw, code_id: str, name: str, parent: str | None, hotkey: str | None) -> CodeSpec:
-    fields = raw.fields
-    example = fields.get("example")
-    text = who = ""
-    if isinstance(example, dict) and isinstance(example.get("text"), str):
-        who_value = example.get("interviewee")
-        if isinstance(who_value, str) and example["text"].strip() and naming.clean_name(who_value):
-            text, who = _clean_text(example["text"]), naming.clean_name(who_value)
-    raw_keywords = fields.get("keywords")
+    found = raw.criteria
+    who = naming.clean_name(found.example_interviewee)
+    text = _clean_text(found.example_text) if who and found.example_text.strip() else ""
     keywords: list[str] = []
-    for word in raw_keywords if isinstance(raw_keywords, list) else []:
-        cleaned = naming.clean_name(word) if isinstance(word, str) else ""
+    for word in found.keywords:
+        cleaned = naming.clean_name(word)
         if cleaned and cleaned.casefold() not in {k.casefold() for k in keywords}:
             keywords.append(cleaned)
-    extra = {k: _clean_text(v) if isinstance(v := fields.get(k), str) else "" for k in _EXTRA_TEXT}
     return CodeSpec(
         id=code_id,
         name=name,
         parent=parent,
-        description=raw.description,
-        inclusion=extra["inclusion"],
-        exclusion=extra["exclusion"],
+        description=found.description,
+        inclusion=found.inclusion,
+        exclusion=found.exclusion,
         example_text=text,
-        example_interviewee=who,
+        example_interviewee=who if text else "",
         keywords=tuple(keywords),
         hotkey=hotkey,
         colour=raw.colour,
         guid=canonical_guid(raw.guid),
+        codable=raw.codable,
     )
+
+
+def _legacy_fields(text: str) -> dict[str, Any]:
+    """The id and hotkey of the YAML block older qcode versions wrote after ``--- qcode ---``."""
+    found = legacy_fields(text)
+    return {k: v for k, v in found[1].items() if k in ("id", "hotkey")} if found else {}
 
 
 def _colour(value: str | None) -> str | None:

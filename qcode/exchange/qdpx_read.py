@@ -31,6 +31,7 @@ from qcode.exchange.qdpx_model import (
     QUser,
     canonical_guid,
 )
+from qcode.exchange.xmlsafe import declared_encoding_problem
 
 
 @dataclass(frozen=True)
@@ -182,9 +183,12 @@ def parse_project(
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import ParseError, fromstring
 
+    problem = declared_encoding_problem(xml)
+    if problem:
+        raise InputError(problem, path=where)
     try:
         root = fromstring(xml, forbid_dtd=True)
-    except (ParseError, DefusedXmlException) as exc:
+    except (ParseError, DefusedXmlException, LookupError, UnicodeError) as exc:
         raise InputError(f"project file is not safe, well-formed XML ({exc})", path=where) from None
     if _local(root.tag) != "Project":
         raise InputError(f"root element is {_local(root.tag)}, not Project", path=where)

@@ -34,6 +34,10 @@ def test_load_show_export_round_trip(tmp_path: Path) -> None:
     code, _, err = _run(db, "codebook", "export", "--format", "qdc", "--out", str(target))
     assert code != 0 and "--force" in err
     assert _run(db, "codebook", "export", "--format", "qdc", "--out", str(target), "--force")[0] == 0
+    # the .qdc carries no ids or hotkeys, yet loading it back keeps the project's own (by GUID)
+    code, out, _ = _run(db, "codebook", "load", str(target))
+    assert code == 0 and "added 0, renamed 0, removed 0" in out, out
+    assert yaml.safe_load(_run(db, "codebook", "export", "--format", "yaml")[1]) == exported
 
 
 def test_merge_rename_split_and_refused_removal(tmp_path: Path) -> None:

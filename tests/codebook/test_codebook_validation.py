@@ -88,8 +88,8 @@ def test_code_that_is_its_own_parent(problems: Problems, tmp_path: Path) -> None
 def test_missing_required_keys_point_at_the_code(problems: Problems, tmp_path: Path) -> None:
     found = problems(VALID.replace("  colour: '#778899'\n  description: Bribes.\n", ""))
     path = tmp_path / "cb.yaml"
-    assert "missing required key" in _one(found, f"{path}:16: codes[2].colour")
     assert "missing required key" in _one(found, f"{path}:16: codes[2].description")
+    assert not any("colour" in p for p in found)  # a code may have no colour
 
 
 def test_missing_top_level_key(problems: Problems, tmp_path: Path) -> None:
@@ -156,7 +156,7 @@ def test_unknown_keys_with_and_without_suggestion(problems: Problems, tmp_path: 
     path = tmp_path / "cb.yaml"
     assert "did you mean 'colour'" in _one(found, f"{path}:13: codes[1].color")
     assert "unknown key (known keys: name, version, codes)" in _one(found, f"{path}:3: author")
-    assert "missing required key" in _one(found, f"{path}:9: codes[1].colour")
+    assert len(found) == 2
 
 
 def test_duplicate_key_in_a_mapping(problems: Problems, tmp_path: Path) -> None:

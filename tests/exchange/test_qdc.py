@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import tempfile
 from pathlib import Path
 
@@ -20,18 +21,11 @@ from qcode.codebook.schema import (
 )
 from qcode.config import RESERVED_HOTKEYS, bundled_codebook
 from qcode.errors import InputError
-from qcode.exchange.qdc import (
-    DEFAULT_COLOUR,
-    MARKER,
-    description_with_fields,
-    dump_qdc,
-    parse_qdc,
-    read_qdc,
-    split_description,
-    write_qdc,
-)
+from qcode.exchange.criteria import LEGACY_MARKER, Criteria, describe, read_description
+from qcode.exchange.qdc import adopt_identities, criteria_of, dump_qdc, parse_qdc, read_qdc, write_qdc
 from tests.codebook.test_codebook_roundtrip import codebooks
 
+NS = "urn:QDA-XML:codebook:1.0"
 DATA = Path(__file__).resolve().parent.parent / "data"
 XSD = DATA / "refi" / "Codebook.xsd"  # REFI-QDA 1.5 §5.2, unchanged (MIT)
 FOREIGN = DATA / "codebook-maxqda-style.qdc"
@@ -44,9 +38,14 @@ def schema() -> xmlschema.XMLSchema:
 
 
 def _with_guids(codebook: Codebook) -> Codebook:
-    """What an import of qcode's own export gives: every code carries its effective GUID."""
+    """What an import of qcode's own export gives: every code carries its effective GUID and says
+    whether it is codable."""
     return dataclasses.replace(
-        codebook, codes=tuple(dataclasses.replace(c, guid=c.effective_guid) for c in codebook.codes)
+        codebook,
+        codes=tuple(
+            dataclasses.replace(c, guid=c.effective_guid, codable=codebook.is_codable(c))
+            for c in codebook.codes
+        ),
     )
 
 
@@ -89,15 +88,38 @@ def test_bundled_codebook_round_trips_through_qdc() -> None:
     codebook = parse_codebook(bundled_codebook())
     data = dump_qdc(codebook)
     back = parse_qdc(data, path="nk.qdc")
-    assert back == _with_guids(codebook)  # the bundled file lists each group before its codes
+    # ids and hotkeys are qcode's own: a project keeps them for the GUIDs it has
+    assert adopt_identities(back, codebook) == _with_guids(codebook)  # groups come before their codes
     assert dump_qdc(back) == data
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(codebooks())
 def test_any_valid_codebook_round_trips_through_qdc(codebook: Codebook) -> None:
-    back = parse_qdc(dump_qdc(codebook))
-    assert back == _tree_order(_with_guids(codebook))
+    back = adopt_identities(parse_qdc(dump_qdc(codebook)), codebook)
+    assert back == _tree_order(_with_guids(_as_prose(codebook)))
+
+
+def _as_prose(codebook: Codebook) -> Codebook:
+    """What prose keeps of the criteria: no surrounding blanks, one paragraph each, no commas in
+    keywords, no example without its speaker."""
+
+    def paragraph(text: str) -> str:
+        return re.sub(r"\n\s*\n", "\n", text.strip())
+
+    def prose(c: CodeSpec) -> CodeSpec:
+        example = paragraph(c.example_text) if c.example_interviewee.strip() else ""
+        return dataclasses.replace(
+            c,
+            description=c.description.strip(),
+            inclusion=paragraph(c.inclusion),
+            exclusion=paragraph(c.exclusion),
+            example_text=example,
+            example_interviewee=" ".join(c.example_interviewee.split()) if example else "",
+            keywords=tuple(k.replace(",", " ").strip() for k in c.keywords),
+        )
+
+    return dataclasses.replace(codebook, codes=tuple(prose(c) for c in codebook.codes))
 
 
 def test_foreign_file_imports_hierarchy_guids_colours_and_descriptions() -> None:
@@ -111,10 +133,11 @@ def test_foreign_file_imports_hierarchy_guids_colours_and_descriptions() -> None
     group = by_name["Working conditions"]
     assert group.guid == GUID  # braces and upper case dropped, value kept
     assert group.description == "Everything about the job itself.\nUse the sub-codes, not this folder."
-    assert group.colour == "#ff8000" and group.hotkey is None
+    assert group.colour == "#ff8000" and group.hotkey is None and group.codable is False
     assert by_name["Long hours"].colour == "#ff0000"  # 3-digit colour expanded
-    assert by_name["Housing & food"].colour == "#ff8000"  # no colour: the parent's
-    assert by_name["Überwachung im Ausland"].colour == DEFAULT_COLOUR
+    assert by_name["Housing & food"].colour is None  # no colour given: none invented
+    assert by_name["Überwachung im Ausland"].colour is None
+    assert by_name["Money"].codable is True and by_name["Money"].hotkey is not None  # a codable parent
     assert by_name["Informers"].parent == "surveillance" and by_name["Surveillance"].parent == "state-control"
     assert by_name["Other (State control)"].id == "other-2"
     assert by_name["Überwachung im Ausland"].id == "uberwachung-im-ausland"
@@ -123,13 +146,14 @@ def test_foreign_file_imports_hierarchy_guids_colours_and_descriptions() -> None
     assert by_name["Informers"].guid == "a1b2c3d4-e5f6-4711-8899-aabbccddeeff"
 
 
-def test_foreign_import_gives_every_leaf_a_free_hotkey() -> None:
+def test_foreign_import_gives_every_codable_code_a_free_hotkey_and_no_other() -> None:
     codebook = read_qdc(FOREIGN)
-    leaves = codebook.leaves()
-    keys = [c.hotkey for c in leaves]
+    codable = [c for c in codebook.codes if c.codable]
+    keys = [c.hotkey for c in codable]
     assert None not in keys and len(set(keys)) == len(keys)
     assert not set(keys) & RESERVED_HOTKEYS
-    assert {c.name: c.hotkey for c in leaves}["Long hours"] == "l"  # a letter of its own name first
+    assert all(c.hotkey is None for c in codebook.codes if not c.codable)
+    assert {c.name: c.hotkey for c in codable}["Long hours"] == "l"  # a letter of its own name first
     assert check_codebook(codebook) == []  # a complete qcode codebook, ready to save as YAML
     assert dump_codebook_yaml(codebook).startswith("name: codebook-maxqda-style\n")
 
@@ -138,30 +162,52 @@ def test_foreign_import_export_import_is_stable(schema: xmlschema.XMLSchema) -> 
     first = read_qdc(FOREIGN)
     data = dump_qdc(first)
     schema.validate(data.decode("utf-8"))
-    assert parse_qdc(data, name="codebook-maxqda-style") == first
+    back = parse_qdc(data, name="codebook-maxqda-style")
+    assert adopt_identities(back, first) == first
+    assert [(c.guid, c.name, c.codable, c.colour) for c in back.codes] == [
+        (c.guid, c.name, c.codable, c.colour) for c in first.codes
+    ]
 
 
-def test_qcode_fields_live_in_the_description_after_a_marker() -> None:
+def test_criteria_are_readable_prose_in_the_description() -> None:
     code = parse_codebook(bundled_codebook()).by_id["bribery"]
-    text = description_with_fields(code)
-    assert text.startswith(code.description + "\n\n" + MARKER + "\nid: bribery\nhotkey: b\n")
-    description, fields = split_description(text)
-    assert description == code.description
-    assert fields["example"] == {"text": code.example_text, "interviewee": "M"}
-    assert fields["keywords"] == list(code.keywords)
+    text = describe(criteria_of(code))
+    assert text.startswith(code.description + "\n\nInclude: ")
+    assert "\n\nExclude: " in text and f"\n\nExample (M): “{code.example_text}”" in text
+    assert text.endswith("Keywords: " + ", ".join(code.keywords))
+    assert "qcode" not in text and "hotkey" not in text and "id:" not in text
+    assert read_description(text) == criteria_of(code)
+
+
+def test_a_description_from_elsewhere_keeps_its_paragraphs_and_labels_only_at_the_end() -> None:
+    text = "First.\n\nInclude: this is prose, not a criterion.\n\nLast paragraph."
+    assert read_description(text) == Criteria(text)
+    found = read_description("About pay.\r\n\r\nInclude: wages.\r\n\r\nKeywords: pay, salary")
+    assert found == Criteria("About pay.", inclusion="wages.", keywords=("pay", "salary"))
 
 
 @pytest.mark.parametrize(
     "text",
-    ["plain text", f"text\n{MARKER}\n[not, a, mapping]", f"text\n{MARKER}\nkey: [unclosed", f"a\n{MARKER}"],
+    [
+        "plain text",
+        f"text\n{LEGACY_MARKER}\n[not, a, mapping]",
+        f"text\n{LEGACY_MARKER}\nkey: [unclosed",
+        f"a\n{LEGACY_MARKER}",
+        f"a\n{LEGACY_MARKER}\nid: {'9' * 5000}",  # an integer Python will not convert
+    ],
 )
 def test_descriptions_without_readable_qcode_fields_are_kept_whole(text: str) -> None:
-    assert split_description(text) == (text.strip(), {})
+    assert read_description(text) == Criteria(text.strip())
+
+
+def test_the_yaml_block_of_older_qcode_files_is_still_read() -> None:
+    legacy = f"Bribes.\n\n{LEGACY_MARKER}\nid: bribery\nhotkey: b\ninclusion: Paying.\nkeywords: [bribe]\n"
+    assert read_description(legacy) == Criteria("Bribes.", inclusion="Paying.", keywords=("bribe",))
 
 
 def test_bad_qcode_fields_from_an_edited_file_fall_back_to_defaults() -> None:
     description = (
-        f"Edited elsewhere.\n\n{MARKER}\nid: Not An Id\nhotkey: q\nkeywords: [ok, 3, ok]\nexample: 5\n"
+        f"Edited elsewhere.\n\n{LEGACY_MARKER}\nid: Not An Id\nhotkey: q\nkeywords: [ok, 3, ok]\nexample: 5\n"
     )
     xml = (
         '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
@@ -278,3 +324,31 @@ def test_export_accepts_leaves_without_hotkeys() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         write_qdc(Codebook("t", 1, (code,)), Path(tmp) / "t.qdc")
         assert read_qdc(Path(tmp) / "t.qdc").codes[0].hotkey == "a"  # given one on the way back in
+
+
+@pytest.mark.parametrize("declaration", ['encoding="UTF-9"', "encoding='x-unknown'", 'encoding=""'])
+def test_an_unknown_declared_encoding_is_one_line(declaration: str) -> None:
+    xml = f'<?xml version="1.0" {declaration}?>\n<CodeBook xmlns="{NS}"><Codes/></CodeBook>'
+    with pytest.raises(InputError) as caught:
+        parse_qdc(xml.encode(), path="x.qdc")
+    assert str(caught.value).startswith("x.qdc:1: ") and "\n" not in str(caught.value)
+    assert "encoding" in str(caught.value)
+
+
+def test_a_known_declared_encoding_is_read() -> None:
+    xml = (
+        '<?xml version="1.0" encoding="ISO-8859-1"?>\n<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+        f'<Code guid="{GUID}" name="Überweisung" isCodable="true"/></Codes></CodeBook>'
+    )
+    assert parse_qdc(xml.encode("latin-1")).codes[0].name == "Überweisung"
+
+
+def test_not_codable_codes_stay_so_and_a_codable_parent_stays_codable(schema: xmlschema.XMLSchema) -> None:
+    codebook = read_qdc(FOREIGN)
+    data = dump_qdc(codebook)
+    schema.validate(data.decode("utf-8"))
+    back = {c.name: c for c in parse_qdc(data).codes}
+    assert back["Topics"].codable is False and back["Topics"].hotkey is None  # a leaf others made a label
+    assert back["Money"].codable is True  # a parent others let coders apply
+    assert back["Working conditions"].codable is False
+    assert b'name="Housing &amp; food" isCodable="true">' in data  # no colour invented
