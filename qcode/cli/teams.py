@@ -234,3 +234,49 @@ def _adjudicate_on_screen(coders: list[str] | None, codes: list[str] | None, con
     raise InputError(
         "the adjudication screen is not available yet: use --write-cases, --decisions or --prefer"
     )
+
+
+def log(
+    coder: Annotated[
+        str | None, typer.Option("--coder", help="Only what this coder did, or what was done to their work.")
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="From a date (2024-05-01), a time, or an age (3d, 12h, 30m)."),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="The newest N events (0: all).")] = 100,
+    json_: JsonOption = False,
+) -> None:
+    """The event history: who did what, when (oldest first)."""
+    from sqlalchemy import select
+
+    from qcode.names import Names
+    from qcode.project.log import parse_since, read_log
+    from qcode.store.models import Coder
+
+    start = parse_since(since) if since is not None else None
+    with unit_of_work() as session:
+        if coder is not None:
+            names = [n for n in session.scalars(select(Coder.name))]
+            if any(n.casefold() == coder.strip().casefold() for n in names):
+                coder = Names("coder", [(n, n) for n in names]).find(coder)
+        entries = read_log(session, coder=coder, since=start, limit=limit or None)
+    if json_:
+        print_json(
+            [
+                {
+                    "guid": e.guid,
+                    "at": e.at.isoformat(),
+                    "actor": e.actor,
+                    "action": e.action,
+                    "payload": dict(e.payload),
+                }
+                for e in entries
+            ]
+        )
+        return
+    width = max((len(e.actor) for e in entries), default=0)
+    for e in entries:
+        typer.echo(f"{e.at.astimezone().strftime('%Y-%m-%d %H:%M:%S')}  {e.actor:<{width}}  {e.text}")
+    if limit and len(entries) == limit:
+        typer.echo(f"(the newest {limit} events; --limit 0 shows all)", err=True)
