@@ -48,16 +48,31 @@ def database_url(explicit: str | None = None) -> str:
     return "sqlite:///" + str(Path(raw).expanduser().resolve())
 
 
+#: Query parameters of a database URL that carry secrets (libpq's names).
+SECRET_PARAMETERS = frozenset({"password", "sslpassword", "passfile"})
+
+
 def redact_url(url: str) -> str:
-    """Hide the password in a database URL so it can be printed."""
+    """Hide the password in a database URL (``user:PASSWORD@`` and ``?password=``) so it can be printed.
+
+    Everything between the user name and the last ``@`` is hidden, so a password holding ``@`` or
+    ``/`` is never half shown.
+    """
     scheme, sep, rest = url.partition("://")
-    if not sep or "@" not in rest:
+    if not sep:
         return url
-    creds, _at, host = rest.rpartition("@")
-    user, colon, _password = creds.partition(":")
-    if not colon:
-        return url
-    return f"{scheme}://{user}:***@{host}"
+    creds, at, tail = rest.rpartition("@")
+    if at:
+        user, colon, _password = creds.partition(":")
+        rest = f"{user}:***@{tail}" if colon else rest
+    base, question, query = rest.partition("?")
+    if question:
+        hidden = []
+        for item in query.split("&"):
+            key, eq, _value = item.partition("=")
+            hidden.append(f"{key}=***" if eq and key.lower() in SECRET_PARAMETERS else item)
+        rest = f"{base}?{'&'.join(hidden)}"
+    return f"{scheme}://{rest}"
 
 
 #: Keys the coding TUI keeps for itself; a codebook may not use them as hotkeys.

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
-from qcode.cli.common import CsvOption, JsonOption, print_json, unit_of_work
+from qcode.cli.common import CsvOption, JsonOption, print_json, reading
 from qcode.errors import InputError
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def agreement(
 
     if json_ and csv_:
         raise InputError("choose one of --json and --csv")
-    with unit_of_work() as session:
+    with reading() as session:
         data = agreement_data(
             session, coders=_split(coders), codes=_split(codes), unit=unit.value, consensus=with_consensus
         )
@@ -361,7 +361,7 @@ def disagreements(
     """The segments where coders differ, with their text and each coder's codes, to sharpen definitions."""
     from qcode.coding.disagreements import disagreements as find
 
-    with unit_of_work() as session:
+    with reading() as session:
         found = find(session, coders=_split(coders), codes=_split(code))
     if json_:
         print_json(

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from qcode.cli.codebook import FileArgument, app
-from qcode.cli.common import actor, echo_err, unit_of_work
+from qcode.cli.common import actor, echo_err, reading, unit_of_work
 
 
 def read_any_codebook(file: Path) -> object:
@@ -59,7 +59,7 @@ def show() -> None:
 
     from qcode.codebook.service import code_tree
 
-    with unit_of_work() as session:
+    with reading() as session:
         nodes = code_tree(session)
     root = Tree("codebook")
     branches: dict[str | None, Tree] = {None: root}
@@ -93,7 +93,7 @@ def export(
     from qcode.exchange.qdc import dump_qdc
     from qcode.export.files import check_target, open_output
 
-    with unit_of_work() as session:
+    with reading() as session:
         codebook = project_codebook(session)
     data = dump_qdc(codebook) if format_ is Format.qdc else dump_codebook_yaml(codebook).encode()
     if out is None:

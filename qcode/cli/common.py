@@ -53,15 +53,47 @@ def open_project(*, create: bool = False) -> Store:
 
 @contextmanager
 def unit_of_work(*, create: bool = False) -> Iterator[Session]:
-    """Open the project and run one transaction; commit on success, roll back on error."""
+    """Open the project and run one transaction that changes it; commit on success, roll back on error.
+
+    On SQLite it takes the write lock first (waiting for another writer up to the busy timeout).
+    """
+    with _unit(create=create, read=False) as session:
+        yield session
+
+
+@contextmanager
+def reading() -> Iterator[Session]:
+    """Open the project and read it in one snapshot, without ever making a writer wait."""
+    with _unit(create=False, read=True) as session:
+        yield session
+
+
+@contextmanager
+def _unit(*, create: bool, read: bool) -> Iterator[Session]:
+    from sqlalchemy.exc import DBAPIError
+
     from qcode.store.engine import transaction
+    from qcode.store.faults import store_error
 
     store = open_project(create=create)
     try:
-        with transaction(store.sessions) as session:
+        with transaction(store.readers if read else store.sessions) as session:
             yield session
+    except DBAPIError as exc:
+        after = "" if read else "nothing was written"
+        raise store_error(exc, location(store.url), store.url, after=after) from None
     finally:
         store.close()
+
+
+def location(url: str | None = None) -> str:
+    """How messages name the project: its file, or its URL with the password hidden."""
+    from qcode.config import database_url, redact_url
+    from qcode.store.engine import sqlite_path
+
+    url = url or database_url(state().db)
+    path = sqlite_path(url)
+    return str(path) if path is not None else redact_url(url)
 
 
 def echo_err(message: str) -> None:
@@ -80,9 +112,32 @@ class QcodeGroup(TyperGroup):
                 raise
             echo_err(f"qcode: error: {exc}")
             raise typer.Exit(exc.exit_code) from None
+        except Exception as exc:
+            failure = _database_failure(exc)
+            if failure is None or state().debug:
+                raise
+            echo_err(f"qcode: error: {failure}")
+            raise typer.Exit(failure.exit_code) from None
         except KeyboardInterrupt:
             echo_err("qcode: interrupted")
             raise typer.Exit(130) from None
+
+
+def _database_failure(exc: Exception) -> QcodeError | None:
+    """A database error that escaped a command's own handling, as the one line every command gives."""
+    import sqlite3
+
+    known = isinstance(exc, sqlite3.Error)
+    if not known and "sqlalchemy" in sys.modules:
+        from sqlalchemy.exc import DBAPIError
+
+        known = isinstance(exc, DBAPIError)
+    if not known:
+        return None
+    from qcode.config import database_url
+    from qcode.store.faults import store_error
+
+    return store_error(exc, location(), database_url(state().db))
 
 
 def print_json(data: object) -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from qcode.cli.common import CsvOption, actor, echo_err, progress, unit_of_work
+from qcode.cli.common import CsvOption, actor, echo_err, progress, reading, unit_of_work
 
 if TYPE_CHECKING:
     from qcode.export.service import RowStream
@@ -85,7 +85,7 @@ def export_segments(
 
     path = out or default_output("coded-segments-wide.csv" if wide else "coded-segments.csv")
     check_target(path, force=force)
-    with unit_of_work() as session:
+    with reading() as session:
         flt = resolve_filter(session, _split(coders), _split(codes))
         stream = (wide_segment_rows if wide else coded_segment_rows)(session, flt, guard=not raw)
         rows = _write_stream(path, stream, force=force, bom=bom)
@@ -124,7 +124,7 @@ def export_memos(
 
     path = out or default_output("memos.csv")
     check_target(path, force=force)
-    with unit_of_work() as session:
+    with reading() as session:
         stream = memo_rows(session, resolve_filter(session, _split(coders)), guard=not raw)
         rows = _write_stream(path, stream, force=force, bom=bom)
     _done(f"wrote {rows} memos to {path}", path)
@@ -147,7 +147,7 @@ def export_qdpx(
     if str(path) == "-":
         raise typer.BadParameter("a .qdpx cannot go to standard output; give a file name")
     check_target(path, force=force)
-    with unit_of_work() as session:
+    with reading() as session:
         from qcode.export.service import count_codings
         from qcode.project.service import project_status
 
@@ -246,7 +246,7 @@ def matrix(
         from qcode.export.files import check_target
 
         check_target(out, force=force)
-    with unit_of_work() as session:
+    with reading() as session:
         m = build(session, by, resolve_filter(session, _split(coders), _split(codes)), unit=unit.value)
     rows = matrix_rows(m.corner, m.columns, m.rows)
     if out is not None:
@@ -301,7 +301,7 @@ def quotes(
 
     path = out or default_output(f"quotes.{format_.value}")
     check_target(path, force=force)
-    with unit_of_work() as session:
+    with reading() as session:
         sections = quote_sections(session, _split(codes), resolve_filter(session, _split(coders)))
     keys = tuple(_split([attribution]))
     if format_ is QuoteFormat.docx:
@@ -337,7 +337,7 @@ def chart(
     from qcode.export.report_service import code_frequencies
     from qcode.export.service import resolve_filter
 
-    with unit_of_work() as session:
+    with reading() as session:
         freqs = code_frequencies(
             session, resolve_filter(session, _split(coders), _split(codes)), unit=unit.value
         )

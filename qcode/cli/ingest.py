@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from qcode.cli.common import JsonOption, actor, echo_err, print_json, progress, unit_of_work
+from qcode.cli.common import JsonOption, actor, echo_err, print_json, progress, reading, unit_of_work
 
 if TYPE_CHECKING:
     from qcode.ingest.service import ImportReport, PassageText
@@ -118,7 +118,7 @@ def documents(json_: JsonOption = False) -> None:
 
     from qcode.ingest.service import document_summaries
 
-    with unit_of_work() as session:
+    with reading() as session:
         docs = document_summaries(session)
     if json_:
         print_json([asdict(d) for d in docs])
@@ -148,7 +148,7 @@ def duplicates(
     from qcode.ingest.duplicates import find_duplicates
     from qcode.ingest.service import passage_texts
 
-    with unit_of_work() as session:
+    with reading() as session:
         passages = passage_texts(session)
     by_key = {p.key: p for p in passages}
     pairs = find_duplicates([(p.key, p.text) for p in passages], threshold=threshold)

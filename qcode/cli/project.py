@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from qcode.cli.common import JsonOption, open_project, print_json, state, unit_of_work
+from qcode.cli.common import JsonOption, location, open_project, print_json, reading, state, unit_of_work
 
 db_app = typer.Typer(help="Inspect and upgrade the project database.", no_args_is_help=True)
 
@@ -27,7 +27,7 @@ def status(json_: JsonOption = False) -> None:
 
     from qcode.project.service import project_status
 
-    with unit_of_work() as session:
+    with reading() as session:
         st = project_status(session)
     if json_:
         print_json(asdict(st))
@@ -38,10 +38,22 @@ def status(json_: JsonOption = False) -> None:
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Bring the database schema to this qcode's version (a backup copy is made first on SQLite)."""
+    """Bring the database schema to this qcode's version (a backup copy is made first on SQLite).
+
+    A damaged file is refused before anything is written, and a project already at this schema is
+    still checked: "at schema" is only printed for a database that is sound.
+    """
+    from qcode.errors import StoreError
+    from qcode.store.migrate import integrity_problems
     from qcode.store.probe import HEAD
 
-    open_project().close()
+    store = open_project()
+    try:
+        damage = integrity_problems(store.engine, limit=1)
+    finally:
+        store.close()
+    if damage:
+        raise StoreError(f"{location()}: the database is damaged ({damage[0]}); see qcode check")
     typer.echo(f"database at schema {HEAD}")
 
 

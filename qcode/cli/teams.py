@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from qcode.cli.common import JsonOption, actor, print_json, state, unit_of_work
+from qcode.cli.common import JsonOption, actor, print_json, reading, state, unit_of_work
 from qcode.errors import InputError
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ def export_coder(
     if str(file) != "-" and file.suffix.lower() != ".json":
         raise InputError("a coder file's name ends in .json (so `qcode merge` knows it)", path=str(file))
     check_target(file, force=force)
-    with unit_of_work() as session:
+    with reading() as session:
         snap = coder_snapshot(session, name)
     with open_output(file, force=force, newline="\n") as fh:
         write_coder_file(snap, fh)
@@ -134,7 +134,7 @@ def coders(json_: JsonOption = False) -> None:
     """Every coder with their GUID (who they are across copies), role and work here."""
     from qcode.teams.identity import coder_summaries
 
-    with unit_of_work() as session:
+    with reading() as session:
         rows = coder_summaries(session)
     if json_:
         print_json([asdict(r) for r in rows])
@@ -255,7 +255,7 @@ def log(
     from qcode.store.models import Coder
 
     start = parse_since(since) if since is not None else None
-    with unit_of_work() as session:
+    with reading() as session:
         if coder is not None:
             names = [n for n in session.scalars(select(Coder.name))]
             if any(n.casefold() == coder.strip().casefold() for n in names):

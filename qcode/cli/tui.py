@@ -67,8 +67,9 @@ def prepare_project(url: str) -> Store:
     from qcode.project import service as project_service
     from qcode.store.engine import transaction
     from qcode.store.migrate import open_store
+    from qcode.tui.access import STATEMENT_TIMEOUT_S
 
-    store = open_store(url, create=True)
+    store = open_store(url, create=True, statement_timeout_s=STATEMENT_TIMEOUT_S)
     try:
         with transaction(store.sessions) as session:
             _, created = project_service.ensure_project(session)

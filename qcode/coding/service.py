@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from qcode.coding.queries import find_coder
@@ -161,24 +161,33 @@ def _memo_row(session: Session, coder: CoderRef, segment_id: int) -> Any:
     ).first()
 
 
-def _write_memo(session: Session, coder: CoderRef, op: MemoOp, via: str | None) -> None:
-    row = _memo_row(session, coder, op.segment.id)
+def _upsert_memo(session: Session, coder: CoderRef, segment_id: int, guid: str, text: str) -> str:
+    """Insert the memo, or update it where this coder already has one on the segment; its GUID.
+
+    One statement (``ON CONFLICT … DO UPDATE``) on both backends, relying on the schema's one memo
+    per coder and segment: when the same coder saves from two sessions at once on PostgreSQL, the
+    second waits for the first and then updates its memo instead of failing on the constraint.
+    """
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    now = utcnow()
+    stmt = dialect.insert(Memo).values(
+        guid=guid, coder_id=coder.id, segment_id=segment_id, text=text, created_at=now, updated_at=now
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[Memo.coder_id, Memo.segment_id],
+        set_={"text": stmt.excluded.text, "updated_at": stmt.excluded.updated_at},
+    ).returning(Memo.guid)
+    return str(session.execute(stmt).scalar_one())
+
+
+def _write_memo(session: Session, coder: CoderRef, op: MemoOp, via: str | None) -> MemoOp:
     if op.after is None:
         session.execute(delete(Memo).where(Memo.coder_id == coder.id, Memo.segment_id == op.segment.id))
-    elif row is not None:
-        session.execute(update(Memo).where(Memo.id == row.id).values(text=op.after, updated_at=utcnow()))
     else:
-        now = utcnow()
-        session.execute(
-            insert(Memo).values(
-                guid=op.guid,
-                coder_id=coder.id,
-                segment_id=op.segment.id,
-                text=op.after,
-                created_at=now,
-                updated_at=now,
-            )
-        )
+        guid = _upsert_memo(session, coder, op.segment.id, op.guid, op.after)
+        op = op if guid == op.guid else MemoOp(op.segment, op.before, op.after, guid)
     payload: dict[str, Any] = {
         "memo": op.guid,
         "coder": coder.name,
@@ -190,6 +199,7 @@ def _write_memo(session: Session, coder: CoderRef, op: MemoOp, via: str | None) 
     if via:
         payload["via"] = via
     log_event(session, coder.name, "memo.delete" if op.after is None else "memo.set", **payload)
+    return op
 
 
 def set_segment_memo(session: Session, coder: CoderRef, segment: SegmentRef, text: str) -> MemoOp | None:
@@ -201,8 +211,7 @@ def set_segment_memo(session: Session, coder: CoderRef, segment: SegmentRef, tex
     if before == after:
         return None
     op = MemoOp(segment, before, after, new_guid() if row is None else str(row.guid))
-    _write_memo(session, coder, op, None)
-    return op
+    return _write_memo(session, coder, op, None)
 
 
 def apply_ops(session: Session, coder: CoderRef, ops: Iterable[Op], via: str) -> list[Op]:
@@ -218,7 +227,7 @@ def apply_ops(session: Session, coder: CoderRef, ops: Iterable[Op], via: str) ->
             row = _memo_row(session, coder, op.segment.id)
             if (None if row is None else row.text) == op.after:
                 continue
-            _write_memo(session, coder, op, via)
+            op = _write_memo(session, coder, op, via)
         elif op.added:
             exists = session.execute(
                 select(Coding.id).where(

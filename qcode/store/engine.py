@@ -1,4 +1,12 @@
-"""Engines and sessions for SQLite (WAL, foreign keys, busy timeout) and PostgreSQL."""
+"""Engines and sessions for SQLite (WAL, foreign keys, busy timeout) and PostgreSQL (lock timeouts).
+
+Writers wait for each other for at most :data:`LOCK_TIMEOUT_S` on both backends. On SQLite a write
+transaction begins with ``BEGIN IMMEDIATE``: it takes the write lock first, so the busy timeout
+applies to it as a whole (a deferred transaction that read first would be refused at once when it
+came to write). Read-only work runs in sessions from :attr:`Store.readers` (an execution option):
+a plain ``BEGIN`` on SQLite, which never takes the write lock, and a ``READ ONLY`` transaction on
+PostgreSQL.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +17,20 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 from qcode.config import redact_url
 from qcode.errors import StoreError
+from qcode.store.faults import BUSY_TIMEOUT_MS, LOCK_TIMEOUT_S
 
-#: Milliseconds SQLite waits for a lock held by another coder's process.
-BUSY_TIMEOUT_MS = 5000
+#: Seconds to reach a PostgreSQL server before saying it does not answer.
+CONNECT_TIMEOUT_S = 5
+#: Execution option marking a connection's transactions read-only (see :func:`read_only`).
+READ_ONLY = "qcode_read_only"
+
+_POSTGRES_NAMES = ("postgresql", "postgres")
 
 
 def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -34,14 +47,8 @@ def _sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
-
-
-def db_error_reason(exc: DBAPIError, url: str) -> str:
-    """The driver's own first line about ``exc`` (what a user can act on), with any password hidden."""
-    message = str(exc.orig if exc.orig is not None else exc).strip().splitlines()
-    line = message[0] if message else type(exc).__name__
-    return line.replace(url, redact_url(url))
+    reading = conn.get_execution_options().get(READ_ONLY, False)
+    conn.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -52,25 +59,55 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine; SQLite gets WAL, foreign keys and a busy timeout on every connection."""
+def parse_url(url: str) -> URL:
+    """A database URL qcode can open: SQLite, or PostgreSQL (``postgres://`` too) through psycopg.
+
+    Raises:
+        StoreError: not a URL, or a database qcode does not keep projects in.
+    """
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise StoreError(f"not a database URL: {redact_url(url)}") from exc
+    backend = parsed.get_backend_name()
+    if backend in _POSTGRES_NAMES:
+        return parsed.set(drivername="postgresql+psycopg")
+    if backend != "sqlite":
+        raise StoreError(
+            f"{redact_url(url)}: qcode keeps projects in SQLite (a file) or PostgreSQL, not {backend}"
+        )
+    return parsed
+
+
+def make_engine(url: str, *, statement_timeout_s: float | None = None, **kwargs: Any) -> Engine:
+    """Create an engine for ``url``.
+
+    SQLite gets WAL, foreign keys, a busy timeout and ``BEGIN IMMEDIATE`` writes; PostgreSQL a
+    connect timeout, a lock timeout and (for interactive use) a statement timeout.
+    """
+    parsed = parse_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(url, **kwargs)
+        engine = create_engine(parsed, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() != "psycopg":
-        parsed = parsed.set(drivername="postgresql+psycopg")
+    options = f"-c lock_timeout={LOCK_TIMEOUT_S * 1000}"
+    if statement_timeout_s is not None:
+        options += f" -c statement_timeout={int(statement_timeout_s * 1000)}"
+    connect_args = {"connect_timeout": CONNECT_TIMEOUT_S, "options": options, "application_name": "qcode"}
     try:
-        return create_engine(parsed, pool_pre_ping=True, **kwargs)
+        return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args, **kwargs)
     except ModuleNotFoundError as exc:
         raise StoreError(
             f"{redact_url(url)}: the PostgreSQL driver is missing; install qcode[postgres]"
         ) from exc
+
+
+def read_only(engine: Engine) -> Engine:
+    """The same engine (pool, events) whose transactions only read: no write lock is ever taken."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(**{READ_ONLY: True}, postgresql_readonly=True)
+    return engine.execution_options(**{READ_ONLY: True})
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -12,12 +12,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, inspect, text
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from qcode.config import redact_url
 from qcode.errors import SchemaTooNewError, StoreError
-from qcode.store.engine import db_error_reason, make_engine, session_factory, sqlite_path
+from qcode.store.engine import make_engine, read_only, session_factory, sqlite_path
+from qcode.store.faults import store_error
 from qcode.store.probe import HEAD, check_sqlite_path, probe_sqlite, revision_from
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -25,11 +26,21 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 @dataclass(frozen=True)
 class Store:
-    """An open project: its engine and the sessionmaker front ends own."""
+    """An open project: its engine, and sessions for changes (``sessions``) and for reading (``readers``).
+
+    A reader's transaction never takes the write lock (SQLite) and cannot write (PostgreSQL), so a
+    long export or agreement run never makes a coder's change wait.
+    """
 
     url: str
     engine: Engine
     sessions: sessionmaker[Session]
+    readers: sessionmaker[Session]
+
+    @classmethod
+    def on(cls, url: str, engine: Engine) -> Store:
+        """The store over an engine already made for ``url``."""
+        return cls(url, engine, session_factory(engine), session_factory(read_only(engine)))
 
     def close(self) -> None:
         """Release every pooled connection."""
@@ -82,11 +93,29 @@ def _backup(path: Path, revision: str) -> Path:
     return target
 
 
+def integrity_problems(engine: Engine, *, limit: int = 20) -> list[str]:
+    """SQLite's own ``quick_check`` of the file (pages, indexes, constraints): empty when sound.
+
+    PostgreSQL checks its pages itself; there the list is empty.
+    """
+    if engine.dialect.name != "sqlite":
+        return []
+    with read_only(engine).connect() as conn:
+        rows = [str(r[0]) for r in conn.exec_driver_sql(f"PRAGMA quick_check({limit})")]
+    if rows == ["ok"]:
+        return []
+    lines = (" ".join(r.replace("*** in database main ***", "").split()) for r in rows)
+    return [line for line in lines if line]
+
+
 def _upgrade(engine: Engine, path: Path | None, current: str | None, where: str) -> None:
     from alembic import command
 
     _refuse_newer(current, where)
     if current is not None and path is not None:
+        damage = integrity_problems(engine, limit=1)
+        if damage:
+            raise StoreError(f"{where}: the database is damaged ({damage[0]}); not upgraded, see qcode check")
         _backup(path, current)
     with engine.connect() as conn:
         sqlite = conn.dialect.name == "sqlite"
@@ -115,16 +144,21 @@ def current_revision(url: str) -> str | None:
         return probe_sqlite(path)
     engine = make_engine(url)
     try:
-        with engine.connect() as conn:
+        with read_only(engine).connect() as conn:
             return _current_revision(conn, redact_url(url))
-    except (OperationalError, DBAPIError) as exc:
-        raise StoreError(f"{redact_url(url)}: cannot open database ({db_error_reason(exc, url)})") from None
+    except DBAPIError as exc:
+        raise store_error(exc, redact_url(url), url, "cannot open database") from None
     finally:
         engine.dispose()
 
 
-def open_store(url: str, *, create: bool = False, upgrade: bool = True) -> Store:
+def open_store(
+    url: str, *, create: bool = False, upgrade: bool = True, statement_timeout_s: float | None = None
+) -> Store:
     """Open (and if asked create) the project at ``url``, bringing its schema to ``HEAD``.
+
+    ``statement_timeout_s`` bounds every statement on PostgreSQL (the coding screen sets it, so a
+    stuck query is refused and said rather than freezing the screen).
 
     Raises:
         StoreError: not a qcode database, cannot connect, or no project and ``create`` is false.
@@ -136,12 +170,12 @@ def open_store(url: str, *, create: bool = False, upgrade: bool = True) -> Store
         check_sqlite_path(path, create=create)
         probed = probe_sqlite(path)
         _refuse_newer(probed, str(path))
-    engine = make_engine(url)
+    engine = make_engine(url, statement_timeout_s=statement_timeout_s)
     if probed == HEAD:  # the common case: already checked read-only, no reflection needed
-        return Store(url=url, engine=engine, sessions=session_factory(engine))
+        return Store.on(url, engine)
     where = str(path) if path is not None else redact_url(url)
     try:
-        with engine.connect() as conn:
+        with read_only(engine).connect() as conn:
             current = _current_revision(conn, where)
         if current is None and not create:
             raise StoreError(f"{where}: no qcode project here (run `qcode init` first)")
@@ -152,8 +186,8 @@ def open_store(url: str, *, create: bool = False, upgrade: bool = True) -> Store
     except StoreError:
         engine.dispose()
         raise
-    except (OperationalError, DBAPIError) as exc:
+    except DBAPIError as exc:
         engine.dispose()
-        raise StoreError(f"{where}: cannot open database ({db_error_reason(exc, url)})") from None
-    return Store(url=url, engine=engine, sessions=session_factory(engine))
+        raise store_error(exc, where, url, "cannot open database") from None
+    return Store.on(url, engine)
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from qcode.errors import StoreError
+from qcode.store.faults import BUSY_TIMEOUT_MS, reason
 
 #: The newest schema revision this qcode writes; a test checks it is Alembic's head.
 HEAD = "0002"
@@ -68,7 +69,7 @@ def connect_read_only(path: Path) -> sqlite3.Connection:
     """
     uri = path.resolve().as_uri() + "?mode=ro"  # escapes '#', '?' and '%' in the path
     conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
-    conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return conn
 
 
@@ -84,19 +85,7 @@ def revision_of(conn: sqlite3.Connection, where: str) -> str | None:
             names, lambda: conn.execute("SELECT version_num FROM alembic_version").fetchone()[0], where
         )
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{where}: {sqlite_failure(exc)}") from None
-
-
-def sqlite_failure(exc: sqlite3.Error) -> str:
-    """What a SQLite error on opening means to a user: not a database, damaged, or busy."""
-    name = getattr(exc, "sqlite_errorname", "")
-    if name.startswith("SQLITE_NOTADB"):
-        return f"not a qcode database ({exc})"
-    if name.startswith("SQLITE_CORRUPT"):
-        return f"the database is damaged ({exc}); see `qcode check` and `qcode restore`"
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-        return f"the database is busy ({exc}); another process holds its lock"
-    return f"cannot read the database ({exc})"
+        raise StoreError(f"{where}: {reason(exc)}") from None
 
 
 def probe_sqlite(path: Path) -> str | None:
@@ -110,7 +99,7 @@ def probe_sqlite(path: Path) -> str | None:
     try:
         conn = connect_read_only(path)
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path}: {sqlite_failure(exc)}") from None
+        raise StoreError(f"{path}: {reason(exc)}") from None
     try:
         return revision_of(conn, str(path))
     finally:

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session, aliased
 from qcode.config import redact_url
 from qcode.errors import InputError, StoreError
 from qcode.names import Names
-from qcode.store.engine import db_error_reason, make_engine
+from qcode.store.engine import make_engine
+from qcode.store.faults import store_error
 from qcode.store.models import Code, Coder, Coding, Document, Event, Memo, Segment, Setting
 from qcode.store.probe import HEAD, connect_read_only, revision_of
 from qcode.teams.snapshot import (
@@ -74,7 +75,7 @@ def _open_sqlite(path: Path) -> Iterator[Connection]:
         with engine.connect() as conn, conn.begin():
             yield conn
     except DBAPIError as exc:
-        raise StoreError(f"{path}: {db_error_reason(exc, str(path))}") from None
+        raise store_error(exc, str(path), doing="reading it") from None
     finally:
         engine.dispose()
 
@@ -100,7 +101,7 @@ def _open_url(url: str) -> Iterator[Connection]:
                 _require_head(revision, where)
                 yield conn
     except DBAPIError as exc:
-        raise StoreError(f"{where}: {db_error_reason(exc, url)}") from None
+        raise store_error(exc, where, url, doing="reading it") from None
     finally:
         engine.dispose()
 

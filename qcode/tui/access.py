@@ -34,6 +34,8 @@ __all__ = ["ProjectAccess"]
 
 #: Seconds ``close`` waits for the background opening (importing and connecting: well under one).
 CLOSE_WAIT = 10.0
+#: Seconds any one statement of the coding screen may run on PostgreSQL before it is refused and said.
+STATEMENT_TIMEOUT_S = 30.0
 
 
 class ProjectAccess:
@@ -100,7 +102,7 @@ class ProjectAccess:
                         from qcode.store.migrate import open_store
 
                         assert self.url is not None
-                        self._store = open_store(self.url)
+                        self._store = open_store(self.url, statement_timeout_s=STATEMENT_TIMEOUT_S)
                     except BaseException as exc:
                         self._error = exc
         if self._error is not None:
@@ -141,7 +143,18 @@ class ProjectAccess:
                 finally:
                     self._reader.execute("COMMIT")
             return
-        with self.unit() as session:
+        with self.reading() as session:
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only session in one transaction (never makes a writer wait), once the store is open.
+
+        Raises:
+            StoreError: the project would not open.
+            TransactionFailedError: the database failed the read (server gone, statement too long).
+        """
+        with self._refusals(read=True) as store, store.readers() as session, session.begin():
             yield session
 
     @contextmanager
@@ -150,20 +163,26 @@ class ProjectAccess:
 
         Raises:
             StoreError: the project would not open.
-            TransactionFailedError: the database refused the transaction (another process held
+            TransactionFailedError: the database refused the change (another process held
                 its lock too long, the server went away); none of it was written.
         """
+        with self._refusals(read=False) as store, store.sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def _refusals(self, *, read: bool) -> Iterator[Store]:
+        """The open store; a database error inside becomes one :class:`TransactionFailedError`."""
         from sqlalchemy.exc import DBAPIError
 
-        from qcode.store.engine import db_error_reason, transaction
+        from qcode.store.faults import refused
 
         store = self.store()
         try:
-            with transaction(store.sessions) as session:
-                yield session
+            yield store
         except DBAPIError as exc:
-            reason = db_error_reason(exc, store.url)
-            raise TransactionFailedError(f"the database refused the transaction ({reason})") from exc
+            failure = refused(exc, store.url, read=read)
+            holder = _lock_holder(store, exc)
+            raise TransactionFailedError(f"{failure}{holder}") from exc
 
     def close(self) -> None:
         """Wait for an opening under way (on any thread), then release the store and the reader."""
@@ -177,6 +196,28 @@ class ProjectAccess:
         if self._reader is not None:
             self._reader.close()
             self._reader = None
+
+
+def _lock_holder(store: Store, exc: BaseException) -> str:
+    """On PostgreSQL, after a lock wait ran out: which session has had a transaction open longest."""
+    if getattr(getattr(exc, "orig", None), "sqlstate", None) != "55P03":
+        return ""
+    from sqlalchemy import text
+
+    sql = text(
+        "SELECT pid, application_name, usename, extract(epoch FROM now() - xact_start)::int"
+        " FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        " AND xact_start IS NOT NULL ORDER BY xact_start LIMIT 1"
+    )
+    try:
+        with store.readers() as session:
+            row = session.execute(sql).first()
+    except Exception:  # only a hint for the message: the refusal stands without it
+        return ""
+    if row is None:
+        return ""
+    pid, app, user, seconds = row
+    return f"; waiting on session {pid} ({app or 'unnamed'}, user {user}, transaction open {seconds} s)"
 
 
 def _reader_for(url: str) -> sqlite3.Connection | None:

@@ -48,6 +48,7 @@ class CodingController:
     def __init__(self, access: ProjectAccess, coder: CoderRef) -> None:
         self.read = access.read  # queries: at once, before the store is open
         self.unit = access.unit  # changes: one transaction each, once the store is open
+        self.reading = access.reading  # long reads: once the store is open, never holding the write lock
         self.coder = coder
         self.documents: list[DocumentInfo] = []
         self.codes: list[CodeInfo] = []
@@ -84,9 +85,10 @@ class CodingController:
     def load_progress(self) -> tuple[dict[int, Progress], dict[int, dict[str, str]]]:
         """Progress and attributes of every document (slow on big projects: call from a worker thread).
 
-        Waits for the store, so the scan never competes with the first screen for the connection.
+        Waits for the store, so the scan never competes with the first screen for the connection;
+        a read-only transaction, so it never makes a change wait.
         """
-        with self.unit() as s:
+        with self.reading() as s:
             return queries.document_progress(s, self.coder.id), queries.document_attributes(s)
 
     def merge_attributes(self, attributes: dict[int, dict[str, str]]) -> None:

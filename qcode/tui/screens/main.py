@@ -290,15 +290,20 @@ class MainScreen(FindingScreen):
         index = tv.cursor
         seg = c.transcript.segments[index]
 
-        def save(text: str | None) -> None:
-            if text is None:
-                return
-            with self._changing():
-                if c.set_memo(index, text) is not None:
-                    self.message = "memo saved" if text.strip() else "memo deleted"
-                    self.refresh_segments((index,))
+        def save(text: str) -> str | None:
+            try:
+                done = c.set_memo(index, text)
+            except TransactionFailedError as exc:
+                return f"Not saved: {exc}. Your text is kept: ctrl+s tries again, escape gives up."
+            except StoreError as exc:
+                self.app.post_message(StoreFailed(exc))
+                return None
+            if done is not None:
+                self.message = "memo saved" if text.strip() else "memo deleted"
+                self.refresh_segments((index,))
+            return None
 
-        self.app.push_screen(MemoPrompt(seg.ordinal, c.memos.get(seg.id, "")), save)
+        self.app.push_screen(MemoPrompt(seg.ordinal, c.memos.get(seg.id, ""), save))
 
     def action_undo(self) -> None:
         """Undo the latest change (in any document) of this session."""

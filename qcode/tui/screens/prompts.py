@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -57,23 +57,33 @@ class CoderPrompt(ModalScreen[str]):
         self.dismiss(self.existing[event.option_index])
 
 
+#: Saves a memo's text: ``None`` when saved, else why not (the prompt stays open with the text).
+MemoSaver = Callable[[str], str | None]
+
+
 class MemoPrompt(ModalScreen[str | None]):
-    """Edit the memo on a segment: ctrl+s saves (blank deletes), escape cancels."""
+    """Edit the memo on a segment: ctrl+s saves (blank deletes), escape cancels.
+
+    With a ``save`` function the prompt saves before it closes: if the database refuses, the typed
+    text stays in the editor with the reason above it, ready for another ctrl+s.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save"),
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, ordinal: int, text: str) -> None:
+    def __init__(self, ordinal: int, text: str, save: MemoSaver | None = None) -> None:
         super().__init__()
         self.ordinal = ordinal
         self.text = text
+        self.save = save
 
     def compose(self) -> ComposeResult:
-        """A text area with the current memo."""
+        """A text area with the current memo, and a line for a refusal."""
         with Vertical(classes="prompt"):
             yield Label(f"Memo on segment {self.ordinal} — ctrl+s saves (empty deletes), escape cancels")
+            yield Label("", id="memo-refused", classes="refused")
             yield TextArea(self.text, id="memo", soft_wrap=True)
 
     def on_mount(self) -> None:
@@ -84,8 +94,14 @@ class MemoPrompt(ModalScreen[str | None]):
         area.move_cursor(area.document.end)
 
     def action_save(self) -> None:
-        """Return the memo text."""
-        self.dismiss(self.query_one("#memo", TextArea).text)
+        """Save (when given a saver) and return the memo text; on refusal keep it here with the reason."""
+        text = self.query_one("#memo", TextArea).text
+        refusal = self.save(text) if self.save is not None else None
+        if refusal is not None:
+            self.query_one("#memo-refused", Label).update(refusal)
+            self.query_one("#memo-refused", Label).display = True
+            return
+        self.dismiss(text)
 
     def action_cancel(self) -> None:
         """Return nothing."""
