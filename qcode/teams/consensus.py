@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from qcode.coding.roles import CONSENSUS
@@ -21,6 +21,7 @@ from qcode.store.events import log_event, log_events
 from qcode.store.models import Code, Coder, Coding, Document, Memo, Segment
 
 _CHUNK = 5000
+_CODINGS = cast(Table, Coding.__table__)
 VIA = "adjudicate"
 
 
@@ -86,7 +87,7 @@ def reconcile(
     if add:
         now = utcnow()
         session.execute(
-            insert(Coding),
+            insert(_CODINGS),
             [
                 {"guid": g, "coder_id": target.id, "segment_id": s, "code_id": c, "created_at": now}
                 for g, (s, c) in zip(guids, add, strict=True)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from qcode.errors import ConflictError
@@ -33,6 +33,10 @@ from qcode.teams.plan import (
 from qcode.teams.snapshot import SnapEvent, Snapshot
 
 _CHUNK = 5000
+# Core tables: bulk inserts skip the ORM's per-row bookkeeping (several times faster at 10⁵ rows).
+_CODINGS = cast(Table, Coding.__table__)
+_MEMOS = cast(Table, Memo.__table__)
+_EVENTS = cast(Table, Event.__table__)
 
 
 @dataclass(frozen=True)
@@ -167,7 +171,7 @@ def _apply(session: Session, plan: Plan) -> None:
     taken = _taken(session, Coding.guid, [c.guid for c, _ in plan.add_codings])
     if plan.add_codings:
         session.execute(
-            insert(Coding),
+            insert(_CODINGS),
             [
                 {
                     "guid": new_guid() if c.guid in taken else c.guid,
@@ -254,7 +258,7 @@ def _write_memos(
         }
         rows.append(row)
     if rows:
-        session.execute(insert(Memo), rows)
+        session.execute(insert(_MEMOS), rows)
     if plan.update_memos:
         session.execute(
             update(Memo),
@@ -281,7 +285,7 @@ def _write_events(session: Session, events: Sequence[SnapEvent], coders: Mapping
             }
         )
     for lo in range(0, len(rows), _CHUNK):
-        session.execute(insert(Event), rows[lo : lo + _CHUNK])
+        session.execute(insert(_EVENTS), rows[lo : lo + _CHUNK])
 
 
 def _taken(session: Session, column: Any, guids: list[str]) -> set[str]:
