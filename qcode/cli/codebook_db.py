@@ -4,12 +4,25 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from qcode.cli.codebook import FileArgument, app
 from qcode.cli.common import actor, echo_err, reading, unit_of_work
+from qcode.cli.findings import (
+    PseudonymizeOption,
+    ReportOption,
+    ThresholdOption,
+    finish_report,
+    pseudonymiser,
+    report_path,
+)
+from qcode.errors import InputError
+
+if TYPE_CHECKING:
+    from qcode.export.pseudonym import Pseudonymiser
+    from qcode.export.pseudonymise import Ledger
 
 
 def read_any_codebook(file: Path) -> object:
@@ -75,19 +88,45 @@ class Format(StrEnum):
 
     yaml = "yaml"
     qdc = "qdc"
+    md = "md"
+    html = "html"
+    docx = "docx"
 
 
 @app.command("export")
 def export(
     format_: Annotated[
-        Format, typer.Option("--format", help="yaml (qcode) or qdc (REFI-QDA).")
+        Format,
+        typer.Option(
+            "--format", help="yaml (qcode), qdc (REFI-QDA), or md, html, docx: the codebook as a document."
+        ),
     ] = Format.yaml,
     out: Annotated[
         Path | None, typer.Option("--out", help="File to write (default: standard output).")
     ] = None,
+    coders: Annotated[
+        list[str] | None, typer.Option("--coders", help="md/html/docx: counts and agreement of these coders.")
+    ] = None,
+    boot: Annotated[
+        int, typer.Option("--boot", min=0, help="md/html/docx: bootstrap replicates for the intervals.")
+    ] = 1000,
+    pseudonymize: PseudonymizeOption = None,
+    threshold: ThresholdOption = 88.0,
+    pseudonym_report: ReportOption = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
-    """Write the project's codebook as qcode YAML or a REFI-QDA .qdc file."""
+    """Write the project's codebook as qcode YAML, a REFI-QDA .qdc file, or a document for an appendix."""
+    if format_ in (Format.md, Format.html, Format.docx):
+        pseudo = pseudonymiser(pseudonymize, threshold) if pseudonymize else None
+        report = report_path(out or Path("-"), pseudonym_report, force=force) if pseudo else None
+        ledger = _export_document(format_, out, coders, boot, force, pseudo)
+        if ledger is not None and report is not None:
+            finish_report(ledger, report, force=force)
+        return
+    if pseudonymize is not None:
+        raise InputError(
+            "--pseudonymize goes with --format md, html or docx (YAML and .qdc carry no testimony)"
+        )
     from qcode.codebook.schema import dump_codebook_yaml
     from qcode.codebook.service import project_codebook
     from qcode.exchange.qdc import dump_qdc
@@ -103,6 +142,50 @@ def export(
     with open_output(out, force=force, mode="binary") as fh:
         fh.write(data)
     typer.echo(f"{out}: {len(codebook.codes)} codes")
+
+
+def _export_document(
+    format_: Format,
+    out: Path | None,
+    coders: list[str] | None,
+    boot: int,
+    force: bool,
+    pseudo: Pseudonymiser | None = None,
+) -> Ledger | None:
+    """The codebook with definitions, criteria, examples, hotkeys, counts per coder and agreement.
+
+    Returns what pseudonymisation replaced, when asked for.
+    """
+    from qcode.codebook.document import render_html, render_markdown, write_docx
+    from qcode.codebook.usage import codebook_document
+    from qcode.export.files import check_target, open_output
+
+    if format_ is Format.docx and (out is None or str(out) == "-"):
+        raise InputError("a Word document cannot go to standard output; give --out FILE.docx")
+    if out is not None:
+        check_target(out, force=force)
+    names = [n.strip() for item in coders or () for n in item.split(",") if n.strip()]
+    with reading() as session:
+        doc = codebook_document(session, coders=names or None, n_boot=boot)
+    ledger = None
+    if pseudo is not None:
+        from qcode.export.pseudonymise import Ledger, pseudonymise_codebook
+
+        ledger = Ledger()
+        doc = pseudonymise_codebook(doc, pseudo, ledger)
+    if format_ is Format.docx:
+        assert out is not None
+        with open_output(out, force=force, mode="binary") as fh:
+            write_docx(doc, fh)
+    else:
+        text = render_markdown(doc) if format_ is Format.md else render_html(doc)
+        if out is None:
+            typer.echo(text, nl=False)
+            return ledger
+        with open_output(out, force=force, newline=None) as fh_t:
+            fh_t.write(text)
+    typer.echo(f"{out}: {len(doc.codes)} codes, coders {', '.join(doc.coders) or 'none'}")
+    return ledger
 
 
 @app.command("merge")

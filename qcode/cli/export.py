@@ -14,6 +14,17 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from qcode.cli.common import CsvOption, actor, echo_err, progress, reading, unit_of_work
+from qcode.cli.findings import (
+    PseudonymizeOption,
+    QueryOption,
+    ReportOption,
+    ThresholdOption,
+    WhereOption,
+    finish_report,
+    pseudonymiser,
+    report_path,
+    where_list,
+)
 
 if TYPE_CHECKING:
     from qcode.export.service import RowStream
@@ -75,6 +86,11 @@ def export_segments(
     wide: Annotated[
         bool, typer.Option("--wide", help="One row per segment, a 0/1 column per code and coder.")
     ] = False,
+    query: QueryOption = None,
+    where: WhereOption = None,
+    pseudonymize: PseudonymizeOption = None,
+    threshold: ThresholdOption = 88.0,
+    pseudonym_report: ReportOption = None,
     raw: RawOption = False,
     bom: BomOption = False,
     force: ForceOption = False,
@@ -85,10 +101,23 @@ def export_segments(
 
     path = out or default_output("coded-segments-wide.csv" if wide else "coded-segments.csv")
     check_target(path, force=force)
+    pseudo = pseudonymiser(pseudonymize, threshold) if pseudonymize else None
+    report = report_path(path, pseudonym_report, force=force) if pseudo else None
     with reading() as session:
-        flt = resolve_filter(session, _split(coders), _split(codes))
-        stream = (wide_segment_rows if wide else coded_segment_rows)(session, flt, guard=not raw)
+        flt = resolve_filter(session, _split(coders), _split(codes), query=query, where=where_list(where))
+        if pseudo is None:
+            stream = (wide_segment_rows if wide else coded_segment_rows)(session, flt, guard=not raw)
+        else:
+            from qcode.export.pseudonymise import Ledger, pseudonymise_rows
+
+            ledger = Ledger()
+            plain = wide_segment_rows(session, flt, guard=False) if wide else coded_segment_rows(
+                session, flt, guard=False, render=False
+            )
+            stream = pseudonymise_rows(session, plain, pseudo, ledger, guard=not raw)
         rows = _write_stream(path, stream, force=force, bom=bom)
+    if pseudo is not None and report is not None:
+        finish_report(ledger, report, force=force)
     _done(f"wrote {rows} {'segments' if wide else 'codings'} to {path}", path)
 
 
@@ -136,6 +165,9 @@ def export_qdpx(
         Path | None, typer.Argument(help="The .qdpx to write (default exports/project.qdpx).")
     ] = None,
     name: Annotated[str, typer.Option("--name", help="Project name recorded in the file.")] = "qcode project",
+    pseudonymize: PseudonymizeOption = None,
+    threshold: ThresholdOption = 88.0,
+    pseudonym_report: ReportOption = None,
     force: ForceOption = False,
 ) -> None:
     """The project as a REFI-QDA project file (.qdpx) for other QDA programs."""
@@ -147,6 +179,8 @@ def export_qdpx(
     if str(path) == "-":
         raise typer.BadParameter("a .qdpx cannot go to standard output; give a file name")
     check_target(path, force=force)
+    pseudo = pseudonymiser(pseudonymize, threshold) if pseudonymize else None
+    report = report_path(path, pseudonym_report, force=force) if pseudo else None
     with reading() as session:
         from qcode.export.service import count_codings
         from qcode.project.service import project_status
@@ -154,8 +188,17 @@ def export_qdpx(
         documents = project_status(session).documents
         with progress(show=count_codings(session) >= PROGRESS_FROM) as bar:
             data = gather_project(session, name=name, progress=bar.start("reading", documents))
+    project, layout = data.project, data.layout
+    if pseudo is not None:
+        from qcode.exchange.pseudonymise import pseudonymise_project
+        from qcode.export.pseudonymise import Ledger
+
+        ledger = Ledger()
+        project, layout = pseudonymise_project(project, layout, pseudo, ledger)
     with open_output(path, force=force, mode="binary") as fh:
-        write_qdpx(data.project, fh, layout=data.layout)
+        write_qdpx(project, fh, layout=layout)
+    if pseudo is not None and report is not None:
+        finish_report(ledger, report, force=force)
     typer.echo(
         f"wrote {len(data.project.sources)} documents, {len(data.project.users)} coders, "
         f"{data.codings} codings and {data.memos} memos to {path}"
@@ -231,6 +274,8 @@ def matrix(
     unit: Annotated[
         Unit, typer.Option("--unit", help="Count segments, documents or codings.")
     ] = Unit.segments,
+    query: QueryOption = None,
+    where: WhereOption = None,
     csv_: CsvOption = False,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Also write the matrix as CSV here.")
@@ -247,7 +292,8 @@ def matrix(
 
         check_target(out, force=force)
     with reading() as session:
-        m = build(session, by, resolve_filter(session, _split(coders), _split(codes)), unit=unit.value)
+        flt = resolve_filter(session, _split(coders), _split(codes), query=query, where=where_list(where))
+        m = build(session, by, flt, unit=unit.value)
     rows = matrix_rows(m.corner, m.columns, m.rows)
     if out is not None:
         from qcode.export.files import open_output
@@ -292,6 +338,11 @@ def quotes(
     ] = "age,gender,country",
     context: Annotated[bool, typer.Option("--context/--no-context", help="Quote the whole passage.")] = True,
     title: Annotated[str, typer.Option("--title", help="Heading of the quote book.")] = "Quote book",
+    query: QueryOption = None,
+    where: WhereOption = None,
+    pseudonymize: PseudonymizeOption = None,
+    threshold: ThresholdOption = 88.0,
+    pseudonym_report: ReportOption = None,
     force: ForceOption = False,
 ) -> None:
     """A quote book: coded segments by code, in their passages, attributed `— A (Male, Arab Emirates)`."""
@@ -301,8 +352,16 @@ def quotes(
 
     path = out or default_output(f"quotes.{format_.value}")
     check_target(path, force=force)
+    pseudo = pseudonymiser(pseudonymize, threshold) if pseudonymize else None
+    report = report_path(path, pseudonym_report, force=force) if pseudo else None
     with reading() as session:
-        sections = quote_sections(session, _split(codes), resolve_filter(session, _split(coders)))
+        flt = resolve_filter(session, _split(coders), query=query, where=where_list(where))
+        sections = quote_sections(session, _split(codes), flt)
+    if pseudo is not None and report is not None:
+        from qcode.export.pseudonymise import Ledger, pseudonymise_sections
+
+        ledger = Ledger()
+        sections = pseudonymise_sections(sections, pseudo, ledger)
     keys = tuple(_split([attribution]))
     if format_ is QuoteFormat.docx:
         from qcode.export.quotebook_docx import write_docx
@@ -315,6 +374,8 @@ def quotes(
         render = render_markdown if format_ is QuoteFormat.md else render_html
         with open_output(path, force=force, newline=None) as fh:
             fh.write(render(sections, title=title, keys=keys, context=context))
+    if pseudo is not None and report is not None:
+        finish_report(ledger, report, force=force)
     count = sum(len(s.quotes) for s in sections)
     _done(f"wrote {count} quotes under {len(sections)} codes to {path}", path)
 

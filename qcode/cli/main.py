@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from qcode import __version__
-from qcode.cli import agreement, codebook, export, ingest, project, report, teams, tui
+from qcode.cli import agreement, codebook, export, figure, ingest, project, query, report, teams, tui
 from qcode.cli import codebook_db as _codebook_db  # noqa: F401 - adds load, show, export, merge, rename, split
 from qcode.cli.common import QcodeGroup, state
 
@@ -61,6 +61,8 @@ app.command()(teams.merge)
 app.command()(teams.coders)
 app.command()(teams.adjudicate)
 app.command()(teams.log)
+app.command("query")(query.query)
+app.command("words")(query.words)
 app.add_typer(project.db_app, name="db")
 app.add_typer(report.app, name="report")
 app.add_typer(codebook.app, name="codebook")
@@ -70,6 +72,7 @@ export.export_app.command("coder")(teams.export_coder)
 report.app.command("matrix")(export.matrix)
 report.app.command("quotes")(export.quotes)
 report.app.command("chart")(export.chart)
+report.app.command("figure")(figure.figure)
 
 
 def main() -> None:

@@ -242,9 +242,11 @@ def _applied(
         return np.zeros((0, 3), dtype=np.int64)
     n_codes, n_coders = len(code_ids), len(coder_ids)
     unit = seg_unit[_positions(segment_ids, rows[:, 2])]
-    # One integer per cell, ordered by unit: unique() both removes a passage's repeats and sorts.
+    # One integer per cell, ordered by unit; sorting then dropping repeats removes a passage's
+    # repeats. (Plain np.unique hashes on NumPy 2.3+: 20× slower here at a million cells.)
     code, coder = _positions(code_ids, rows[:, 0]), _positions(coder_ids, rows[:, 1])
-    key = np.unique((unit * n_codes + code) * n_coders + coder)
+    key = np.sort((unit * n_codes + code) * n_coders + coder)
+    key = key[np.concatenate(([True], key[1:] != key[:-1]))]
     rest, coder = np.divmod(key, n_coders)
     unit, code = np.divmod(rest, n_codes)
     cells: IntArray = np.column_stack([code, coder, unit])

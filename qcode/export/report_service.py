@@ -69,6 +69,8 @@ def _load(session: Session, flt: ExportFilter) -> _Project:
         where.append(Coding.coder_id.in_(flt.coder_ids))
     if flt.code_ids is not None:
         where.append(Coding.code_id.in_(flt.code_ids))
+    if flt.segments is not None:
+        where.append(Coding.segment_id.in_(flt.segments))
     coded = [
         _Coded(*row)
         for row in session.execute(
@@ -77,9 +79,12 @@ def _load(session: Session, flt: ExportFilter) -> _Project:
             .where(and_(True, *where))
         )
     ]
+    doc_q = select(Document.id, Document.name, Document.attributes)
+    if flt.document_ids is not None:
+        doc_q = doc_q.where(Document.id.in_(flt.document_ids))
     docs = {
         i: (name, {k: "" if v is None else str(v) for k, v in (attrs or {}).items()})
-        for i, name, attrs in session.execute(select(Document.id, Document.name, Document.attributes))
+        for i, name, attrs in session.execute(doc_q)
     }
     return _Project(list(session.execute(code_q)), docs, coded)
 
@@ -184,6 +189,8 @@ def quote_sections(
     where = [Coding.code_id.in_(order)]
     if flt.coder_ids is not None:
         where.append(Coding.coder_id.in_(flt.coder_ids))
+    if flt.segments is not None:
+        where.append(Coding.segment_id.in_(flt.segments))
     rows = [
         _QRow(*r)
         for r in session.execute(

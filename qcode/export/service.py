@@ -35,6 +35,10 @@ class ExportFilter:
 
     coder_ids: tuple[int, ...] | None = None
     code_ids: tuple[int, ...] | None = None
+    #: Only the segments a query and ``--where`` conditions select (:mod:`qcode.query.service`).
+    segments: Select[Any] | None = None
+    #: The documents ``--where`` conditions keep (``None``: every document).
+    document_ids: tuple[int, ...] | None = None
 
 
 #: No restriction: every coder, every code.
@@ -52,11 +56,22 @@ class RowStream:
     rendered: bool = False
 
 
-def resolve_filter(session: Session, coders: Sequence[str] = (), codes: Sequence[str] = ()) -> ExportFilter:
+def resolve_filter(
+    session: Session,
+    coders: Sequence[str] = (),
+    codes: Sequence[str] = (),
+    *,
+    query: str | None = None,
+    where: Sequence[str] = (),
+) -> ExportFilter:
     """Turn coder names and code keys or names into ids; a code brings its sub-codes along.
 
+    ``query`` and ``where`` (see ``docs/queries.md``) keep only the segments they select; the
+    query's codes count as applied by the chosen coders.
+
     Raises:
-        NotFoundError: a coder or code is unknown (all unknown ones are named).
+        NotFoundError: a coder, code or attribute is unknown (all unknown ones are named).
+        QueryError: the query is malformed.
     """
     coder_ids: tuple[int, ...] | None = None
     if coders:
@@ -65,7 +80,12 @@ def resolve_filter(session: Session, coders: Sequence[str] = (), codes: Sequence
     code_ids: tuple[int, ...] | None = None
     if codes:
         code_ids = tuple(sorted(expand_codes(session, codes)))
-    return ExportFilter(coder_ids, code_ids)
+    from qcode.query.service import resolve_scope
+
+    scope = resolve_scope(session, query, where, coder_ids)
+    if scope is None:
+        return ExportFilter(coder_ids, code_ids)
+    return ExportFilter(coder_ids, code_ids, scope.segments, scope.document_ids)
 
 
 def expand_codes(session: Session, codes: Sequence[str]) -> list[int]:
@@ -123,6 +143,8 @@ def _where(flt: ExportFilter) -> list[ColumnElement[bool]]:
         cond.append(Coding.coder_id.in_(flt.coder_ids))
     if flt.code_ids is not None:
         cond.append(Coding.code_id.in_(flt.code_ids))
+    if flt.segments is not None:
+        cond.append(Coding.segment_id.in_(flt.segments))
     return cond
 
 
@@ -178,7 +200,7 @@ def long_sql(session: Session, flt: ExportFilter = ALL, *, guard: bool = True) -
     dialect = session.get_bind().dialect
     keys = attribute_keys(session)
     if dialect.name == "sqlite":
-        return sqlite_render.build(keys, guard=guard, coder_ids=flt.coder_ids, code_ids=flt.code_ids).columns
+        return _render_query(session, keys, flt, guard).columns
     stmt = long_select(dialect.name, keys, flt, guard=guard)
     return str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
@@ -205,7 +227,7 @@ def coded_segment_rows(
     total = count_codings(session, flt)
     dialect = session.get_bind().dialect
     if dialect.name == "sqlite" and render:
-        query = sqlite_render.build(keys, guard=guard, coder_ids=flt.coder_ids, code_ids=flt.code_ids)
+        query = _render_query(session, keys, flt, guard)
         return RowStream(
             long_header(keys),
             total,
@@ -217,6 +239,18 @@ def coded_segment_rows(
         sql = str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
         return RowStream(long_header(keys), total, _raw_chunks(session, sql, chunk_rows))
     return RowStream(long_header(keys), total, _core_chunks(session, stmt, chunk_rows))
+
+
+def _render_query(
+    session: Session, keys: Sequence[str], flt: ExportFilter, guard: bool
+) -> sqlite_render.Query:
+    segments = None
+    if flt.segments is not None:
+        dialect = session.get_bind().dialect
+        segments = str(flt.segments.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    return sqlite_render.build(
+        keys, guard=guard, coder_ids=flt.coder_ids, code_ids=flt.code_ids, segment_sql=segments
+    )
 
 
 def _raw_chunks(session: Session, sql: str, size: int, *, as_bytes: bool = False) -> Iterator[Chunk]:
@@ -287,13 +321,21 @@ def wide_segment_rows(session: Session, flt: ExportFilter = ALL, *, guard: bool 
         col = pairs.get((code_id, coder_id))
         if col is not None:
             marks.setdefault(seg_id, []).append(col)
-    total = session.scalar(select(func.count()).select_from(Segment)) or 0
+    counted = select(func.count()).select_from(Segment)
+    if flt.segments is not None:
+        counted = counted.where(Segment.id.in_(flt.segments))
+    total = session.scalar(counted) or 0
     header = ("document", *attribute_columns(keys), *SEGMENT_COLUMNS, *names)
-    return RowStream(header, total, _wide_chunks(session, keys, marks, len(names), guard))
+    return RowStream(header, total, _wide_chunks(session, keys, marks, len(names), guard, flt.segments))
 
 
 def _wide_chunks(
-    session: Session, keys: Sequence[str], marks: dict[int, list[int]], width: int, guard: bool
+    session: Session,
+    keys: Sequence[str],
+    marks: dict[int, list[int]],
+    width: int,
+    guard: bool,
+    segments: Select[Any] | None = None,
 ) -> Iterator[Chunk]:
     fix = neutralise if guard else str
     stmt = (
@@ -312,6 +354,8 @@ def _wide_chunks(
         .join(Document, Document.id == Segment.document_id)
         .order_by(Document.name, Segment.ordinal)
     )
+    if segments is not None:
+        stmt = stmt.where(Segment.id.in_(segments))
     attr_cache: dict[str, list[str]] = {}
     chunk: list[list[Any]] = []
     for seg_id, doc, attrs, p_ord, section, ordinal, start, end, text in session.execute(stmt):

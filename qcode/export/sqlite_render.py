@@ -64,12 +64,16 @@ def _attribute(key: str) -> str:
     return f"(SELECT value FROM json_each(documents.attributes) WHERE key = {literal(key)})"
 
 
-def _where(coder_ids: Sequence[int] | None, code_ids: Sequence[int] | None) -> str:
+def _where(
+    coder_ids: Sequence[int] | None, code_ids: Sequence[int] | None, segment_sql: str | None = None
+) -> str:
     cond = []
     if coder_ids is not None:
         cond.append(f"c.coder_id IN ({', '.join(str(int(i)) for i in coder_ids) or 'NULL'})")
     if code_ids is not None:
         cond.append(f"c.code_id IN ({', '.join(str(int(i)) for i in code_ids) or 'NULL'})")
+    if segment_sql is not None:
+        cond.append(f"c.segment_id IN ({segment_sql})")
     return f"WHERE {' AND '.join(cond)}\n" if cond else ""
 
 
@@ -93,9 +97,13 @@ def build(
     guard: bool = True,
     coder_ids: Sequence[int] | None = None,
     code_ids: Sequence[int] | None = None,
+    segment_sql: str | None = None,
 ) -> Query:
-    """The long export for these attribute keys and filters (see ``service.long_header``)."""
-    where = _where(coder_ids, code_ids)
+    """The long export for these attribute keys and filters (see ``service.long_header``).
+
+    ``segment_sql`` is a SELECT of the segment ids to keep (a query's selection), or ``None``.
+    """
+    where = _where(coder_ids, code_ids, segment_sql)
 
     def q(x: str) -> str:
         return cell(x, guard=guard, quote=True)

@@ -1,0 +1,1 @@
+"""Words of the testimony: frequent and distinctive words of a selection, and keyword in context."""
