@@ -231,9 +231,19 @@ def _write_cases(adj: Adjudication, path: Path, *, force: bool) -> None:
 
 
 def _adjudicate_on_screen(coders: list[str] | None, codes: list[str] | None, consensus: str) -> None:
-    raise InputError(
-        "the adjudication screen is not available yet: use --write-cases, --decisions or --prefer"
-    )
+    """The adjudication screen (Textual, imported here so `qcode --help` stays quick)."""
+    from qcode.cli.common import open_project
+    from qcode.tui.access import ProjectAccess
+    from qcode.tui.adjudication import AdjudicateApp, Settings
+
+    access = ProjectAccess(open_project(), owns_store=True)
+    try:
+        app = AdjudicateApp(access, Settings(coders, codes, consensus, actor()))
+        app.run()
+    finally:
+        access.close()
+    if app.return_code:
+        raise typer.Exit(app.return_code)
 
 
 def log(

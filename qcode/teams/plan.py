@@ -17,8 +17,9 @@ both are UTC, so laptops with wrong clocks can disagree (documented in docs/team
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -31,6 +32,8 @@ from qcode.teams.identity import CoderMatch, Conflict
 from qcode.teams.snapshot import SnapCode, SnapCoding, SnapMemo, Snapshot
 
 _CHUNK = 5000
+#: Namespace of the GUIDs of a selection's second and later pieces.
+_PIECES = uuid.UUID("6f1c2a0e-8d7b-5e43-9a21-3c5d7e9f0b18")
 
 #: A memo's target here: ("segment" | "document", row id) or ("code", code GUID).
 Target = tuple[str, int | str]
@@ -96,6 +99,8 @@ class Places:
     """This project's documents (by hash) and segments (by span) that the snapshot names."""
 
     def __init__(self, session: Session, snap: Snapshot) -> None:
+        self._session = session
+        self._layout: dict[int, tuple[str, list[tuple[int, int, int]]]] = {}
         wanted = {c.document for c in snap.codings} | {m.document for m in snap.memos if m.document}
         self.documents: dict[str, int] = {}
         self.names: dict[str, str] = {}
@@ -120,6 +125,29 @@ class Places:
         doc = self.documents.get(digest)
         return None if doc is None else self.segments.get((doc, start, end))
 
+    def place(self, digest: str, start: int, end: int) -> list[tuple[int, tuple[int, int] | None]]:
+        """The segments here a selection ``[start, end)`` covers, each with the part it covers when
+        that is less than the whole segment (empty: it covers none, or the document is not here)."""
+        from qcode.exchange.qdpx_offsets import place
+
+        doc = self.documents.get(digest)
+        if doc is None:
+            return []
+        if not self._layout:  # once: every matched document's segments in order
+            for (d, a, b), i in self.segments.items():
+                self._layout.setdefault(d, ("", []))[1].append((a, b, i))
+        if not self._layout.get(doc, ("", []))[0]:
+            text = self._session.scalar(select(Document.text).where(Document.id == doc)) or ""
+            self._layout[doc] = (text, sorted(self._layout.get(doc, ("", []))[1]))
+        text, spans = self._layout[doc]
+        found = place(text, start, end, [(a, b) for a, b, _ in spans])
+        out: list[tuple[int, tuple[int, int] | None]] = []
+        for k in found.segments:
+            a, b, seg = spans[k]
+            part = (max(a, start), min(b, end))
+            out.append((seg, None if part == (a, b) else part))
+        return out
+
 
 def plan_codes(
     session: Session, snap: Snapshot, plan: Plan, *, add_codes: bool, skip_unmatched: bool
@@ -130,6 +158,13 @@ def plan_codes(
     plan.code_ids = {g: i for g, (i, _k, _n) in here.items()}
     used = {c.code for c in snap.codings} | {m.code for m in snap.memos if m.code}
     theirs = {c.guid: c for c in snap.codes}
+    if snap.kind == "qdpx":  # other programs make their own GUIDs: a code of the same name is ours
+        by_name = {n.casefold(): i for i, _k, n in here.values()}
+        for guid in used - set(here):
+            found = by_name.get(theirs[guid].name.casefold()) if guid in theirs else None
+            if found is not None:
+                plan.code_ids[guid] = found
+                here[guid] = (found, "", theirs[guid].name)
     missing = sorted(used - set(here), key=lambda g: theirs[g].ordinal if g in theirs else 0)
     keys = {k.casefold() for _i, k, _n in here.values()}
     names = {n.casefold() for _i, _k, n in here.values()}
@@ -193,13 +228,9 @@ def plan_codings(
     unplaced: dict[str, list[SnapCoding]] = defaultdict(list)
     seen: set[tuple[str, int, str]] = set()
     codes = set(plan.code_ids) | {n.guid for n in plan.new_codes}
-    for c in snap.codings:
+    for c, seg in _pieces(snap, places, unplaced):
         match = plan.coders.get(c.coder)
         if match is None or c.code not in codes:
-            continue
-        seg = places.segment(c.document, c.start, c.end)
-        if seg is None:
-            unplaced[c.document].append(c)
             continue
         key = (match.guid, seg, c.code)
         if key in seen:  # two of their coders declared one person here
@@ -221,6 +252,27 @@ def plan_codings(
         if key not in seen and row.guid in theirs_removed and theirs_removed[row.guid] > row.created_at:
             plan.drop_codings.append((key[0], row))
     _unplaced(snap, plan, places, unplaced, "coding", skip_unmatched)
+
+
+def _pieces(
+    snap: Snapshot, places: Places, unplaced: dict[str, list[SnapCoding]]
+) -> Iterator[tuple[SnapCoding, int]]:
+    """Each coding with its segment here; a selection covering several segments gives one piece each
+    (the first keeps the coding's GUID, the others get GUIDs derived from it)."""
+    for c in snap.codings:
+        if c.placed:
+            seg = places.segment(c.document, c.start, c.end)
+            if seg is None:
+                unplaced[c.document].append(c)
+            else:
+                yield c, seg
+            continue
+        pieces = places.place(c.document, c.start, c.end)
+        if not pieces:
+            unplaced[c.document].append(c)
+        for n, (seg, part) in enumerate(pieces):
+            guid = c.guid if n == 0 else str(uuid.uuid5(_PIECES, f"{c.guid}/{seg}"))
+            yield c._replace(guid=guid, narrow=part), seg
 
 
 def _here_codings(session: Session, plan: Plan) -> dict[tuple[str, int, str], HereCoding]:
@@ -275,6 +327,14 @@ def _unplaced(
 def _place_conflict(name: str, digest: str, places: Places, items: Sequence[Any], what: str) -> Conflict:
     n = f"{len(items)} {what}{'s' if len(items) != 1 else ''}"
     skip = f"or add --skip-unmatched to leave its {n} out"
+    if digest in places.documents and not items[0].placed:
+        first = items[0]
+        a, b = (first.start, first.end) if isinstance(first, SnapCoding) else (first.span or (0, 0))
+        return Conflict(
+            f"document {name!r}",
+            f"{n} sit on selections that cover no segment here (first: characters {a}–{b})",
+            f"check the file's character positions, {skip}",
+        )
     if digest in places.documents:
         first = items[0]
         span = (first.span or (0, 0)) if isinstance(first, SnapMemo) else (first.start, first.end)
@@ -341,6 +401,9 @@ def _target(m: SnapMemo, plan: Plan, places: Places) -> Target | None:
     if m.span is None:
         doc = places.documents.get(m.document)
         return None if doc is None else ("document", doc)
+    if not m.placed:
+        pieces = places.place(m.document, *m.span)
+        return ("segment", pieces[0][0]) if pieces else None
     seg = places.segment(m.document, *m.span)
     return None if seg is None else ("segment", seg)
 

@@ -50,7 +50,9 @@ class SnapCoding(NamedTuple):
     """One coding on a segment named by its document's hash and its span.
 
     ``ordinal`` (the segment's number there) is only for messages; ``narrow`` is the exact
-    character span when the coding covers less than the segment.
+    character span when the coding covers less than the segment. Where ``placed`` is false (a
+    selection from another program), ``start``/``end`` is a character range the merge places on
+    this project's segments.
     """
 
     guid: str
@@ -64,10 +66,14 @@ class SnapCoding(NamedTuple):
     memo: str | None = None
     narrow: tuple[int, int] | None = None
     selection: str | None = None
+    placed: bool = True
 
 
 class SnapMemo(NamedTuple):
-    """A coder's memo on a segment (``document`` + ``span``), a document, or a code."""
+    """A coder's memo on a segment (``document`` + ``span``), a document, or a code.
+
+    With ``placed`` false, ``span`` is a selection: the memo goes on the first segment it covers.
+    """
 
     guid: str
     coder: str
@@ -78,6 +84,7 @@ class SnapMemo(NamedTuple):
     span: tuple[int, int] | None = None
     ordinal: int | None = None
     code: str | None = None
+    placed: bool = True
 
     @property
     def kind(self) -> str:

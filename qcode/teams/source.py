@@ -117,14 +117,20 @@ def _require_head(revision: str | None, where: str) -> None:
 
 
 def load_source(spec: str) -> Snapshot:
-    """What ``qcode merge`` was given: a coder file (``.json``), or another project (path or URL).
+    """What ``qcode merge`` was given: a coder file (``.json``), a REFI-QDA project (``.qdpx``), or
+    another qcode project (path or URL).
 
     Dispatch is by name only: a database file is never opened except through SQLite.
     """
-    if "://" not in spec and Path(spec).suffix.lower() == ".json":
+    suffix = "" if "://" in spec else Path(spec).suffix.lower()
+    if suffix == ".json":
         from qcode.teams.coderfile import read_coder_file
 
         return read_coder_file(Path(spec))
+    if suffix == ".qdpx":
+        from qcode.teams.qdpx_source import snapshot_from_qdpx
+
+        return snapshot_from_qdpx(Path(spec))
     with open_other(spec) as (conn, where):
         return read_snapshot(conn, where)
 
