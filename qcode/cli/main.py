@@ -7,8 +7,9 @@ from typing import Annotated
 import typer
 
 from qcode import __version__
-from qcode.cli import agreement, codebook, export, figure, ingest, project, query, report, teams, tui
+from qcode.cli import agreement, attributes, codebook, export, figure, ingest, project, query, report, tui
 from qcode.cli import codebook_db as _codebook_db  # noqa: F401 - adds load, show, export, merge, rename, split
+from qcode.cli import teams as team_commands
 from qcode.cli.common import QcodeGroup, state
 
 app = typer.Typer(
@@ -57,10 +58,10 @@ app.command()(ingest.documents)
 app.command()(ingest.duplicates)
 app.command()(agreement.agreement)
 app.command()(agreement.disagreements)
-app.command()(teams.merge)
-app.command()(teams.coders)
-app.command()(teams.adjudicate)
-app.command()(teams.log)
+app.command()(team_commands.merge)
+app.command()(team_commands.coders)
+app.command()(team_commands.adjudicate)
+app.command()(team_commands.log)
 app.command("query")(query.query)
 app.command("words")(query.words)
 app.add_typer(project.db_app, name="db")
@@ -68,7 +69,8 @@ app.add_typer(report.app, name="report")
 app.add_typer(codebook.app, name="codebook")
 app.add_typer(export.export_app, name="export")
 app.add_typer(export.codings_app, name="codings")
-export.export_app.command("coder")(teams.export_coder)
+export.export_app.command("coder")(team_commands.export_coder)
+app.add_typer(attributes.app, name="attributes")
 report.app.command("matrix")(export.matrix)
 report.app.command("quotes")(export.quotes)
 report.app.command("chart")(export.chart)

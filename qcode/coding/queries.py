@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from qcode.attributes import attribute_text
 from qcode.coding.types import (
     CodeInfo,
     CoderRef,
@@ -81,7 +82,7 @@ def _json(value: Any) -> Any:
 
 def _attrs(raw: Any) -> dict[str, str]:
     decoded = _json(raw) or {}
-    return {str(k): str(v) for k, v in decoded.items() if v is not None and v != ""}
+    return {str(k): attribute_text(v) for k, v in decoded.items() if v is not None and v != ""}
 
 
 def project_guid(source: Source) -> str | None:

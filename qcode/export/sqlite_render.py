@@ -61,7 +61,9 @@ def cell(x: str, *, guard: bool, quote: bool) -> str:
 
 
 def _attribute(key: str) -> str:
-    return f"(SELECT value FROM json_each(documents.attributes) WHERE key = {literal(key)})"
+    # a JSON true/false reads as 1/0 in SQLite: say it as PostgreSQL and the other exports do
+    value = "CASE type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE value END"
+    return f"(SELECT {value} FROM json_each(documents.attributes) WHERE key = {literal(key)})"
 
 
 def _where(

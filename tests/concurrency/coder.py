@@ -7,7 +7,8 @@ one JSON line on stdout for each JSON line on stdin:
 
 ``{"op": "open", "doc": 0}``, ``{"op": "toggle", "seg": 3, "code": "wages"}``,
 ``{"op": "range", "from": 2, "to": 5, "code": "debt"}``, ``{"op": "memo", "seg": 1, "text": "…"}``,
-``{"op": "undo"}``, ``{"op": "redo"}``, ``{"op": "quit"}``.
+``{"op": "undo"}``, ``{"op": "redo"}``, ``{"op": "peek", "what": "undo"}`` (the segments an undo
+would change), ``{"op": "quit"}``.
 
 A change answers ``{"ok": true, "ops": [...]}`` once committed (what :mod:`tests.concurrency.ledger`
 records as acknowledged) or ``{"ok": false, "error": "..."}`` when the database refused it.
@@ -63,11 +64,31 @@ class Coder:
         }
 
     def run(self, cmd: dict[str, Any]) -> dict[str, Any]:
-        """Carry out one command; a refusal by the database is an answer, not a crash."""
+        """Carry out one command; a refusal by the database is an answer, not a crash.
+
+        A refusal names the segments the command would have changed (``spots``): when the server
+        went away during a commit, the change may still have been written.
+        """
+        spots = self._spots(cmd)
         try:
             return self._run(cmd)
         except QcodeError as exc:
-            return {"ok": False, "error": str(exc)}
+            return {"ok": False, "error": str(exc), "spots": spots}
+
+    def _spots(self, cmd: dict[str, Any]) -> list[tuple[str, int]]:
+        c, op = self.controller, cmd["op"]
+        if c.transcript is None:
+            return []
+        if op in ("toggle", "memo"):
+            refs = [c.transcript.ref(cmd["seg"])]
+        elif op == "range":
+            refs = [c.transcript.ref(i) for i in range(cmd["from"], cmd["to"] + 1)]
+        elif op in ("undo", "redo"):
+            stack = c.history._undo if op == "undo" else c.history._redo
+            return [(o.segment.document, o.segment.ordinal) for o in stack[-1].ops] if stack else []
+        else:
+            return []
+        return [(r.document, r.ordinal) for r in refs]
 
     def _run(self, cmd: dict[str, Any]) -> dict[str, Any]:
         c, op = self.controller, cmd["op"]
@@ -82,6 +103,8 @@ class Coder:
         if op == "memo":
             done = c.set_memo(cmd["seg"], cmd["text"])
             return {"ok": True, "ops": [] if done is None else [op_json(done)]}
+        if op == "peek":  # where an undo or redo would write (a driver notes it before sending one)
+            return {"ok": True, "spots": self._spots({"op": cmd["what"]})}
         if op in ("undo", "redo"):
             replayed: Replayed | None = c.undo() if op == "undo" else c.redo()
             return {"ok": True, "ops": [] if replayed is None else [op_json(o) for o in replayed.ops]}

@@ -40,6 +40,38 @@ def run_qcode(url: str, *args: str, timeout: float = 120.0) -> subprocess.Comple
     )
 
 
+class CommandProcess:
+    """A :mod:`tests.concurrency.commands` process: ``qcode`` commands run one at a time, as from a shell."""
+
+    def __init__(self, url: str) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.concurrency.commands", url],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+            env=child_env(),
+        )
+
+    def run(self, *args: str) -> tuple[int, str]:
+        """Run one command; its exit status and standard error."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps(list(args)) + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the command process exited ({self.proc.wait(timeout=ANSWER_TIMEOUT)})")
+        answer = json.loads(line)
+        return int(answer["code"]), str(answer["stderr"])
+
+    def close(self) -> None:
+        """End the process (it closes nothing it still holds: every command closed its project)."""
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.close()
+        self.proc.wait(timeout=ANSWER_TIMEOUT)
+        self.proc.stdout.close()
+
+
 @dataclass
 class CoderProcess:
     """A :mod:`tests.concurrency.coder` process: one coder's screen, answering a command at a time."""

@@ -244,13 +244,10 @@ def test_binary_files(tmp_path: Path) -> None:
     assert "binary" in str(_error(_write(tmp_path / "ctl.txt", bytes(range(1, 32)) * 20)))
 
 
-def test_non_utf8_text_names_the_byte_and_line_and_suggests_encoding(tmp_path: Path) -> None:
+def test_non_utf8_text_is_read_in_the_encoding_found_and_says_so(tmp_path: Path) -> None:
     data = "line one\nline two\nCaf\u00e9 three\n".encode("latin-1")
-    err = _error(_write(tmp_path / "latin.txt", data))
-    assert err.line == 3
-    assert "not UTF-8" in str(err) and "0xe9" in str(err) and "offset 21" in str(err)
-    assert "--encoding" in str(err)
-    assert str(err).startswith(f"{tmp_path / 'latin.txt'}:3: ")
+    parsed = read_file(_write(tmp_path / "latin.txt", data))
+    assert parsed.encoding == "cp1252" and parsed.passages[0].text.endswith("Café three")
 
 
 def test_wrong_encoding_option(tmp_path: Path) -> None:
@@ -260,15 +257,16 @@ def test_wrong_encoding_option(tmp_path: Path) -> None:
     assert err.line == 2 and "ascii" in str(err)
 
 
-def test_utf16_without_encoding_gets_a_hint(tmp_path: Path) -> None:
-    err = _error(_write(tmp_path / "u16.txt", "Hello".encode("utf-16")))
-    assert "UTF-16" in str(err) and "--encoding utf-16" in str(err)
+def test_utf16_without_encoding_is_read_and_said(tmp_path: Path) -> None:
+    parsed = read_file(_write(tmp_path / "u16.txt", "Hello there.".encode("utf-16")))
+    assert parsed.encoding is not None and "16" in parsed.encoding
+    assert parsed.passages[0].text == "Hello there."
 
 
 def test_unknown_extension(tmp_path: Path) -> None:
     assert "unknown file type .csv" in str(_error(_write(tmp_path / "x.csv", "a,b")))
-    err = _error(_write(tmp_path / "x.pdf", b"%PDF-1.4"))
-    assert "extract its text" in str(err)
+    err = _error(_write(tmp_path / "x.rtf", b"{\\rtf1 hello}"))
+    assert "save it as .docx or plain text first" in str(err)
     assert "(none)" in str(_error(_write(tmp_path / "README", "hi")))
 
 

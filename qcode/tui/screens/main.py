@@ -219,6 +219,14 @@ class MainScreen(FindingScreen):
         except StoreError as exc:
             self.app.post_message(StoreFailed(exc))
 
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """A read the database refused (a team server gone) is said; the screen stays as it was."""
+        try:
+            yield
+        except TransactionFailedError as exc:
+            self.notify(f"Could not read: {exc}. Nothing changed; try again.", severity="error", timeout=10)
+
     def apply_code(self, code: CodeInfo) -> None:
         """Toggle a code on the current segment, or on the visual selection."""
         with self._changing():
@@ -359,12 +367,17 @@ class MainScreen(FindingScreen):
         """``[`` / ``]``: the previous or next document."""
         target = self.controller.doc_index + step
         if 0 <= target < len(self.controller.documents):
-            self.open_document(target)
+            with self._reading():
+                self.open_document(target)
 
     def action_uncoded(self, step: int) -> None:
         """``n`` / ``N``: the next or previous segment this coder has not coded."""
         if self.controller.transcript is None:
             return
+        with self._reading():
+            self._uncoded(step)
+
+    def _uncoded(self, step: int) -> None:
         found = self.controller.next_uncoded(self.transcript.cursor, step)
         if found is None:
             self.message = "every segment is coded"
@@ -379,7 +392,8 @@ class MainScreen(FindingScreen):
         """Show a segment in its transcript (from the code view)."""
         for i, doc in enumerate(self.controller.documents):
             if doc.id == message.document_id:
-                self.open_document(i, ordinal=message.ordinal)
+                with self._reading():
+                    self.open_document(i, ordinal=message.ordinal)
                 self.transcript.focus()
                 return
 
