@@ -7,8 +7,21 @@ from typing import Annotated
 import typer
 
 from qcode import __version__
-from qcode.cli import agreement, attributes, codebook, export, figure, ingest, project, query, report, tui
+from qcode.cli import (
+    agreement,
+    attributes,
+    codebook,
+    export,
+    figure,
+    ingest,
+    keep,
+    project,
+    query,
+    report,
+    tui,
+)
 from qcode.cli import codebook_db as _codebook_db  # noqa: F401 - adds load, show, export, merge, rename, split
+from qcode.cli import suggest as _suggest
 from qcode.cli import teams as team_commands
 from qcode.cli.common import QcodeGroup, state
 
@@ -64,6 +77,9 @@ app.command()(team_commands.adjudicate)
 app.command()(team_commands.log)
 app.command("query")(query.query)
 app.command("words")(query.words)
+app.command()(keep.check)
+app.command()(keep.backup)
+app.command()(keep.restore)
 app.add_typer(project.db_app, name="db")
 app.add_typer(report.app, name="report")
 app.add_typer(codebook.app, name="codebook")
@@ -75,6 +91,7 @@ report.app.command("matrix")(export.matrix)
 report.app.command("quotes")(export.quotes)
 report.app.command("chart")(export.chart)
 report.app.command("figure")(figure.figure)
+app.command("suggest")(_suggest.suggest)
 
 
 def main() -> None:
