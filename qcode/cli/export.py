@@ -113,16 +113,16 @@ def export_segments(
                 else coded_segment_rows(session, flt, guard=False, render=False)
             )
             stream = pseudonymise_rows(session, plain, red.pseudo, red.ledger, guard=not raw)
-        rows = _write_stream(path, stream, force=force, bom=bom, raw=raw)
+        rows = _write_stream(path, stream, force=force, bom=bom)
     if red is not None:
         red.finish(force=force)
     _done(f"wrote {rows} {'segments' if wide else 'codings'} to {path}", path)
 
 
-def _write_stream(path: Path, stream: RowStream, *, force: bool, bom: bool, raw: bool) -> int:
+def _write_stream(path: Path, stream: RowStream, *, force: bool, bom: bool) -> int:
     """Write a table to ``path`` (``-``: standard output), with a progress bar when it is long."""
     from qcode.export.files import open_output
-    from qcode.export.tables import write_csv
+    from qcode.export.service import write_stream
 
     with (
         progress(show=stream.total >= PROGRESS_FROM) as bar,
@@ -131,10 +131,7 @@ def _write_stream(path: Path, stream: RowStream, *, force: bool, bom: bool, raw:
         advance = bar.start("exporting", stream.total)
         if bom:
             fh.write("\ufeff")
-        return write_csv(
-            fh, stream.header, stream.chunks, guarded=stream.guarded, raw=raw, rendered=stream.rendered,
-            progress=advance,
-        )
+        return write_stream(fh, stream, progress=advance)
 
 
 @export_app.command("memos")
@@ -167,7 +164,7 @@ def export_memos(
 
             plain = memo_rows(session, flt, guard=False)
             stream = pseudonymise_memos(plain, red.pseudo, red.ledger, guard=not raw)
-        rows = _write_stream(path, stream, force=force, bom=bom, raw=raw)
+        rows = _write_stream(path, stream, force=force, bom=bom)
     if red is not None:
         red.finish(force=force)
     _done(f"wrote {rows} memos to {path}", path)

@@ -171,7 +171,7 @@ def pseudonymise_rows(
         for chunk in stream.chunks:
             yield [rows.row(r) for r in chunk]
 
-    return RowStream(stream.header, stream.total, chunks(), guarded=guard)
+    return RowStream(stream.header, stream.total, chunks(), guard=guard, guarded=guard)
 
 
 def pseudonymise_memos(
@@ -202,7 +202,7 @@ def pseudonymise_memos(
         for chunk in stream.chunks:
             yield [one(r) for r in chunk]
 
-    return RowStream(stream.header, stream.total, chunks(), guarded=guard)
+    return RowStream(stream.header, stream.total, chunks(), guard=guard, guarded=guard)
 
 
 def pseudonymise_sections(
