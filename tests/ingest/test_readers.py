@@ -258,3 +258,10 @@ def test_speakers_and_times_reach_the_segments_export(store: Store, tmp_path: Pa
     got = [(c["speaker"] or "", str(c["start_ms"] or ""), str(c["end_ms"] or ""), c["text"]) for c in cells]
     assert got[0] == ("Interviewer", "1000", "4200", "When did you arrive?")
     assert got[1] == ("", "4500", "9000", "In 2016.")
+
+
+def test_the_source_text_is_kept_as_written(sqlite_store: Store, tmp_path: Path) -> None:
+    """The issue's case: lines of one paragraph are no longer joined with spaces."""
+    path = _write(tmp_path, "dash.txt", "- Did they pay you?\r\n- +50% was taken\r\n")
+    assert read_file(path).passages[0].text == "- Did they pay you?\n- +50% was taken"
+    assert _stored(sqlite_store, path) == [(None, None, None, ["- Did they pay you?", "- +50% was taken"])]
