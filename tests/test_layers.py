@@ -71,6 +71,9 @@ RULES: dict[str, tuple[str, ...]] = {
         "qcode.cli",
         "textual",
     ),
+    "qcode.suggest.model": ("sqlalchemy", "qcode.store", "textual", "typer", "rich", "numpy"),
+    "qcode.suggest.service": ("sqlalchemy", "qcode.store", "textual", "typer", "rich", "qcode.tui"),
+    "qcode.cli.suggest": ("sqlalchemy", "textual", "qcode.suggest", "qcode.store"),
     "qcode.cli.main": ("spacy", "textual", "sqlalchemy", "numpy", "qcode.tui", "qcode.store"),
 }
 

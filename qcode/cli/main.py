@@ -9,6 +9,7 @@ import typer
 from qcode import __version__
 from qcode.cli import agreement, attributes, codebook, export, figure, ingest, project, query, report, tui
 from qcode.cli import codebook_db as _codebook_db  # noqa: F401 - adds load, show, export, merge, rename, split
+from qcode.cli import suggest as _suggest
 from qcode.cli.common import QcodeGroup, state
 
 app = typer.Typer(
@@ -69,6 +70,7 @@ report.app.command("matrix")(export.matrix)
 report.app.command("quotes")(export.quotes)
 report.app.command("chart")(export.chart)
 report.app.command("figure")(figure.figure)
+app.command("suggest")(_suggest.suggest)
 
 
 def main() -> None:

@@ -50,6 +50,7 @@ __all__ = [
     "load_transcript",
     "project_guid",
     "resume_point",
+    "select_rows",
 ]
 
 _CLAUSES: dict[str, TextClause] = {}
@@ -65,6 +66,10 @@ def _rows(source: Source, sql: str, params: Mapping[str, Any] | None = None) -> 
 
         clause = _CLAUSES[sql] = text(sql)
     return [tuple(row) for row in source.execute(clause, dict(params or {}))]
+
+
+#: Public name of the one-SELECT runner, for other read-only modules (e.g. :mod:`qcode.suggest.queries`).
+select_rows = _rows
 
 
 def _in(name: str, values: Sequence[int]) -> tuple[str, dict[str, int]]:
