@@ -58,3 +58,9 @@ class NotFoundError(QcodeError):
     """A named document, code, coder or segment does not exist."""
 
     exit_code = 5
+
+
+class ProblemsFoundError(QcodeError):
+    """A check found problems (each already said on its own line)."""
+
+    exit_code = 6

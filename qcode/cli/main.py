@@ -7,7 +7,19 @@ from typing import Annotated
 import typer
 
 from qcode import __version__
-from qcode.cli import agreement, attributes, codebook, export, figure, ingest, project, query, report, tui
+from qcode.cli import (
+    agreement,
+    attributes,
+    codebook,
+    export,
+    figure,
+    ingest,
+    keep,
+    project,
+    query,
+    report,
+    tui,
+)
 from qcode.cli import codebook_db as _codebook_db  # noqa: F401 - adds load, show, export, merge, rename, split
 from qcode.cli import suggest as _suggest
 from qcode.cli.common import QcodeGroup, state
@@ -60,6 +72,9 @@ app.command()(agreement.agreement)
 app.command()(agreement.disagreements)
 app.command("query")(query.query)
 app.command("words")(query.words)
+app.command()(keep.check)
+app.command()(keep.backup)
+app.command()(keep.restore)
 app.add_typer(project.db_app, name="db")
 app.add_typer(report.app, name="report")
 app.add_typer(codebook.app, name="codebook")

@@ -116,6 +116,8 @@ class MainScreen(FindingScreen):
         pane.border_subtitle = tr.document.attribute_line()
         if self.search_text:
             self.run_search(self.search_text)
+        elif self.query_hits:
+            self.mark_query_hits()
         # the documents pane, codebook ticks and status follow a frame later, as after a change
         self._open_pending = True
         self._schedule_after_change()
@@ -144,6 +146,8 @@ class MainScreen(FindingScreen):
             parts.append(f"VISUAL {len(tv.selection)} (code key applies, esc leaves)")
         if self.search_text:
             parts.append(f"/{self.search_text}: {len(self.hit_indices)} hits")
+        elif self.query_hits or self.query_text:
+            parts.append(self.query_status())
         if self.message:
             parts.append(self.message)
         self.query_one("#status", Static).update(Content(" " + " · ".join(parts)), layout=False)
