@@ -54,6 +54,13 @@ class ConflictError(QcodeError):
     exit_code = 4
 
 
+class RoleError(QcodeError):
+    """The acting coder's role does not allow the change (another coder's work, or the consensus
+    coder outside adjudication)."""
+
+    exit_code = 6
+
+
 class NotFoundError(QcodeError):
     """A named document, code, coder or segment does not exist."""
 

@@ -22,6 +22,7 @@ from qcode.cli import (
 )
 from qcode.cli import codebook_db as _codebook_db  # noqa: F401 - adds load, show, export, merge, rename, split
 from qcode.cli import suggest as _suggest
+from qcode.cli import teams as team_commands
 from qcode.cli.common import QcodeGroup, state
 
 app = typer.Typer(
@@ -70,6 +71,10 @@ app.command()(ingest.documents)
 app.command()(ingest.duplicates)
 app.command()(agreement.agreement)
 app.command()(agreement.disagreements)
+app.command()(team_commands.merge)
+app.command()(team_commands.coders)
+app.command()(team_commands.adjudicate)
+app.command()(team_commands.log)
 app.command("query")(query.query)
 app.command("words")(query.words)
 app.command()(keep.check)
@@ -80,6 +85,7 @@ app.add_typer(report.app, name="report")
 app.add_typer(codebook.app, name="codebook")
 app.add_typer(export.export_app, name="export")
 app.add_typer(export.codings_app, name="codings")
+export.export_app.command("coder")(team_commands.export_coder)
 app.add_typer(attributes.app, name="attributes")
 report.app.command("matrix")(export.matrix)
 report.app.command("quotes")(export.quotes)

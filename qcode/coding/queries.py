@@ -98,13 +98,15 @@ def project_guid(source: Source) -> str | None:
 
 def find_coder(source: Source, name: str) -> CoderRef | None:
     """The coder called exactly ``name`` (surrounding blanks ignored), if registered."""
-    rows = _rows(source, "SELECT id, guid, name FROM coders WHERE name = :name", {"name": name.strip()})
+    rows = _rows(
+        source, "SELECT id, guid, name, role FROM coders WHERE name = :name", {"name": name.strip()}
+    )
     return CoderRef(*rows[0]) if rows else None
 
 
 def list_coders(source: Source) -> list[CoderRef]:
     """Every registered coder, by name."""
-    return [CoderRef(*row) for row in _rows(source, "SELECT id, guid, name FROM coders ORDER BY name")]
+    return [CoderRef(*row) for row in _rows(source, "SELECT id, guid, name, role FROM coders ORDER BY name")]
 
 
 def list_documents(source: Source, *, attributes: bool = True) -> list[DocumentInfo]:

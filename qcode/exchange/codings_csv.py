@@ -19,7 +19,8 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from qcode.errors import InputError
+from qcode.coding.roles import CONSENSUS, acting_coder, require_own
+from qcode.errors import InputError, RoleError
 from qcode.export.files import unneutralise
 from qcode.export.tables import CsvRecord, CsvTable, read_csv
 from qcode.store.base import new_guid, utcnow
@@ -103,7 +104,9 @@ class _Lookups:
         codes = session.execute(select(Code.id, Code.key, Code.name)).all()
         self.codes: dict[str, int] = {name.casefold(): i for i, _k, name in codes}
         self.codes.update({key.casefold(): i for i, key, _n in codes})
-        self.coders: dict[str, int] = {n: i for n, i in session.execute(select(Coder.name, Coder.id))}
+        coders = session.execute(select(Coder.name, Coder.id, Coder.role)).all()
+        self.coders: dict[str, int] = {n: i for n, i, _r in coders}
+        self.consensus = {n for n, _i, role in coders if role == CONSENSUS}
         self.coders_folded = {n.casefold(): n for n in self.coders}
         wanted = {self.document(r.cells.get("document", "")) for r in table.records} - {None}
         self.segments: dict[tuple[int, int], _Seg] = {}
@@ -241,6 +244,7 @@ def import_codings_table(session: Session, table: CsvTable, *, actor: str = "sys
         problems.extend(RowProblem(table.path, rec.line, e) for e in errors)
         if row is not None:
             rows.append(row)
+    problems.extend(_role_problems(table.path, rows, look, acting_coder(actor, look.coders)))
     if problems:
         raise CodingsImportError(problems)
     created = _create_coders(session, look, sorted({r.coder for r in rows} - set(look.coders)))
@@ -260,6 +264,21 @@ def import_codings_table(session: Session, table: CsvTable, *, actor: str = "sys
     return CodingsImportReport(
         table.path, len(table.records), added, already, updated, repeated, tuple(created)
     )
+
+
+def _role_problems(path: str, rows: list[_Row], look: _Lookups, acting: str | None) -> list[RowProblem]:
+    """Rows a consensus coder or another coder than the acting one would own (see ``coding.roles``)."""
+    out = []
+    for r in rows:
+        if r.coder in look.consensus:
+            message = f"{r.coder!r} is the consensus coder: only adjudication writes it"
+            out.append(RowProblem(path, r.line, message))
+            continue
+        try:
+            require_own(acting, r.coder, f"{r.coder}'s codings")
+        except RoleError as exc:
+            out.append(RowProblem(path, r.line, str(exc)))
+    return out
 
 
 def _create_coders(session: Session, look: _Lookups, names: list[str]) -> list[str]:

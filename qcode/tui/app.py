@@ -84,6 +84,12 @@ class QcodeApp(App[None]):
             except StoreError as exc:
                 self.post_message(StoreFailed(exc))
                 return
+        if coder.role != "coder":  # the services refuse its writes too; say so before any key
+            self.exit(
+                return_code=6,
+                message=f"qcode: {coder.name!r} is the consensus coder: only `qcode adjudicate` writes it",
+            )
+            return
         self.coder_name = coder.name
         self.controller = CodingController(self.access, coder)
         start = self.controller.load()
