@@ -14,10 +14,13 @@ segments are the ones ``tests/data/reference/`` was coded on, then:
 * refresh: the time to take in one more coding and suggest again for the current segment, beside
   rebuilding the suggester from the database (what a refresh would cost without the incremental
   update), interleaved, with the reference coder's 547 codings loaded.
+* at scale, on bench/tui.py's synthetic project (default 500 documents × 2,000 segments, 200,000
+  codings, cached by ``tui_data.py``): the coding screen's suggester for coder alice — reading her
+  codings, building it, and one refresh after a change (learn the open document's codings, suggest
+  for the cursor's segment) — and the keypress path: bench/tui.py's toggles (key → first frame
+  showing the change) with suggestions on and with them off, interleaved round by round.
 
-The TUI's keypress path with the panel on and off is measured by ``bench/tui.py`` (see its output).
-
-    .venv/bin/python bench/suggest.py [--seeds 5] [--pairs 5] [--smoke]
+    .venv/bin/python bench/suggest.py [--seeds 5] [--pairs 5] [--toggles 60] [--smoke]
 """
 
 from __future__ import annotations
@@ -230,6 +233,66 @@ def speed(corpus: Corpus, pairs: int, updates: int) -> None:
     show("one refresh (a coding in or out, suggest again) vs a rebuild", results, baseline=base, unit="ms")
 
 
+# -- at scale: the coding screen's suggester and the keypress path --------------------------------
+
+
+def at_scale(documents: int, per_doc: int, codings: int, pairs: int, toggles: int) -> None:
+    """Build, refresh and keypress figures on bench/tui.py's synthetic project."""
+    import asyncio
+    import os
+    import time
+
+    from tui import measure_app, summary
+    from tui_data import bench_db_path, build
+
+    from qcode.coding.queries import codebook, find_coder, list_documents, load_transcript
+    from qcode.tui.suggesting import SuggestionEngine
+
+    db = build(bench_db_path(documents, per_doc, codings), documents, per_doc, codings)
+    print(f"at scale: {documents:,} documents × {per_doc:,} segments, {codings:,} codings; load {load()}")
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        coder = find_coder(conn, "alice")
+        assert coder is not None
+        codes = codebook(conn)
+        transcript = load_transcript(conn, list_documents(conn, attributes=False)[0], coder.id)
+        engine = SuggestionEngine(coder.id, codes)
+        started = time.perf_counter()
+        fetched = engine.fetch(conn)
+        read = time.perf_counter() - started
+        started = time.perf_counter()
+        engine.build(fetched, [seg.text for seg in transcript.segments])
+        built = time.perf_counter() - started
+        print(f"  suggester for alice: read {len(fetched[1]):,} coded segments in {read * 1000:.0f} ms,")
+        print(f"  built in {built * 1000:.0f} ms (on a worker thread, pausing every 64 texts)")
+        codings_now = dict(transcript.codings)
+        rng = random.Random(5)
+        times = []
+        for _ in range(max(20, toggles)):
+            index = rng.randrange(len(transcript.segments))
+            seg_id = transcript.segments[index].id
+            code_id = rng.choice(codes).id
+            before = codings_now.get(seg_id, frozenset())
+            codings_now[seg_id] = before ^ {code_id}
+            started = time.perf_counter()
+            engine.refresh(transcript, codings_now, index)
+            times.append(time.perf_counter() - started)
+        print(f"  refresh after a change (learn the open document, suggest): {summary(times)}")
+    finally:
+        conn.close()
+    runs: dict[str, list[float]] = {"suggestions on": [], "suggestions off": []}
+    for round_ in range(pairs):
+        order = ["suggestions off", "suggestions on"][:: 1 if round_ % 2 == 0 else -1]
+        for name in order:
+            os.environ["QCODE_SUGGEST"] = "1" if name == "suggestions on" else "0"
+            runs[name] += asyncio.run(measure_app(db, 0, toggles))["toggle"]
+    os.environ.pop("QCODE_SUGGEST", None)
+    print(f"  keypress path: code toggle → frame, {pairs} interleaved rounds, load {load()}")
+    for name, values in runs.items():
+        print(f"    {name:<18} {summary(values)}")
+    print("    target (issue 16): median < 10 ms, p95 < 20 ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__.splitlines()[0],
@@ -237,6 +300,8 @@ def main() -> None:
         epilog=__doc__.split("\n", 1)[1],
     )
     parser.add_argument("--seeds", type=int, default=5, help="document orders per point of the curve")
+    parser.add_argument("--toggles", type=int, default=60, help="segments toggled on and off per app run")
+    parser.add_argument("--scale", default="500,2000,200000", help="documents,segments each,codings")
     args = add_options(parser).parse_args()
     pairs = rounds(args)
     with tempfile.TemporaryDirectory(prefix="qcode-bench-suggest-") as tmp:
@@ -251,6 +316,8 @@ def main() -> None:
                 speed(corpus, pairs, 200)
         finally:
             corpus.conn.close()
+    documents, per_doc, codings = (2, 500, 200) if args.smoke else map(int, args.scale.split(","))
+    at_scale(documents, per_doc, codings, pairs, 4 if args.smoke else args.toggles)
 
 
 if __name__ == "__main__":

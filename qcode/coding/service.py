@@ -105,8 +105,12 @@ def _delete_coding(
     return None if row is None else (row.guid, row.memo)
 
 
-def toggle_coding(session: Session, coder: CoderRef, segment: SegmentRef, code: CodeInfo) -> CodingOp:
+def toggle_coding(
+    session: Session, coder: CoderRef, segment: SegmentRef, code: CodeInfo, via: str | None = None
+) -> CodingOp:
     """Remove ``code`` from the segment if this coder applied it, else apply it; returns what was done.
+
+    ``via`` says in the event how it was done, if not by the code's key (``"suggestion"``).
 
     Raises:
         RoleError: ``coder`` is a consensus coder (as in every function here that writes).
@@ -118,7 +122,7 @@ def toggle_coding(session: Session, coder: CoderRef, segment: SegmentRef, code: 
     else:
         op = CodingOp(segment, code.id, code.key, True, new_guid())
         _insert_coding(session, coder, segment, code.id, op.guid, None)
-    _log_coding(session, coder, op, None)
+    _log_coding(session, coder, op, via)
     return op
 
 

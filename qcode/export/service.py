@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select
 from sqlalchemy.orm import Session, aliased
 
+from qcode.attributes import attribute_text
 from qcode.export import sqlite_render
 from qcode.export.files import FORMULA_TRIGGERS, neutralise
 from qcode.names import Names
@@ -23,7 +24,10 @@ from qcode.store.models import Code, Coder, Coding, Document, Passage, Segment
 #: Rows fetched from the cursor per chunk.
 CHUNK_ROWS = 20_000
 #: Fixed columns of the long format, in order; document attributes go after ``document``.
-SEGMENT_COLUMNS: tuple[str, ...] = ("passage", "section", "segment", "start", "end", "text")
+#: ``speaker`` is the passage's (a turn's); ``start_ms``/``end_ms`` place a timed passage (subtitles).
+SEGMENT_COLUMNS: tuple[str, ...] = (
+    "passage", "section", "speaker", "start_ms", "end_ms", "segment", "start", "end", "text",
+)
 CODING_COLUMNS: tuple[str, ...] = ("code", "code_name", "code_group", "coder", "memo", "coded_at")
 LONG_COLUMNS: tuple[str, ...] = ("document", *SEGMENT_COLUMNS, *CODING_COLUMNS)
 Chunk = Sequence[Sequence[Any]]
@@ -155,6 +159,7 @@ def long_select(dialect: str, keys: Sequence[str], flt: ExportFilter, *, guard: 
         Document.name,
         *(Document.attributes[k].as_string() for k in keys),
         Passage.section,
+        Passage.speaker,
         Segment.text,
         Code.key,
         Code.name,
@@ -169,11 +174,14 @@ def long_select(dialect: str, keys: Sequence[str], flt: ExportFilter, *, guard: 
         *g[1 : 1 + n],
         Passage.ordinal,
         g[1 + n],
+        g[2 + n],
+        Passage.start_ms,
+        Passage.end_ms,
         Segment.ordinal,
         Segment.start,
         Segment.end,
-        g[2 + n],
-        *g[3 + n :],
+        g[3 + n],
+        *g[4 + n :],
         _timestamp(Coding.created_at, dialect),
     ]
     return (
@@ -279,7 +287,7 @@ def _core_chunks(session: Session, stmt: Select[Any], size: int) -> Iterator[Chu
 
 
 def _cell(value: Any) -> str:
-    return "" if value is None else str(value)
+    return attribute_text(value)
 
 
 _UNSAFE = re.compile(r"[^0-9A-Za-z_]+")
@@ -345,6 +353,9 @@ def _wide_chunks(
             Document.attributes,
             Passage.ordinal,
             Passage.section,
+            Passage.speaker,
+            Passage.start_ms,
+            Passage.end_ms,
             Segment.ordinal,
             Segment.start,
             Segment.end,
@@ -358,14 +369,16 @@ def _wide_chunks(
         stmt = stmt.where(Segment.id.in_(segments))
     attr_cache: dict[str, list[str]] = {}
     chunk: list[list[Any]] = []
-    for seg_id, doc, attrs, p_ord, section, ordinal, start, end, text in session.execute(stmt):
+    for row in session.execute(stmt):
+        seg_id, doc, attrs, p_ord, section, speaker, t0, t1, ordinal, start, end, text = row
         if doc not in attr_cache:
             attr_cache[doc] = [fix(_cell((attrs or {}).get(k))) for k in keys]
         flags = [0] * width
         for col in marks.get(seg_id, ()):
             flags[col] = 1
         chunk.append(
-            [fix(doc), *attr_cache[doc], p_ord, fix(section), ordinal, start, end, fix(text), *flags]
+            [fix(doc), *attr_cache[doc], p_ord, fix(section), fix(speaker or ""), t0, t1, ordinal, start, end,
+             fix(text), *flags]
         )
         if len(chunk) >= CHUNK_ROWS:
             yield chunk

@@ -17,17 +17,18 @@ used: the service passes this coder's own codings, never another coder's.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from qcode.suggest.features import Tokens, contains, features, keyword_pattern, tokens
+from qcode.suggest.vectors import Packed, Vector, Weigher, dot, normalised
 
 __all__ = ["CodeCard", "Example", "Reason", "Settings", "Suggester", "Suggestion"]
 
-Vector = dict[str, float]
+#: Texts (or stored segments) handled between two calls of the suggester's ``pause``.
+STEP = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +83,9 @@ class Reason:
         if self.kind == "keyword":
             return f"keyword “{self.detail}”"
         if self.kind == "codebook":
-            where = "its passage shares" if self.in_passage else "shares"
-            return f"{where} {self.detail} with the codebook entry"
+            return f"{'nearby ' if self.in_passage else ''}{self.detail} as in the codebook"
         quote = self.detail if len(self.detail) <= width else self.detail[: width - 1].rstrip() + "…"
-        return f"like {self.document} {self.ordinal} you coded: “{quote}”"
+        return f"like your {self.document} {self.ordinal}: “{quote}”"
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,15 +114,6 @@ class Settings:
     limit: int = 3
 
 
-def _dot(small: Mapping[str, float], big: Mapping[str, float]) -> float:
-    return sum(v * big.get(k, 0.0) for k, v in small.items())
-
-
-def _normalised(vector: Vector) -> Vector:
-    norm = math.sqrt(sum(v * v for v in vector.values()))
-    return {k: v / norm for k, v in vector.items()} if norm else {}
-
-
 @dataclass
 class _Code:
     card: CodeCard
@@ -142,24 +133,29 @@ class _Code:
             merged = dict(self.prior)
             for k, v in self.total.items():
                 merged[k] = merged.get(k, 0.0) + w * v
-            self.centroid = _normalised(merged)
+            self.centroid = normalised(merged)
         return self.centroid
 
-    def shift(self, vector: Vector, sign: float) -> None:
+    def shift(self, vector: Packed, sign: float) -> None:
+        total = self.total
         for k, v in vector.items():
-            left = self.total.get(k, 0.0) + sign * v
+            left = total.get(k, 0.0) + sign * v
             if abs(left) < 1e-12:
-                self.total.pop(k, None)
+                total.pop(k, None)
             else:
-                self.total[k] = left
+                total[k] = left
         self.centroid = None
 
 
 @dataclass
 class _Stored:
     example: Example
-    vector: Vector
+    vector: Packed
     codes: set[str]
+
+
+def _no_pause() -> None:
+    pass
 
 
 class Suggester:
@@ -171,6 +167,7 @@ class Suggester:
         background: Iterable[str] = (),
         coded: Iterable[tuple[Example, Iterable[str]]] = (),
         settings: Settings | None = None,
+        pause: Callable[[], None] | None = None,
     ) -> None:
         """Build from the codebook, texts to learn word rarity from, and the coder's codings.
 
@@ -179,27 +176,30 @@ class Suggester:
             background: segment texts (e.g. the documents being coded) for the word weights.
             coded: this coder's coded segments, each with its codes' keys, oldest first.
             settings: weights and limits (defaults if ``None``).
+            pause: called every few dozen texts while building and suggesting (a worker thread
+                sleeps a moment there, so the interface thread never waits long for the GIL).
         """
         self.settings = settings or Settings()
+        self.pause = pause or _no_pause
         coded = list(coded)
         texts = [card.text() for card in cards] + list(background) + [ex.text for ex, _ in coded]
         self._built: dict[str, Counter[str]] | None = {}  # features of texts seen while building
-        frequency: Counter[str] = Counter()
-        for text in texts:
-            frequency.update(self._features(text).keys())
-        n = len(texts)
-        self._idf = {k: math.log((1 + n) / (1 + df)) + 1.0 for k, df in frequency.items()}
-        self._unseen = math.log(1 + n) + 1.0
+        self._weigher = Weigher(self._features(t, i) for i, t in enumerate(texts))
         self._codes = {
             card.key: _Code(
-                card, self._vector(card.text()), tuple((k, keyword_pattern(k)) for k in card.keywords)
+                card,
+                self._vector(card.text(), grow=True),
+                tuple((k, keyword_pattern(k)) for k in card.keywords),
             )
             for card in cards
         }
         self._order = {key: i for i, key in enumerate(self._codes)}
         self._examples: dict[int, _Stored] = {}
-        for example, keys in coded:
+        self._by_document: dict[str, set[int]] = {}
+        for i, (example, keys) in enumerate(coded):
             self.set_codes(example, keys)
+            if i % STEP == STEP - 1:
+                self.pause()
         self._built = None
 
     # -- what it knows ------------------------------------------------------------------------
@@ -213,7 +213,18 @@ class Suggester:
         """Segments of this coder it has learned from."""
         return len(self._examples)
 
-    def _features(self, text: str) -> Counter[str]:
+    def codes_of(self, segment_id: int) -> frozenset[str]:
+        """The codes it holds for a segment (none if it never learned it, or forgot it)."""
+        stored = self._examples.get(segment_id)
+        return frozenset(stored.codes) if stored is not None else frozenset()
+
+    def coded_in(self, document: str) -> frozenset[int]:
+        """Ids of the segments of ``document`` it has learned from."""
+        return frozenset(self._by_document.get(document, ()))
+
+    def _features(self, text: str, counter: int = 0) -> Counter[str]:
+        if counter % STEP == STEP - 1:
+            self.pause()
         if self._built is None:
             return features(text)
         found = self._built.get(text)
@@ -221,16 +232,12 @@ class Suggester:
             found = self._built[text] = features(text)
         return found
 
-    def _vector(self, text: str, context: str = "") -> Vector:
-        """Sublinear TF-IDF of the text, plus its context's at ``context_weight``, unit length."""
-        weighted: Vector = {}
-        for part, weight in ((text, 1.0), (context, self.settings.context_weight)):
-            if not part:
-                continue
-            for key, count in self._features(part).items():
-                add = weight * (1.0 + math.log(count)) * self._idf.get(key, self._unseen)
-                weighted[key] = weighted.get(key, 0.0) + add
-        return _normalised(weighted)
+    def _vector(self, text: str, context: str = "", *, grow: bool = False) -> Vector:
+        """Unit-length TF-IDF of the text, with its context's at ``context_weight``."""
+        parts = [(self._features(text), 1.0)]
+        if context:
+            parts.append((self._features(context), self.settings.context_weight))
+        return self._weigher.vector(parts, grow=grow)
 
     # -- learning -----------------------------------------------------------------------------
 
@@ -244,15 +251,21 @@ class Suggester:
         if stored is None:
             if not wanted:
                 return
-            stored = self._examples[example.segment_id] = _Stored(
-                example, self._vector(example.text, example.context), set()
-            )
+            vector = Packed.of(self._vector(example.text, example.context, grow=True))
+            stored = self._examples[example.segment_id] = _Stored(example, vector, set())
+            self._by_document.setdefault(example.document, set()).add(example.segment_id)
         for key in stored.codes - wanted:
             self._leave(stored, key)
         for key in wanted - stored.codes:
             self._join(stored, key)
-        if not stored.codes:
-            del self._examples[example.segment_id]
+        self._forget_if_uncoded(stored)
+
+    def _forget_if_uncoded(self, stored: _Stored) -> None:
+        if stored.codes:
+            return
+        ex = stored.example
+        del self._examples[ex.segment_id]
+        self._by_document[ex.document].discard(ex.segment_id)
 
     def _join(self, stored: _Stored, key: str) -> None:
         code = self._codes[key]
@@ -262,8 +275,7 @@ class Suggester:
         if len(code.members) > self.settings.per_code:
             oldest = self._examples[next(iter(code.members))]
             self._leave(oldest, key)
-            if not oldest.codes:
-                del self._examples[oldest.example.segment_id]
+            self._forget_if_uncoded(oldest)
 
     def _leave(self, stored: _Stored, key: str) -> None:
         code = self._codes[key]
@@ -277,7 +289,7 @@ class Suggester:
         """Every code's score for a segment (cosine similarity, 0 where nothing is shared)."""
         x = self._vector(text, context)
         shrink = self.settings.shrink
-        return {key: _dot(x, code.vector(shrink)) for key, code in self._codes.items()}
+        return {key: dot(x, code.vector(shrink)) for key, code in self._codes.items()}
 
     def suggest(
         self,
@@ -302,7 +314,7 @@ class Suggester:
         skip = set(exclude)
         shrink = self.settings.shrink
         ranked = sorted(
-            ((_dot(x, code.vector(shrink)), key) for key, code in self._codes.items() if key not in skip),
+            ((dot(x, code.vector(shrink)), key) for key, code in self._codes.items() if key not in skip),
             key=lambda pair: (-pair[0], self._order[pair[1]]),
         )
         own = tokens(text)
@@ -310,6 +322,7 @@ class Suggester:
         for score, key in ranked[: self.settings.limit if limit is None else limit]:
             if score < self.settings.min_score:
                 break
+            self.pause()
             code = self._codes[key]
             reasons = self._reasons(code, x, own, context, segment_id)
             out.append(Suggestion(key, code.card.name, round(score, 4), reasons))
@@ -321,8 +334,8 @@ class Suggester:
         """Two reasons at most: the stronger side of the score (codebook or own codings) first."""
         keyword = next((Reason("keyword", k) for k, p in code.keywords if contains(own.stems, p)), None)
         nearest = self._nearest(code, x, segment_id)
-        learned = code.weight(self.settings.shrink) * _dot(x, code.total)
-        if learned >= _dot(x, code.prior):
+        learned = code.weight(self.settings.shrink) * dot(x, code.total)
+        if learned >= dot(x, code.prior):
             ordered = [nearest, keyword]
         else:
             ordered = [keyword or self._shared_words(code, own, context), nearest]
@@ -331,11 +344,13 @@ class Suggester:
     def _nearest(self, code: _Code, x: Vector, segment_id: int | None) -> Reason | None:
         """The most similar segment this coder gave the code (not the segment itself)."""
         best: tuple[float, _Stored] | None = None
-        for member in code.members:
+        for i, member in enumerate(code.members):
+            if i % STEP == STEP - 1:
+                self.pause()
             if member == segment_id:
                 continue
             stored = self._examples[member]
-            sim = _dot(x, stored.vector)
+            sim = stored.vector.dot(x)
             if sim > 0 and (best is None or sim > best[0]):
                 best = (sim, stored)
         if best is None:
@@ -345,8 +360,9 @@ class Suggester:
 
     def _shared_words(self, code: _Code, own: Tokens, context: str) -> Reason | None:
         """The segment's (else its passage's) words that weigh most in the code's codebook entry."""
+        ids = self._weigher.ids
         for source, in_passage in ((own, False), (tokens(context), True)):
-            weights = {s: code.prior.get(s, 0.0) for s in set(source.stems)}
+            weights = {s: code.prior.get(ids.get(s, -1), 0.0) for s in set(source.stems)}
             top = sorted((s for s, w in weights.items() if w > 0), key=lambda s: (-weights[s], s))[:3]
             if top:
                 words = ", ".join(f"“{source.surface[s]}”" for s in top)

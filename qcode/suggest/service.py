@@ -7,7 +7,7 @@ service with ``via="suggestion"`` in its event.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from qcode.coding.queries import Source, find_coder, list_documents, select_rows
@@ -34,7 +34,11 @@ class SegmentSuggestions:
 
 
 def build_suggester(
-    source: Source, coder_id: int, background: Iterable[str] = (), settings: Settings | None = None
+    source: Source,
+    coder_id: int,
+    background: Iterable[str] = (),
+    settings: Settings | None = None,
+    pause: Callable[[], None] | None = None,
 ) -> Suggester:
     """A suggester from the codebook and this coder's own codings (no one else's).
 
@@ -43,10 +47,11 @@ def build_suggester(
         coder_id: whose codings it learns from.
         background: texts of the segments about to be suggested for (for the word weights).
         settings: weights and limits (defaults if ``None``).
+        pause: called now and then while building (see :class:`~qcode.suggest.model.Suggester`).
     """
     settings = settings or Settings()
     coded = coded_examples(source, coder_id, settings.per_code)
-    return Suggester(code_cards(source), background, coded, settings)
+    return Suggester(code_cards(source), background, coded, settings, pause)
 
 
 def coder_named(source: Source, name: str) -> CoderRef:

@@ -42,6 +42,7 @@ SCREEN_KEYS: tuple[Key, ...] = (
     Key("v", "visual", "visual mode: select a range, then a code hotkey", "Visual"),
     Key(":", "code_prompt", "find a code by name or keyword and apply it", "Code"),
     Key("m", "memo", "memo on the current segment", "Memo"),
+    Key("Y", "accept_suggestion", "accept the first suggested code (undo takes it back)"),
     Key("u", "undo", "undo (whole session, across documents)", "Undo"),
     Key("ctrl+r", "redo", "redo", "Redo"),
     Key("/", "search", "search the text (~ prefix: fuzzy)", "Search", group="Finding"),
@@ -61,6 +62,7 @@ SCREEN_KEYS: tuple[Key, ...] = (
     Key("escape", "cancel", "leave visual mode / clear the search", group="Other"),
     Key("F", "focus_mode", "focus mode: transcript only", group="Other"),
     Key("T", "theme", "dark / light theme", group="Other"),
+    Key("S", "toggle_suggestions", "show / hide code suggestions", group="Other"),
     Key("?", "help", "this help", "Help", group="Other"),
     Key("q", "quit", "quit (everything is already saved)", "Quit", group="Other"),
 )

@@ -4,6 +4,7 @@ languages; each reader reads them right or refuses them in one line, and survive
 from __future__ import annotations
 
 import contextlib
+import csv
 import random
 from pathlib import Path
 
@@ -226,3 +227,41 @@ def test_fuzz_readers(tmp_path: Path, name: str, seed: int) -> None:
     path = _write(tmp_path, name, bytes(data) or b"x")
     with contextlib.suppress(InputError):
         read_file(path)
+
+
+@pytest.mark.parametrize("wide", [False, True])
+def test_speakers_and_times_reach_the_segments_export(store: Store, tmp_path: Path, wide: bool) -> None:
+    """Both backends, both shapes of the export (SQLite renders the long one in SQL)."""
+    from qcode.export.service import coded_segment_rows, wide_segment_rows
+    from qcode.store.models import Code, Coder, Coding
+
+    srt = _write(tmp_path, "talk.srt", SRT)
+    with transaction(store.sessions) as session:
+        import_transcripts(session, [read_file(srt)])
+        session.add_all([Code(key="arrival", name="arrival"), Coder(name="ana")])
+        session.flush()
+        code_id = session.scalar(select(Code.id))
+        coder_id = session.scalar(select(Coder.id))
+        for seg_id in session.scalars(select(Segment.id)):
+            session.add(Coding(coder_id=coder_id, segment_id=seg_id, code_id=code_id))
+    with store.sessions() as session, session.begin():
+        stream = (wide_segment_rows if wide else coded_segment_rows)(session)
+        header = list(stream.header)
+        rows = []
+        for chunk in stream.chunks:
+            for row in chunk:
+                record = row[0].decode() if isinstance(row[0], bytes) else row[0]
+                rows.append(next(csv.reader([record])) if stream.rendered else list(row))
+    cells = [dict(zip(header, row, strict=False)) for row in rows]
+    order = [header.index(c) for c in ("section", "speaker", "start_ms", "end_ms", "segment")]
+    assert order == sorted(order)
+    got = [(c["speaker"] or "", str(c["start_ms"] or ""), str(c["end_ms"] or ""), c["text"]) for c in cells]
+    assert got[0] == ("Interviewer", "1000", "4200", "When did you arrive?")
+    assert got[1] == ("", "4500", "9000", "In 2016.")
+
+
+def test_the_source_text_is_kept_as_written(sqlite_store: Store, tmp_path: Path) -> None:
+    """The issue's case: lines of one paragraph are no longer joined with spaces."""
+    path = _write(tmp_path, "dash.txt", "- Did they pay you?\r\n- +50% was taken\r\n")
+    assert read_file(path).passages[0].text == "- Did they pay you?\n- +50% was taken"
+    assert _stored(sqlite_store, path) == [(None, None, None, ["- Did they pay you?", "- +50% was taken"])]

@@ -38,7 +38,7 @@ def test_text_output_names_code_score_and_reason(demo_db: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0].startswith("B 8  Sometimes when the profits were high")
     assert any(line.startswith("    → ") and "(0." in line for line in lines)
-    assert any("you coded: “" in line for line in lines)
+    assert any("like your " in line for line in lines)
 
 
 def test_without_a_coder_or_with_unknown_names_it_fails_on_one_line(demo_db: Path) -> None:

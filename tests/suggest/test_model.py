@@ -68,7 +68,7 @@ def test_a_coding_teaches_and_is_named_as_the_reason() -> None:
     assert top.code == "movement"
     reason = top.reasons[0]
     assert (reason.kind, reason.document, reason.ordinal) == ("segment", "R", 7)
-    assert reason.describe().startswith("like R 7 you coded: “The boss kept our passports")
+    assert reason.describe().startswith("like your R 7: “The boss kept our passports")
 
 
 def test_a_segment_is_never_its_own_reason_and_its_codes_are_not_suggested() -> None:

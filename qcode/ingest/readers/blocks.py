@@ -68,10 +68,11 @@ def looks_turn_based(blocks: Sequence[Block]) -> bool:
 
 
 def paragraph_passages(blocks: Iterable[Block]) -> tuple[ParsedPassage, ...]:
-    """One passage per paragraph, its lines joined with single spaces."""
+    """One passage per paragraph, its lines kept as lines (a line break is no space: ``- Did they
+    pay you?`` and ``- +50% was taken`` stay two lines, and two sentences)."""
     return tuple(
         ParsedPassage(
-            text=" ".join(text for _, text in block.lines),
+            text="\n".join(text for _, text in block.lines),
             section=block.section,
             source_lines=_span(block.lines[0][0], block.lines[-1][0]),
         )
@@ -95,7 +96,7 @@ class _Turn:
         self.last = number
 
     def passage(self) -> ParsedPassage | None:
-        text = "\n\n".join(" ".join(lines) for lines in self.paragraphs if lines)
+        text = "\n\n".join("\n".join(lines) for lines in self.paragraphs if lines)
         if not text:
             return None
         return ParsedPassage(text, self.section, self.speaker, _span(self.first, self.last))

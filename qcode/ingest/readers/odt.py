@@ -38,7 +38,7 @@ def read_odt(data: bytes, path: str, *, max_bytes: int) -> tuple[ParsedPassage, 
             if info.file_size > XML_EXPANSION * max_bytes:
                 raise InputError(f"content.xml unpacks to {info.file_size:,} bytes; too big", path=path)
             xml = archive.read(info)
-    except (zipfile.BadZipFile, KeyError, ValueError, zlib.error, EOFError, OSError):
+    except (zipfile.BadZipFile, KeyError, ValueError, zlib.error, EOFError, OSError, NotImplementedError):
         raise InputError("is not an OpenDocument text file (no content.xml in a zip)", path=path) from None
     try:
         root = fromstring(xml, forbid_dtd=True)

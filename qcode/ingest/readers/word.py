@@ -25,7 +25,7 @@ DOCUMENT_PART = "word/document.xml"
 XML_EXPANSION = 8
 
 #: What a damaged zip stream raises while a part is unpacked.
-_DAMAGED = (zlib.error, EOFError)
+_DAMAGED = (zlib.error, EOFError, NotImplementedError)
 _HEADING_STYLE = re.compile(r"^Heading\s*(\d)$", re.IGNORECASE)
 
 
