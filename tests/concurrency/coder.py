@@ -71,9 +71,13 @@ class Coder:
         """
         spots = self._spots(cmd)
         try:
-            return self._run(cmd)
+            answer = self._run(cmd)
         except QcodeError as exc:
-            return {"ok": False, "error": str(exc), "spots": spots}
+            answer = {"ok": False, "error": str(exc), "spots": spots}
+        transcript = self.controller.transcript  # undo and redo may open another document
+        answer["at"] = self.controller.doc_index
+        answer["size"] = 0 if transcript is None else len(transcript.segments)
+        return answer
 
     def _spots(self, cmd: dict[str, Any]) -> list[tuple[str, int]]:
         c, op = self.controller, cmd["op"]

@@ -96,6 +96,8 @@ class Report:
     ledger: Ledger = field(default_factory=Ledger)
     commands: Counter[str] = field(default_factory=Counter)
     command_failures: list[str] = field(default_factory=list)
+    #: Coding processes that died without being killed by the test (with their last words).
+    crashes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     processes: int = 0
 
@@ -105,7 +107,7 @@ class Report:
         return (
             f"{self.processes} processes, {self.seconds:.1f} s: {ops} coding commands acknowledged "
             f"({dict(self.ledger.counts)}), {sum(self.ledger.refusals.values())} refused "
-            f"({dict(self.ledger.refusals)}), commands {dict(self.commands)}"
+            f"({dict(self.ledger.refusals)}), commands {dict(self.commands)}, {len(self.crashes)} crashes"
         )
 
 
@@ -125,8 +127,11 @@ class _Driver:
             op = self.rng.choices([o for o, _ in OPS], weights=[w for _, w in OPS])[0]
             try:
                 args, spots = self.choose(op)
-            except (RuntimeError, OSError, ValueError):
-                return  # killed while peeking: nothing was sent
+            except (RuntimeError, OSError, ValueError) as exc:
+                if not self.proc.killed:
+                    with self.lock:
+                        self.report.crashes.append(f"{self.proc.name} peeking: {str(exc)[-1500:]}")
+                return  # nothing was sent
             if not self.send(op, args, spots):
                 return
 
@@ -151,15 +156,16 @@ class _Driver:
         """One command; ``False`` once the process is gone (killed)."""
         try:
             answer = self.proc.send(op, **args)
-        except (RuntimeError, OSError, ValueError):
+        except (RuntimeError, OSError, ValueError) as exc:
             with self.lock:
                 self.report.ledger.unanswered(self.proc.name, spots)
+                if not self.proc.killed:
+                    self.report.crashes.append(f"{self.proc.name} on {op} {args}: {str(exc)[-1500:]}")
             return False
+        self.doc, self.size = answer.get("at", self.doc), answer.get("size", self.size)
         with self.lock:
             if answer.get("ok"):
                 self.report.ledger.acknowledged(self.proc.name, op, answer.get("ops", []))
-                if op == "open":
-                    self.doc, self.size = args["doc"], answer["segments"]
             else:
                 self.report.ledger.refused(answer["error"])
                 # a server gone mid-commit may still have written it: those spots stay open

@@ -79,6 +79,7 @@ class CoderProcess:
     proc: subprocess.Popen[str]
     name: str
     hello: dict[str, Any]
+    killed: bool = False
 
     @classmethod
     def start(cls, url: str, name: str) -> CoderProcess:
@@ -121,6 +122,7 @@ class CoderProcess:
 
     def kill(self) -> None:
         """``kill -9``: no chance to close anything."""
+        self.killed = True
         self.proc.kill()
         self.proc.wait(timeout=ANSWER_TIMEOUT)
         self._close_pipes()

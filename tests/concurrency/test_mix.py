@@ -42,6 +42,7 @@ def _check(url: str, report_ledger: object, importer: str | None = IMPORTER) -> 
 def test_coding_screens_and_commands_lose_nothing(team_project: str, tmp_path: Path) -> None:
     report, _ = run_mix(team_project, Plan(coders=3, commands=default_commands(tmp_path)))
     print(report.summary())
+    assert report.crashes == []
     assert report.command_failures == []
     assert sum(report.ledger.counts.values()) > 20, report.summary()
     assert _check(team_project, report.ledger) == []
@@ -71,6 +72,7 @@ def test_a_coding_screen_killed_mid_write_while_others_read_loses_nothing_acknow
 
     report, _ = run_mix(team_project, Plan(coders=2, commands=reads), during=kill_one)
     print(report.summary())
+    assert report.crashes == []
     assert killed == ["coder0"] and report.command_failures == []
     assert report.ledger.counts["toggle"] > 5
     assert _check(team_project, report.ledger, importer=None) == []

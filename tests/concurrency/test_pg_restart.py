@@ -52,6 +52,7 @@ def test_a_server_restart_mid_coding_loses_nothing_acknowledged(cluster: Private
     plan = Plan(coders=2, seconds=max(DEFAULT_SECONDS, 4 * DOWN_S), commands=(("status",),))
     report, _ = run_mix(cluster.url, plan, during=restart)
     print(report.summary())
+    assert report.crashes == []
     gone = sum(n for why, n in report.ledger.refusals.items() if "server is not answering" in why)
     assert gone > 0, report.summary()  # the coding processes were told the server was gone
     assert sum(report.ledger.counts.values()) > back[0] + 10, report.summary()  # and went on once it was back
