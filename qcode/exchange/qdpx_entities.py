@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from qcode.coding.roles import CONSENSUS
+from qcode.errors import RoleError
 from qcode.exchange.criteria import Criteria, read_description
 from qcode.exchange.qdpx_model import QProject, QSource, Value, canonical_guid
 from qcode.ingest.types import ParsedPassage
@@ -27,9 +29,10 @@ class CoderResolver:
 
     def __init__(self, session: Session, project: QProject, created: list[str]) -> None:
         self.session, self.created = session, created
-        rows = session.execute(select(Coder.id, Coder.guid, Coder.name)).all()
-        self.by_guid = {g: i for i, g, _ in rows}
-        self.by_name = {n.casefold(): i for i, _, n in rows}
+        rows = session.execute(select(Coder.id, Coder.guid, Coder.name, Coder.role)).all()
+        self.by_guid = {g: i for i, g, _, _r in rows}
+        self.by_name = {n.casefold(): i for i, _, n, _r in rows}
+        self.consensus = {i: n for i, _g, n, role in rows if role == CONSENSUS}
         self.names = {canonical_guid(u.guid): u.name for u in project.users}
         self.fallback = canonical_guid(project.user) if project.user else None
 
@@ -37,14 +40,25 @@ class CoderResolver:
         """Every user of the file becomes a coder, whether or not they coded anything."""
         for user in project.users:
             if user.guid.strip():
-                self.id_for(user.guid)
+                self.id_for(user.guid, writing=False)
 
-    def id_for(self, user: str | None) -> int:
-        """The coder for a user GUID (``None``: the project's creating user, else an unattributed coder)."""
+    def id_for(self, user: str | None, *, writing: bool = True) -> int:
+        """The coder for a user GUID (``None``: the project's creating user, else an unattributed coder).
+
+        Raises:
+            RoleError: the work would be written to a consensus coder (only adjudication writes one).
+        """
         guid = canonical_guid(user) if user else self.fallback
         if guid is None:
-            return self._get(None, UNATTRIBUTED)
-        return self._get(guid, (self.names.get(guid) or "").strip() or f"user {guid[:8]}")
+            found = self._get(None, UNATTRIBUTED)
+        else:
+            found = self._get(guid, (self.names.get(guid) or "").strip() or f"user {guid[:8]}")
+        if writing and found in self.consensus:
+            raise RoleError(
+                f"the file's user {self.consensus[found]!r} is this project's consensus coder: only "
+                "adjudication writes it (`qcode merge` the file to bring in the coders' work)"
+            )
+        return found
 
     def _get(self, guid: str | None, name: str) -> int:
         if guid is not None and guid in self.by_guid:

@@ -8,9 +8,9 @@ computed by the database, so no ORM object is built per row.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select
 from sqlalchemy.orm import Session, aliased
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, aliased
 from qcode.attributes import attribute_text
 from qcode.export import sqlite_render
 from qcode.export.files import FORMULA_TRIGGERS, neutralise
+from qcode.export.tables import write_csv
 from qcode.names import Names
 from qcode.store.models import Code, Coder, Coding, Document, Passage, Segment
 
@@ -58,6 +59,23 @@ class RowStream:
     chunks: Iterator[Chunk]
     #: Each row is one finished CSV record (SQLite renders the long format itself).
     rendered: bool = False
+    #: Whether formula cells are to be neutralised (``False``: the user asked for ``--raw``).
+    guard: bool = True
+    #: The formula guard was applied where the rows were made (see :func:`qcode.export.tables.write_csv`).
+    guarded: bool = False
+
+
+def write_stream(fh: IO[str], stream: RowStream, progress: Callable[[int], None] | None = None) -> int:
+    """Write ``stream`` through the one guarded CSV writer; returns the number of rows."""
+    return write_csv(
+        fh,
+        stream.header,
+        stream.chunks,
+        guarded=stream.guarded,
+        raw=not stream.guard,
+        rendered=stream.rendered,
+        progress=progress,
+    )
 
 
 def resolve_filter(
@@ -241,12 +259,16 @@ def coded_segment_rows(
             total,
             _raw_chunks(session, query.render, chunk_rows, as_bytes=True),
             rendered=True,
+            guard=guard,
+            guarded=guard,
         )
     stmt = long_select(dialect.name, keys, flt, guard=guard)
     if dialect.name == "sqlite":
         sql = str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-        return RowStream(long_header(keys), total, _raw_chunks(session, sql, chunk_rows))
-    return RowStream(long_header(keys), total, _core_chunks(session, stmt, chunk_rows))
+        chunks = _raw_chunks(session, sql, chunk_rows)
+    else:
+        chunks = _core_chunks(session, stmt, chunk_rows)
+    return RowStream(long_header(keys), total, chunks, guard=guard, guarded=guard)
 
 
 def _render_query(
@@ -334,7 +356,8 @@ def wide_segment_rows(session: Session, flt: ExportFilter = ALL, *, guard: bool 
         counted = counted.where(Segment.id.in_(flt.segments))
     total = session.scalar(counted) or 0
     header = ("document", *attribute_columns(keys), *SEGMENT_COLUMNS, *names)
-    return RowStream(header, total, _wide_chunks(session, keys, marks, len(names), guard, flt.segments))
+    chunks = _wide_chunks(session, keys, marks, len(names), guard, flt.segments)
+    return RowStream(header, total, chunks, guard=guard, guarded=guard)
 
 
 def _wide_chunks(

@@ -20,8 +20,8 @@ from qcode.store.base import new_guid, utcnow
 from qcode.store.events import log_event
 from qcode.store.models import Code, Coder, Coding, Event, Memo, Setting
 from qcode.teams.identity import ALIAS_PREFIX, CoderMatch, Conflict, match_coders
+from qcode.teams.places import Places
 from qcode.teams.plan import (
-    Places,
     Plan,
     count_by,
     new_events,

@@ -94,3 +94,15 @@ async def test_a_coder_named_as_the_consensus_ends_with_one_line(project: Store)
                 break
             await pilot.pause(0.05)
     assert app.return_code == 1
+
+
+async def test_a_note_written_before_deciding_goes_with_the_decision(project: Store) -> None:
+    app = AdjudicateApp(ProjectAccess(project), Settings(actor="judge"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _started(app, pilot)
+        await pilot.press("n", *"pay named outright", "enter")
+        await pilot.pause()
+        assert "note to save with it: pay named outright" in text_of(app)
+        assert memos(project).get(("consensus", "A", 2)) is None  # nothing saved before the decision
+        await pilot.press("1", "q")
+    assert memos(project)[("consensus", "A", 2)] == "Wages withheld: pay named outright"

@@ -115,3 +115,27 @@ def test_a_coder_imports_only_their_own_codings(session: Session, sample: Sample
     assert report.added == 1
     with tx(session):  # an actor who is no coder (an administrator's script) brings in anyone's
         assert import_codings_csv(session, path, actor="system").added == 1
+
+
+def test_a_qdpx_import_cannot_write_the_consensus_coder(
+    session: Session, sample: Sample, tmp_path: Path
+) -> None:
+    from qcode.exchange.qdpx_export import gather_project
+    from qcode.exchange.qdpx_import import import_qdpx
+    from qcode.exchange.qdpx_write import write_qdpx
+
+    with tx(session):
+        add_coding(session, sample, "bob", "A", 2, "wages")
+        add_coding(session, sample, "alice", "A", 3, "wages")
+    _consensus(session)
+    with tx(session):
+        data = gather_project(session, name="roles")
+    path = tmp_path / "roles.qdpx"
+    with path.open("wb") as fh:
+        write_qdpx(data.project, fh, layout=data.layout)
+    with tx(session):  # the project changes after the export: alice's coding is gone, bob is still consensus
+        session.execute(Coding.__table__.delete())
+    before = _state(session)
+    with pytest.raises(RoleError, match="'bob' is this project's consensus coder"), tx(session):
+        import_qdpx(session, path)
+    assert _state(session) == before

@@ -1,7 +1,8 @@
 """The adjudication screen: one case at a time, the passage around it, each coder's side, the decision.
 
 Keys: ``1``–``9`` take that coder's call, ``b`` both (the code belongs), ``x`` none (it does not),
-``e`` edit (the adjudicator's own call: flips the decision), ``n`` a note why; ``→``/``l`` and
+``e`` edit (the adjudicator's own call: flips the decision), ``n`` a note why (before or after
+deciding); ``→``/``l`` and
 ``←``/``h`` move between cases, ``u`` jumps to the next undecided one, ``q`` quits. A decision is
 committed before the screen shows it, then the next undecided case comes up.
 """
@@ -117,6 +118,8 @@ class AdjudicateScreen(Screen[None]):
         self.controller = controller
         self.index = 0
         self.status = ""
+        #: Notes written on undecided cases, saved with their decision (case index → note).
+        self.pending: dict[int, str] = {}
 
     def compose(self) -> ComposeResult:
         """Header, passage, code, one column per coder, decision, status, keys."""
@@ -163,7 +166,10 @@ class AdjudicateScreen(Screen[None]):
         sides = self.query_one("#adj-sides", Horizontal)
         sides.remove_children()
         sides.mount_all([Static(side_text(side, n)) for n, side in enumerate(view.sides, start=1)])
-        self.query_one("#adj-decision", Static).update(decision_text(case))
+        decided = decision_text(case)
+        if case.decision is None and self.index in self.pending:
+            decided.append(f" — note to save with it: {self.pending[self.index]}", style="italic")
+        self.query_one("#adj-decision", Static).update(decided)
         self.query_one("#adj-status", Static).update(self.status)
 
     @staticmethod
@@ -183,6 +189,8 @@ class AdjudicateScreen(Screen[None]):
         """Commit a decision on the case on screen, then (``advance``) go to the next undecided case."""
         if self.case is None:
             return
+        if note is None:
+            note = self.pending.pop(self.index, None)
         try:
             case = self.controller.decide(self.index, present, by, note)
         except QcodeError as exc:
@@ -225,21 +233,25 @@ class AdjudicateScreen(Screen[None]):
             self.record(not (case.decision is not None and case.decision.present), "edit")
 
     def action_note(self) -> None:
-        """Write why the case was decided so (a case is decided first, then noted)."""
+        """Write why: on a decided case the note is saved with its decision at once; on an undecided
+        one it waits for the decision (``n`` first, then ``1``, ``b``…)."""
         case = self.case
         if case is None:
             return
-        if case.decision is None:
-            self.status = "decide first (1, 2, b, x or e), then add a note with n"
-            self.show()
-            return
-        d = case.decision
+        index, d = self.index, case.decision
 
         def keep(text: str | None) -> None:
-            if text is not None:
+            if text is None:
+                return
+            if d is None:
+                self.pending[index] = text
+                self.status = "the note goes with the decision: 1, 2…, b, x or e"
+                self.show()
+            else:
                 self.record(d.present, d.by, text, advance=False)
 
-        self.app.push_screen(NotePrompt(d.note or ""), keep)
+        earlier = (d.note if d is not None else self.pending.get(index)) or ""
+        self.app.push_screen(NotePrompt(earlier), keep)
 
     def action_move(self, step: int) -> None:
         """The next or previous case."""
