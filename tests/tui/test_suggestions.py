@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from typing import Any
 
 import pytest
@@ -22,10 +23,16 @@ SIZES = [(80, 24), SIZE]
 
 
 @pytest.fixture(autouse=True)
-def _quick(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Build at once and suggest after a short pause (the waits stay real: a worker, a timer)."""
+def _quick_and_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Build at once and suggest after a short pause (a real worker, a real timer); no network at all."""
     monkeypatch.setattr(suggesting, "BUILD_DELAY", 0.01)
     monkeypatch.setattr(suggesting, "QUIET", 0.01)
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError("network use refused by the test")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
 
 
 def panel(app: QcodeApp) -> SuggestionPanel:
