@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session, aliased
 
 from qcode.export import sqlite_render
@@ -220,13 +221,14 @@ def coded_segment_rows(
 ) -> RowStream:
     """The long format: one row per coding, streamed in chunks.
 
-    On SQLite (unless ``render`` is false) each row is a finished CSV record rendered by the
-    database (``sqlite_render``); elsewhere rows are tuples for the ``csv`` module.
+    On SQLite (unless ``render`` is false, or a text holds a NUL character) each row is a
+    finished CSV record rendered by the database (``sqlite_render``); elsewhere rows are tuples
+    for the ``csv`` module.
     """
     keys = attribute_keys(session)
     total = count_codings(session, flt)
     dialect = session.get_bind().dialect
-    if dialect.name == "sqlite" and render:
+    if dialect.name == "sqlite" and render and not session.scalar(sql_text(sqlite_render.NUL_CHECK)):
         query = _render_query(session, keys, flt, guard)
         return RowStream(
             long_header(keys),
