@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from qcode.cli.common import CsvOption, actor, echo_err, progress, reading, unit_of_work
+from qcode.cli.common import CsvOption, actor, echo_err, progress, reading, sqlite_snapshot, unit_of_work
 from qcode.cli.findings import (
     PseudonymizeOption,
     QueryOption,
@@ -27,7 +27,7 @@ from qcode.cli.findings import (
 )
 
 if TYPE_CHECKING:
-    from qcode.export.service import RowStream
+    from qcode.export.shape import RowStream
 
 export_app = typer.Typer(help="Export coded material (CSV, REFI-QDA).", no_args_is_help=True)
 codings_app = typer.Typer(help="Work with codings in bulk.", no_args_is_help=True)
@@ -97,10 +97,15 @@ def export_segments(
 ) -> None:
     """Coded segments as CSV (RFC 4180, UTF-8): one row per coding, or --wide."""
     from qcode.export.files import check_target, default_output
-    from qcode.export.service import coded_segment_rows, resolve_filter, wide_segment_rows
 
     path = out or default_output("coded-segments-wide.csv" if wide else "coded-segments.csv")
     check_target(path, force=force)
+    if not (wide or query or where or pseudonymize) and _long_without_orm(
+        path, coders, codes, raw, force, bom
+    ):
+        return
+    from qcode.export.service import coded_segment_rows, resolve_filter, wide_segment_rows
+
     pseudo = pseudonymiser(pseudonymize, threshold) if pseudonymize else None
     report = report_path(path, pseudonym_report, force=force) if pseudo else None
     with reading() as session:
@@ -119,6 +124,21 @@ def export_segments(
     if pseudo is not None and report is not None:
         finish_report(ledger, report, force=force)
     _done(f"wrote {rows} {'segments' if wide else 'codings'} to {path}", path)
+
+
+def _long_without_orm(
+    path: Path, coders: list[str] | None, codes: list[str] | None, raw: bool, force: bool, bom: bool
+) -> bool:
+    """The long export of a SQLite project over ``sqlite3`` alone; false where it does not apply."""
+    from qcode.export.direct import long_rows
+
+    with sqlite_snapshot() as conn:
+        stream = None if conn is None else long_rows(conn, _split(coders), _split(codes), guard=not raw)
+        if stream is None:
+            return False
+        rows = _write_stream(path, stream, force=force, bom=bom)
+    _done(f"wrote {rows} codings to {path}", path)
+    return True
 
 
 def _write_stream(path: Path, stream: RowStream, *, force: bool, bom: bool) -> int:

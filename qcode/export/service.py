@@ -18,16 +18,19 @@ from sqlalchemy.orm import Session, aliased
 
 from qcode.export import sqlite_render
 from qcode.export.files import FORMULA_TRIGGERS, neutralise
-from qcode.names import Names
+from qcode.export.shape import (
+    CHUNK_ROWS,
+    LONG_COLUMNS,
+    SEGMENT_COLUMNS,
+    Chunk,
+    RowStream,
+    attribute_columns,
+    attribute_keys_of,
+    coder_ids_named,
+    codes_with_descendants,
+    long_header,
+)
 from qcode.store.models import Code, Coder, Coding, Document, Passage, Segment
-
-#: Rows fetched from the cursor per chunk.
-CHUNK_ROWS = 20_000
-#: Fixed columns of the long format, in order; document attributes go after ``document``.
-SEGMENT_COLUMNS: tuple[str, ...] = ("passage", "section", "segment", "start", "end", "text")
-CODING_COLUMNS: tuple[str, ...] = ("code", "code_name", "code_group", "coder", "memo", "coded_at")
-LONG_COLUMNS: tuple[str, ...] = ("document", *SEGMENT_COLUMNS, *CODING_COLUMNS)
-Chunk = Sequence[Sequence[Any]]
 
 
 @dataclass(frozen=True)
@@ -44,17 +47,6 @@ class ExportFilter:
 
 #: No restriction: every coder, every code.
 ALL = ExportFilter()
-
-
-@dataclass(frozen=True)
-class RowStream:
-    """A table on its way out: the header, the row count and the rows in chunks (read once)."""
-
-    header: tuple[str, ...]
-    total: int
-    chunks: Iterator[Chunk]
-    #: Each row is one finished CSV record (SQLite renders the long format itself).
-    rendered: bool = False
 
 
 def resolve_filter(
@@ -76,8 +68,7 @@ def resolve_filter(
     """
     coder_ids: tuple[int, ...] | None = None
     if coders:
-        everyone = Names("coder", [(n, i) for i, n in session.execute(select(Coder.id, Coder.name))])
-        coder_ids = tuple(sorted(set(everyone.find_all(coders))))
+        coder_ids = coder_ids_named(session.execute(select(Coder.id, Coder.name)).all(), coders)
     code_ids: tuple[int, ...] | None = None
     if codes:
         code_ids = tuple(sorted(expand_codes(session, codes)))
@@ -95,33 +86,12 @@ def expand_codes(session: Session, codes: Sequence[str]) -> list[int]:
     rows = session.execute(
         select(Code.id, Code.key, Code.name, Code.parent_id).order_by(Code.ordinal, Code.key)
     ).all()
-    lookup = Names("code", [(k, i) for i, k, _n, _p in rows] + [(n, i) for i, _k, n, _p in rows])
-    named = lookup.find_all(codes)
-    children: dict[int | None, list[int]] = {}
-    for i, _k, _n, parent in rows:
-        children.setdefault(parent, []).append(i)
-    out: dict[int, None] = {}
-    for code_id in named:
-        todo = [code_id]
-        while todo:
-            cid = todo.pop()
-            if cid not in out:
-                out[cid] = None
-                todo.extend(reversed(children.get(cid, [])))
-    return list(out)
+    return codes_with_descendants(rows, codes)
 
 
 def attribute_keys(session: Session) -> list[str]:
     """Every document attribute key, in order of first appearance (documents by name)."""
-    keys: dict[str, None] = {}
-    for attrs in session.scalars(select(Document.attributes).order_by(Document.name)):
-        keys.update(dict.fromkeys(attrs or {}))
-    return list(keys)
-
-
-def attribute_columns(keys: Sequence[str]) -> list[str]:
-    """Column names for attributes: the key itself unless a fixed column has that name."""
-    return [f"document_{k}" if k in LONG_COLUMNS else k for k in keys]
+    return attribute_keys_of(session.scalars(select(Document.attributes).order_by(Document.name)))
 
 
 def _guard(col: ColumnElement[Any], on: bool) -> ColumnElement[Any]:
@@ -189,11 +159,6 @@ def long_select(dialect: str, keys: Sequence[str], flt: ExportFilter, *, guard: 
         .where(and_(True, *_where(flt)))
         .order_by(Document.name, Segment.ordinal, Code.ordinal, Code.key, Coder.name)
     )
-
-
-def long_header(keys: Sequence[str]) -> tuple[str, ...]:
-    """Header of the long format for these attribute keys."""
-    return ("document", *attribute_columns(keys), *SEGMENT_COLUMNS, *CODING_COLUMNS)
 
 
 def long_sql(session: Session, flt: ExportFilter = ALL, *, guard: bool = True) -> str:

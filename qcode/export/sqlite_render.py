@@ -86,9 +86,10 @@ def _attribute(key: str) -> str:
     return f"(SELECT value FROM json_each(documents.attributes) WHERE key = {literal(key)})"
 
 
-def _where(
+def filter_clause(
     coder_ids: Sequence[int] | None, code_ids: Sequence[int] | None, segment_sql: str | None = None
 ) -> str:
+    """``WHERE …`` on the codings (alias ``c``) for these filters, or nothing when there are none."""
     cond = []
     if coder_ids is not None:
         cond.append(f"c.coder_id IN ({', '.join(str(int(i)) for i in coder_ids) or 'NULL'})")
@@ -126,7 +127,7 @@ def build(
 
     ``segment_sql`` is a SELECT of the segment ids to keep (a query's selection), or ``None``.
     """
-    where = _where(coder_ids, code_ids, segment_sql)
+    where = filter_clause(coder_ids, code_ids, segment_sql)
 
     def q(x: str) -> str:
         return cell(x, guard=guard, quote=True)
