@@ -216,7 +216,7 @@ class Bar:
 @contextmanager
 def progress(*, show: bool) -> Iterator[Bar]:
     """A transient bar, only when asked for and stderr is a terminal (logs and pipes stay clean)."""
-    if not show:
+    if not show or not sys.stderr.isatty():  # no terminal, no bar: rich stays unloaded
         yield Bar(None)
         return
     from rich.console import Console
