@@ -31,7 +31,7 @@ typecheck: $(STAMP)
 check: test lint typecheck
 
 #: The benches (bench/harness.py, tui_data.py and tui_launch.py are their shared modules).
-BENCHES = cli_startup export import agreement segment duplicates tui
+BENCHES = cli_startup export import agreement segment duplicates tui suggest merge
 
 ## bench: every bench at full size, qcode beside its baseline, interleaved (long: see each one's --help)
 bench: $(STAMP)

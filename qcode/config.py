@@ -101,6 +101,17 @@ RESERVED_HOTKEYS: frozenset[str] = frozenset(
         "B",
         "T",
         "F",
+        "S",
+        "Y",
         " ",
     }
 )
+
+#: Environment variable that turns code suggestions off in the coding screen (``0``, ``off``, ``no``).
+SUGGEST_ENV = "QCODE_SUGGEST"
+
+
+def suggestions_enabled(value: str | None = None) -> bool:
+    """Whether the coding screen suggests codes: on unless ``$QCODE_SUGGEST`` (or ``value``) says off."""
+    raw = os.environ.get(SUGGEST_ENV, "") if value is None else value
+    return raw.strip().lower() not in {"0", "off", "no", "false"}

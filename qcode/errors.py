@@ -54,7 +54,20 @@ class ConflictError(QcodeError):
     exit_code = 4
 
 
+class RoleError(QcodeError):
+    """The acting coder's role does not allow the change (another coder's work, or the consensus
+    coder outside adjudication)."""
+
+    exit_code = 6
+
+
 class NotFoundError(QcodeError):
     """A named document, code, coder or segment does not exist."""
 
     exit_code = 5
+
+
+class ProblemsFoundError(QcodeError):
+    """A check found problems (each already said on its own line)."""
+
+    exit_code = 6

@@ -41,6 +41,10 @@ RULES: dict[str, tuple[str, ...]] = {
     "qcode.ingest.readers.text": ("qcode.ingest.formats", "sqlalchemy", "qcode.store", "typer", "rich"),
     "qcode.ingest.readers.word": ("qcode.ingest.formats", "docx", "sqlalchemy", "qcode.store", "typer"),
     "qcode.ingest.transcript": ("qcode.ingest.formats", "qcode.ingest.readers", "sqlalchemy", "typer"),
+    "qcode.teams.snapshot": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),
+    "qcode.teams.coderfile": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),
+    "qcode.coding.roles": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),
+    "qcode.teams.merge": ("textual", "typer", "rich", "qcode.tui", "qcode.cli"),
     "qcode.query.language": ("sqlalchemy", "qcode.store", "textual", "typer", "rich", "lark"),
     "qcode.query.where": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),
     "qcode.query.service": ("textual", "typer", "rich", "qcode.tui", "qcode.cli", "lark"),
@@ -74,6 +78,9 @@ RULES: dict[str, tuple[str, ...]] = {
         "qcode.cli",
         "textual",
     ),
+    "qcode.suggest.model": ("sqlalchemy", "qcode.store", "textual", "typer", "rich", "numpy"),
+    "qcode.suggest.service": ("sqlalchemy", "qcode.store", "textual", "typer", "rich", "qcode.tui"),
+    "qcode.cli.suggest": ("sqlalchemy", "textual", "qcode.suggest", "qcode.store"),
     "qcode.cli.main": ("spacy", "textual", "sqlalchemy", "numpy", "qcode.tui", "qcode.store"),
 }
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from qcode.agreement import AgreementReport, CodeAgreement, OverallAgreement
     from qcode.coding.disagreements import Disagreement
     from qcode.coding.matrices import AgreementData, GroupBy
+    from qcode.teams.kept import Kept
 
 BANDS = (
     "bands: Landis & Koch (1977) for kappa and AC1; "
@@ -78,16 +79,23 @@ def agreement(
         int,
         typer.Option("--min-positive", min=1, help="Flag a code applied on fewer units than this as rare."),
     ] = 10,
+    with_consensus: Annotated[
+        bool, typer.Option("--with-consensus", help="Compare the consensus coder too (left out by default).")
+    ] = False,
     json_: JsonOption = False,
     csv_: CsvOption = False,
 ) -> None:
     """Inter-coder agreement per code: kappas, alpha, AC1, an interval and a band beside each figure."""
     from qcode.coding.matrices import agreement_data, agreement_report, groups, whole
+    from qcode.teams.kept import consensus_kept
 
     if json_ and csv_:
         raise InputError("choose one of --json and --csv")
     with reading() as session:
-        data = agreement_data(session, coders=_split(coders), codes=_split(codes), unit=unit.value)
+        data = agreement_data(
+            session, coders=_split(coders), codes=_split(codes), unit=unit.value, consensus=with_consensus
+        )
+        kept = consensus_kept(session, data.coders)
     settings: dict[str, Any] = {"n_boot": boot, "min_positive": min_positive}
     report = agreement_report(whole(data), **settings)
     parts = (
@@ -96,11 +104,19 @@ def agreement(
         else [(g.label, agreement_report(g, **settings)) for g in groups(data, cast("GroupBy", by.value))]
     )
     if json_:
-        print_json(_json(data, report, parts, by))
+        print_json(_json(data, report, parts, by) | {"kept_by_consensus": [asdict(k) for k in kept]})
     elif csv_:
         _csv(report, parts, by)
     else:
         _print(data, report, parts, by)
+        _print_kept(kept)
+
+
+def _print_kept(kept: list[Kept]) -> None:
+    """Each coder against the consensus: how often adjudication kept their call."""
+    for k in kept:
+        share = "—" if k.share is None else f"{k.share:.0%}"
+        typer.echo(f"{k.coder} vs {k.consensus}: call kept in {k.kept} of {k.cases} decided cases ({share})")
 
 
 def _header(data: AgreementData, report: AgreementReport, by: By) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -12,17 +12,12 @@ from qcode.cli.codebook import FileArgument, app
 from qcode.cli.common import actor, echo_err, reading, unit_of_work
 from qcode.cli.findings import (
     PseudonymizeOption,
+    Redaction,
     ReportOption,
     ThresholdOption,
-    finish_report,
-    pseudonymiser,
-    report_path,
+    redaction,
 )
 from qcode.errors import InputError
-
-if TYPE_CHECKING:
-    from qcode.export.pseudonym import Pseudonymiser
-    from qcode.export.pseudonymise import Ledger
 
 
 def read_any_codebook(file: Path) -> object:
@@ -117,11 +112,10 @@ def export(
 ) -> None:
     """Write the project's codebook as qcode YAML, a REFI-QDA .qdc file, or a document for an appendix."""
     if format_ in (Format.md, Format.html, Format.docx):
-        pseudo = pseudonymiser(pseudonymize, threshold) if pseudonymize else None
-        report = report_path(out or Path("-"), pseudonym_report, force=force) if pseudo else None
-        ledger = _export_document(format_, out, coders, boot, force, pseudo)
-        if ledger is not None and report is not None:
-            finish_report(ledger, report, force=force)
+        red = redaction(pseudonymize, threshold, pseudonym_report, out or Path("-"), force=force)
+        _export_document(format_, out, coders, boot, force, red)
+        if red is not None:
+            red.finish(force=force)
         return
     if pseudonymize is not None:
         raise InputError(
@@ -150,12 +144,9 @@ def _export_document(
     coders: list[str] | None,
     boot: int,
     force: bool,
-    pseudo: Pseudonymiser | None = None,
-) -> Ledger | None:
-    """The codebook with definitions, criteria, examples, hotkeys, counts per coder and agreement.
-
-    Returns what pseudonymisation replaced, when asked for.
-    """
+    red: Redaction | None = None,
+) -> None:
+    """The codebook with definitions, criteria, examples, hotkeys, counts per coder and agreement."""
     from qcode.codebook.document import render_html, render_markdown, write_docx
     from qcode.codebook.usage import codebook_document
     from qcode.export.files import check_target, open_output
@@ -167,12 +158,10 @@ def _export_document(
     names = [n.strip() for item in coders or () for n in item.split(",") if n.strip()]
     with reading() as session:
         doc = codebook_document(session, coders=names or None, n_boot=boot)
-    ledger = None
-    if pseudo is not None:
-        from qcode.export.pseudonymise import Ledger, pseudonymise_codebook
+    if red is not None:
+        from qcode.export.pseudonymise import pseudonymise_codebook
 
-        ledger = Ledger()
-        doc = pseudonymise_codebook(doc, pseudo, ledger)
+        doc = pseudonymise_codebook(doc, red.pseudo, red.ledger)
     if format_ is Format.docx:
         assert out is not None
         with open_output(out, force=force, mode="binary") as fh:
@@ -181,11 +170,10 @@ def _export_document(
         text = render_markdown(doc) if format_ is Format.md else render_html(doc)
         if out is None:
             typer.echo(text, nl=False)
-            return ledger
+            return
         with open_output(out, force=force, newline=None) as fh_t:
             fh_t.write(text)
     typer.echo(f"{out}: {len(doc.codes)} codes, coders {', '.join(doc.coders) or 'none'}")
-    return ledger
 
 
 @app.command("merge")

@@ -20,9 +20,7 @@ from qcode.cli.findings import (
     ReportOption,
     ThresholdOption,
     WhereOption,
-    finish_report,
-    pseudonymiser,
-    report_path,
+    redaction,
     where_list,
 )
 
@@ -106,23 +104,23 @@ def export_segments(
         return
     from qcode.export.service import coded_segment_rows, resolve_filter, wide_segment_rows
 
-    pseudo = pseudonymiser(pseudonymize, threshold) if pseudonymize else None
-    report = report_path(path, pseudonym_report, force=force) if pseudo else None
+    red = redaction(pseudonymize, threshold, pseudonym_report, path, force=force)
     with reading() as session:
         flt = resolve_filter(session, _split(coders), _split(codes), query=query, where=where_list(where))
-        if pseudo is None:
+        if red is None:
             stream = (wide_segment_rows if wide else coded_segment_rows)(session, flt, guard=not raw)
         else:
-            from qcode.export.pseudonymise import Ledger, pseudonymise_rows
+            from qcode.export.pseudonymise import pseudonymise_rows
 
-            ledger = Ledger()
-            plain = wide_segment_rows(session, flt, guard=False) if wide else coded_segment_rows(
-                session, flt, guard=False, render=False
+            plain = (
+                wide_segment_rows(session, flt, guard=False)
+                if wide
+                else coded_segment_rows(session, flt, guard=False, render=False)
             )
-            stream = pseudonymise_rows(session, plain, pseudo, ledger, guard=not raw)
+            stream = pseudonymise_rows(session, plain, red.pseudo, red.ledger, guard=not raw)
         rows = _write_stream(path, stream, force=force, bom=bom)
-    if pseudo is not None and report is not None:
-        finish_report(ledger, report, force=force)
+    if red is not None:
+        red.finish(force=force)
     _done(f"wrote {rows} {'segments' if wide else 'codings'} to {path}", path)
 
 
@@ -162,6 +160,9 @@ def export_memos(
         Path | None, typer.Option("--out", "-o", help="CSV file, or - for standard output.")
     ] = None,
     coders: CodersOption = None,
+    pseudonymize: PseudonymizeOption = None,
+    threshold: ThresholdOption = 88.0,
+    pseudonym_report: ReportOption = None,
     raw: RawOption = False,
     bom: BomOption = False,
     force: ForceOption = False,
@@ -173,9 +174,19 @@ def export_memos(
 
     path = out or default_output("memos.csv")
     check_target(path, force=force)
+    red = redaction(pseudonymize, threshold, pseudonym_report, path, force=force)
     with reading() as session:
-        stream = memo_rows(session, resolve_filter(session, _split(coders)), guard=not raw)
+        flt = resolve_filter(session, _split(coders))
+        if red is None:
+            stream = memo_rows(session, flt, guard=not raw)
+        else:
+            from qcode.export.pseudonymise import pseudonymise_memos
+
+            plain = memo_rows(session, flt, guard=False)
+            stream = pseudonymise_memos(plain, red.pseudo, red.ledger, guard=not raw)
         rows = _write_stream(path, stream, force=force, bom=bom)
+    if red is not None:
+        red.finish(force=force)
     _done(f"wrote {rows} memos to {path}", path)
 
 
@@ -199,8 +210,7 @@ def export_qdpx(
     if str(path) == "-":
         raise typer.BadParameter("a .qdpx cannot go to standard output; give a file name")
     check_target(path, force=force)
-    pseudo = pseudonymiser(pseudonymize, threshold) if pseudonymize else None
-    report = report_path(path, pseudonym_report, force=force) if pseudo else None
+    red = redaction(pseudonymize, threshold, pseudonym_report, path, force=force)
     with reading() as session:
         from qcode.export.service import count_codings
         from qcode.project.service import project_status
@@ -209,16 +219,14 @@ def export_qdpx(
         with progress(show=count_codings(session) >= PROGRESS_FROM) as bar:
             data = gather_project(session, name=name, progress=bar.start("reading", documents))
     project, layout = data.project, data.layout
-    if pseudo is not None:
+    if red is not None:
         from qcode.exchange.pseudonymise import pseudonymise_project
-        from qcode.export.pseudonymise import Ledger
 
-        ledger = Ledger()
-        project, layout = pseudonymise_project(project, layout, pseudo, ledger)
+        project, layout = pseudonymise_project(project, layout, red.pseudo, red.ledger)
     with open_output(path, force=force, mode="binary") as fh:
         write_qdpx(project, fh, layout=layout)
-    if pseudo is not None and report is not None:
-        finish_report(ledger, report, force=force)
+    if red is not None:
+        red.finish(force=force)
     typer.echo(
         f"wrote {len(data.project.sources)} documents, {len(data.project.users)} coders, "
         f"{data.codings} codings and {data.memos} memos to {path}"
@@ -372,16 +380,14 @@ def quotes(
 
     path = out or default_output(f"quotes.{format_.value}")
     check_target(path, force=force)
-    pseudo = pseudonymiser(pseudonymize, threshold) if pseudonymize else None
-    report = report_path(path, pseudonym_report, force=force) if pseudo else None
+    red = redaction(pseudonymize, threshold, pseudonym_report, path, force=force)
     with reading() as session:
         flt = resolve_filter(session, _split(coders), query=query, where=where_list(where))
         sections = quote_sections(session, _split(codes), flt)
-    if pseudo is not None and report is not None:
-        from qcode.export.pseudonymise import Ledger, pseudonymise_sections
+    if red is not None:
+        from qcode.export.pseudonymise import pseudonymise_sections
 
-        ledger = Ledger()
-        sections = pseudonymise_sections(sections, pseudo, ledger)
+        sections = pseudonymise_sections(sections, red.pseudo, red.ledger)
     keys = tuple(_split([attribution]))
     if format_ is QuoteFormat.docx:
         from qcode.export.quotebook_docx import write_docx
@@ -394,8 +400,8 @@ def quotes(
         render = render_markdown if format_ is QuoteFormat.md else render_html
         with open_output(path, force=force, newline=None) as fh:
             fh.write(render(sections, title=title, keys=keys, context=context))
-    if pseudo is not None and report is not None:
-        finish_report(ledger, report, force=force)
+    if red is not None:
+        red.finish(force=force)
     count = sum(len(s.quotes) for s in sections)
     _done(f"wrote {count} quotes under {len(sections)} codes to {path}", path)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -51,10 +52,34 @@ ReportOption = Annotated[
     typer.Option(
         "--pseudonym-report",
         help="Where to write what was replaced and what was close (default: beside the output, "
-        "NAME.pseudonyms.csv).",
+        "FILE.pseudonyms.csv, e.g. quotes.md.pseudonyms.csv).",
         dir_okay=False,
     ),
 ]
+
+
+@dataclass
+class Redaction:
+    """A pseudonymiser for one export, what it replaced, and where its report goes."""
+
+    pseudo: Pseudonymiser
+    ledger: Ledger
+    report: Path
+
+    def finish(self, *, force: bool) -> None:
+        """Write the report (after the export itself was written)."""
+        finish_report(self.ledger, self.report, force=force)
+
+
+def redaction(
+    names: Path | None, threshold: float, report: Path | None, out: Path, *, force: bool
+) -> Redaction | None:
+    """The export's redaction when ``--pseudonymize`` is given: names read and report path checked first."""
+    if names is None:
+        return None
+    from qcode.export.pseudonymise import Ledger
+
+    return Redaction(pseudonymiser(names, threshold), Ledger(), report_path(out, report, force=force))
 
 
 def pseudonymiser(names: Path, threshold: float) -> Pseudonymiser:
@@ -65,7 +90,10 @@ def pseudonymiser(names: Path, threshold: float) -> Pseudonymiser:
 
 
 def report_path(out: Path, given: Path | None, *, force: bool) -> Path:
-    """The report's file: as given, or ``OUT.pseudonyms.csv`` (``exports/pseudonyms.csv`` for stdout)."""
+    """The report's file: as given, else beside the output (``quotes.md.pseudonyms.csv``).
+
+    ``exports/pseudonyms.csv`` when the output goes to standard output.
+    """
     from qcode.export.files import check_target, default_output
 
     if given is not None:
@@ -73,7 +101,7 @@ def report_path(out: Path, given: Path | None, *, force: bool) -> Path:
     elif str(out) == "-":
         path = default_output("pseudonyms.csv")
     else:
-        path = out.with_name(out.stem + ".pseudonyms.csv")
+        path = out.with_name(out.name + ".pseudonyms.csv")
     check_target(path, force=force)
     return path
 

@@ -44,6 +44,10 @@ def import_(
     max_mb: Annotated[
         int, typer.Option("--max-mb", min=1, help="Largest transcript file accepted, in MiB.")
     ] = 64,
+    lang: Annotated[
+        str | None,
+        typer.Option("--lang", help="Language of the testimony (en, es, ko, zh…); detected if not given."),
+    ] = None,
 ) -> None:
     """Import transcripts (or a REFI-QDA .qdpx project): all or nothing; unchanged files are skipped."""
     from qcode.ingest.formats import collect_paths
@@ -54,7 +58,7 @@ def import_(
         return
     files = collect_paths(paths)
     with progress(show=_total_bytes(files) >= PROGRESS_BYTES) as bar:
-        parsed = [_read(p, encoding, max_mb * _MIB) for p in bar.track(files, "reading")]
+        parsed = [_read(p, encoding, max_mb * _MIB, lang) for p in bar.track(files, "reading")]
         advance = bar.start("importing", sum(len(t.passages) for t in parsed))
         with unit_of_work(create=True) as session:
             report = import_transcripts(
@@ -80,13 +84,17 @@ def _import_projects(paths: list[Path], segment: str) -> None:
     run_qdpx_import(paths[0], segment)
 
 
-def _read(path: Path, encoding: str | None, max_bytes: int) -> ParsedTranscript:
+def _read(path: Path, encoding: str | None, max_bytes: int, lang: str | None) -> ParsedTranscript:
     """Read one file; its ``source_path`` is the file itself, so messages name the file."""
     from dataclasses import replace
 
     from qcode.ingest.formats import read_file
 
-    t = read_file(path, encoding=encoding, max_bytes=max_bytes)
+    t = read_file(path, encoding=encoding, max_bytes=max_bytes, language=lang)
+    if t.encoding:
+        echo_err(f"{path}: not UTF-8; read as {t.encoding} (detected; pass --encoding to choose)")
+    if t.language and t.language != "en" and not lang:
+        echo_err(f"{path}: language {t.language} (detected; pass --lang to choose)")
     return t if t.source_path == str(path) else replace(t, source_path=str(path))
 
 

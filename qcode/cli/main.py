@@ -10,8 +10,22 @@ import typer
 from typer.models import CommandInfo, TyperInfo
 
 from qcode import __version__
-from qcode.cli import agreement, codebook, export, figure, ingest, project, query, report, tui
+from qcode.cli import (
+    agreement,
+    attributes,
+    codebook,
+    export,
+    figure,
+    ingest,
+    keep,
+    project,
+    query,
+    report,
+    tui,
+)
 from qcode.cli import codebook_db as _codebook_db  # noqa: F401 - adds load, show, export, merge, rename, split
+from qcode.cli import suggest as _suggest
+from qcode.cli import teams as team_commands
 from qcode.cli.common import QcodeGroup, state
 
 app = typer.Typer(
@@ -60,17 +74,27 @@ app.command()(ingest.documents)
 app.command()(ingest.duplicates)
 app.command()(agreement.agreement)
 app.command()(agreement.disagreements)
+app.command()(team_commands.merge)
+app.command()(team_commands.coders)
+app.command()(team_commands.adjudicate)
+app.command()(team_commands.log)
 app.command("query")(query.query)
 app.command("words")(query.words)
+app.command()(keep.check)
+app.command()(keep.backup)
+app.command()(keep.restore)
 app.add_typer(project.db_app, name="db")
 app.add_typer(report.app, name="report")
 app.add_typer(codebook.app, name="codebook")
 app.add_typer(export.export_app, name="export")
 app.add_typer(export.codings_app, name="codings")
+export.export_app.command("coder")(team_commands.export_coder)
+app.add_typer(attributes.app, name="attributes")
 report.app.command("matrix")(export.matrix)
 report.app.command("quotes")(export.quotes)
 report.app.command("chart")(export.chart)
 report.app.command("figure")(figure.figure)
+app.command("suggest")(_suggest.suggest)
 
 
 def main() -> None:

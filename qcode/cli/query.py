@@ -67,7 +67,7 @@ def query(
     width = min(shutil.get_terminal_size().columns, 100)
     for hit in shown:
         typer.echo(_text(hit, width))
-    what = f" match {expression!r}" if expression else ""
+    what = f" match{'es' * (hits.total == 1)} {expression!r}" if expression else ""
     where_text = f" where {' and '.join(conditions)}" if conditions else ""
     more = f" (showing {len(shown)})" if len(shown) < hits.total else ""
     echo_err(f"{hits.total} segment{'s' * (hits.total != 1)}{what}{where_text}{more}")

@@ -90,6 +90,13 @@ def code(
             "--coder", help=f"Your name as a coder (default: ${CODER_ENV}, else asked on first start)."
         ),
     ] = None,
+    suggest: Annotated[
+        bool | None,
+        typer.Option(
+            "--suggest/--no-suggest",
+            help="Suggest codes beside the codebook (default: on, unless $QCODE_SUGGEST is 0/off).",
+        ),
+    ] = None,
 ) -> None:
     """Open the coding TUI on the project here (a demo project from the bundled corpus if there is none)."""
     from qcode.config import database_url
@@ -97,7 +104,7 @@ def code(
 
     access = open_access(database_url(state().db))
     try:
-        app = QcodeApp(access, resolve_coder(coder), remember_coder=remember_coder)
+        app = QcodeApp(access, resolve_coder(coder), remember_coder=remember_coder, suggestions=suggest)
         app.run()
     finally:
         access.close()

@@ -117,12 +117,14 @@ def agreement_data(
     coders: Sequence[str] | None = None,
     codes: Sequence[str] | None = None,
     unit: UnitKind = "segment",
+    consensus: bool = False,
 ) -> AgreementData:
     """Read units, who coded which document and the codings; see the module docstring for the rules.
 
     Args:
         session: an open session (read only).
-        coders: coder names; by default every coder with codings.
+        coders: coder names; by default every coder with codings (and the consensus coder only
+            with ``consensus``).
         codes: code names or keys; by default every leaf code (a code without children).
         unit: ``"segment"`` or ``"passage"``.
 
@@ -132,7 +134,7 @@ def agreement_data(
     """
     if unit not in ("segment", "passage"):
         raise InputError(f"unit must be 'segment' or 'passage', got {unit!r}")
-    who = resolve_coders(session, coders)
+    who = resolve_coders(session, coders, consensus=consensus)
     what = resolve_codes(session, codes)
     conn = session.connection()
     coder_ids = np.array([i for i, _ in who], dtype=np.int64)

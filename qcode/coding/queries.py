@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from qcode.attributes import attribute_text
 from qcode.coding.types import (
     CodeInfo,
     CoderRef,
@@ -49,6 +50,7 @@ __all__ = [
     "load_transcript",
     "project_guid",
     "resume_point",
+    "select_rows",
 ]
 
 _CLAUSES: dict[str, TextClause] = {}
@@ -66,6 +68,10 @@ def _rows(source: Source, sql: str, params: Mapping[str, Any] | None = None) -> 
     return [tuple(row) for row in source.execute(clause, dict(params or {}))]
 
 
+#: Public name of the one-SELECT runner, for other read-only modules (e.g. :mod:`qcode.suggest.queries`).
+select_rows = _rows
+
+
 def _in(name: str, values: Sequence[int]) -> tuple[str, dict[str, int]]:
     """``(:name0, :name1, …)`` and its parameters (an empty list matches nothing)."""
     if not values:
@@ -81,7 +87,7 @@ def _json(value: Any) -> Any:
 
 def _attrs(raw: Any) -> dict[str, str]:
     decoded = _json(raw) or {}
-    return {str(k): str(v) for k, v in decoded.items() if v is not None and v != ""}
+    return {str(k): attribute_text(v) for k, v in decoded.items() if v is not None and v != ""}
 
 
 def project_guid(source: Source) -> str | None:
@@ -92,13 +98,15 @@ def project_guid(source: Source) -> str | None:
 
 def find_coder(source: Source, name: str) -> CoderRef | None:
     """The coder called exactly ``name`` (surrounding blanks ignored), if registered."""
-    rows = _rows(source, "SELECT id, guid, name FROM coders WHERE name = :name", {"name": name.strip()})
+    rows = _rows(
+        source, "SELECT id, guid, name, role FROM coders WHERE name = :name", {"name": name.strip()}
+    )
     return CoderRef(*rows[0]) if rows else None
 
 
 def list_coders(source: Source) -> list[CoderRef]:
     """Every registered coder, by name."""
-    return [CoderRef(*row) for row in _rows(source, "SELECT id, guid, name FROM coders ORDER BY name")]
+    return [CoderRef(*row) for row in _rows(source, "SELECT id, guid, name, role FROM coders ORDER BY name")]
 
 
 def list_documents(source: Source, *, attributes: bool = True) -> list[DocumentInfo]:

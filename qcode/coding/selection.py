@@ -23,8 +23,12 @@ class CodeRef:
     has_children: bool
 
 
-def resolve_coders(session: Session, names: Sequence[str] | None) -> list[tuple[int, str]]:
+def resolve_coders(
+    session: Session, names: Sequence[str] | None, *, consensus: bool = False
+) -> list[tuple[int, str]]:
     """The compared coders (id, name): those named, or every coder with codings, by name.
+
+    A consensus coder (adjudication's) is compared only when named or with ``consensus``.
 
     Raises:
         NotFoundError: an unknown name (the closest names suggested).
@@ -32,10 +36,10 @@ def resolve_coders(session: Session, names: Sequence[str] | None) -> list[tuple[
     """
     if names is None:
         active = select(Coding.coder_id).where(Coding.coder_id == Coder.id).exists()
-        chosen = [
-            (r.id, r.name)
-            for r in session.execute(select(Coder.id, Coder.name).where(active).order_by(Coder.name))
-        ]
+        stmt = select(Coder.id, Coder.name).where(active).order_by(Coder.name)
+        if not consensus:
+            stmt = stmt.where(Coder.role == "coder")
+        chosen = [(r.id, r.name) for r in session.execute(stmt)]
         if len(chosen) < 2:
             who = ", ".join(n for _, n in chosen) or "none"
             raise InputError(f"agreement needs two or more coders with codings; found {len(chosen)} ({who})")

@@ -14,6 +14,7 @@ from sqlalchemy import Table, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from qcode.coding.queries import find_coder
+from qcode.coding.roles import require_coder
 from qcode.coding.types import CodeInfo, CoderRef, CodingOp, CodingRow, MemoOp, Op, SegmentRef
 from qcode.errors import InputError
 from qcode.store.base import new_guid, utcnow
@@ -44,7 +45,7 @@ def ensure_coder(session: Session, name: str) -> CoderRef:
         return existing
     guid = new_guid()
     coder_id = session.execute(
-        insert(Coder).values(guid=guid, name=name, created_at=utcnow()).returning(Coder.id)
+        insert(Coder).values(guid=guid, name=name, role="coder", created_at=utcnow()).returning(Coder.id)
     ).scalar_one()
     log_event(session, name, "coder.add", coder=guid, name=name)
     return CoderRef(coder_id, guid, name)
@@ -104,15 +105,24 @@ def _delete_coding(
     return None if row is None else (row.guid, row.memo)
 
 
-def toggle_coding(session: Session, coder: CoderRef, segment: SegmentRef, code: CodeInfo) -> CodingOp:
-    """Remove ``code`` from the segment if this coder applied it, else apply it; returns what was done."""
+def toggle_coding(
+    session: Session, coder: CoderRef, segment: SegmentRef, code: CodeInfo, via: str | None = None
+) -> CodingOp:
+    """Remove ``code`` from the segment if this coder applied it, else apply it; returns what was done.
+
+    ``via`` says in the event how it was done, if not by the code's key (``"suggestion"``).
+
+    Raises:
+        RoleError: ``coder`` is a consensus coder (as in every function here that writes).
+    """
+    require_coder(coder)
     removed = _delete_coding(session, coder, segment.id, code.id)
     if removed is not None:
         op = CodingOp(segment, code.id, code.key, False, removed[0], removed[1])
     else:
         op = CodingOp(segment, code.id, code.key, True, new_guid())
         _insert_coding(session, coder, segment, code.id, op.guid, None)
-    _log_coding(session, coder, op, None)
+    _log_coding(session, coder, op, via)
     return op
 
 
@@ -120,6 +130,7 @@ def set_codings(
     session: Session, coder: CoderRef, segments: Sequence[SegmentRef], code: CodeInfo, present: bool
 ) -> list[CodingOp]:
     """Apply (``present``) or remove ``code`` on every segment given; returns only real changes."""
+    require_coder(coder)
     ids = [s.id for s in segments]
     existing = {
         r.segment_id: (r.guid, r.memo)
@@ -197,6 +208,7 @@ def _write_memo(session: Session, coder: CoderRef, op: MemoOp, via: str | None) 
 
 def set_segment_memo(session: Session, coder: CoderRef, segment: SegmentRef, text: str) -> MemoOp | None:
     """Set this coder's memo on a segment (blank text deletes it); ``None`` when nothing changed."""
+    require_coder(coder)
     after = text.strip() or None
     row = _memo_row(session, coder, segment.id)
     before = None if row is None else str(row.text)
@@ -212,6 +224,7 @@ def apply_ops(session: Session, coder: CoderRef, ops: Iterable[Op], via: str) ->
     Returns:
         The ops that changed something.
     """
+    require_coder(coder)
     done: list[Op] = []
     for op in ops:
         if isinstance(op, MemoOp):

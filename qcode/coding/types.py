@@ -15,11 +15,16 @@ from typing import NamedTuple
 
 @dataclass(frozen=True, slots=True)
 class CoderRef:
-    """A coder as the services need them: row id for queries, name for the event log."""
+    """A coder as the services need them: row id for queries, name for the event log.
+
+    ``role`` is ``"coder"`` (codes in their own right) or ``"consensus"`` (written only by
+    adjudication); the coding services refuse to write a consensus coder.
+    """
 
     id: int
     guid: str
     name: str
+    role: str = "coder"
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,8 @@
 Only ``document``, ``segment``, ``code`` and ``coder`` are required. ``passage``, ``section``,
 ``start``, ``end`` and ``text`` are checked against the segment where present; ``memo`` and
 ``coded_at`` are taken over; attribute, ``code_name`` and ``code_group`` columns are ignored.
+Files from elsewhere are welcome: ``;``-separated (European Excel) or comma-separated, and ``NA``
+(how R's ``write.csv`` writes a missing value) in an optional column means empty.
 Every row is checked before anything is written; rows already in the project add nothing.
 """
 
@@ -17,7 +19,8 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from qcode.errors import InputError
+from qcode.coding.roles import CONSENSUS, acting_coder, require_own
+from qcode.errors import InputError, RoleError
 from qcode.export.files import unneutralise
 from qcode.export.tables import CsvRecord, CsvTable, read_csv
 from qcode.store.base import new_guid, utcnow
@@ -26,6 +29,10 @@ from qcode.store.models import Code, Coder, Coding, Document, Passage, Segment
 
 #: Problems listed in the error message (all of them stay on the exception).
 MAX_LISTED = 50
+#: Longest coder name a project stores (``coders.name``).
+MAX_CODER_NAME = 200
+#: How R's ``write.csv`` writes a missing value.
+R_MISSING = "NA"
 
 
 @dataclass(frozen=True)
@@ -97,7 +104,9 @@ class _Lookups:
         codes = session.execute(select(Code.id, Code.key, Code.name)).all()
         self.codes: dict[str, int] = {name.casefold(): i for i, _k, name in codes}
         self.codes.update({key.casefold(): i for i, key, _n in codes})
-        self.coders: dict[str, int] = {n: i for n, i in session.execute(select(Coder.name, Coder.id))}
+        coders = session.execute(select(Coder.name, Coder.id, Coder.role)).all()
+        self.coders: dict[str, int] = {n: i for n, i, _r in coders}
+        self.consensus = {n for n, _i, role in coders if role == CONSENSUS}
         self.coders_folded = {n.casefold(): n for n in self.coders}
         wanted = {self.document(r.cells.get("document", "")) for r in table.records} - {None}
         self.segments: dict[tuple[int, int], _Seg] = {}
@@ -146,13 +155,13 @@ def _check(rec: CsvRecord, seg: _Seg) -> list[str]:
     """Mismatches between the optional columns of a record and the segment it names."""
     out: list[str] = []
     for column, expected in (("start", seg.start), ("end", seg.end), ("passage", seg.passage)):
-        cell = rec.get(column)
+        cell = _optional(rec, column)
         if cell is not None and cell.strip() != str(expected):
             out.append(f"{column} {cell.strip()} does not match the segment's {column} {expected}")
-    text = rec.get("text")
+    text = _optional(rec, "text")
     if text is not None and not _same_text(text, seg.text):
         out.append(f"text does not match the segment's text {seg.text[:60]!r}")
-    section = rec.get("section")
+    section = _optional(rec, "section")
     if section is not None and not _same_text(section, seg.section):
         out.append(f"section {section[:60]!r} does not match the segment's section {seg.section[:60]!r}")
     return out
@@ -162,7 +171,16 @@ def _timestamp(cell: str | None) -> datetime:
     if cell is None:
         raise ValueError("empty")
     value = datetime.fromisoformat(cell.strip())
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    try:
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00:00+14:00 is before the first representable UTC time
+        raise ValueError("out of range") from None
+
+
+def _optional(rec: CsvRecord, column: str) -> str | None:
+    """An optional cell: ``None`` when absent, empty or R's ``NA``."""
+    value = rec.get(column)
+    return None if value is None or value.strip() == R_MISSING else value
 
 
 def _parse(rec: CsvRecord, look: _Lookups) -> tuple[_Row | None, list[str]]:
@@ -187,24 +205,22 @@ def _parse(rec: CsvRecord, look: _Lookups) -> tuple[_Row | None, list[str]]:
     if code_id is None:
         problems.append(f"unknown code {rec.cells['code']!r}")
     coded_at = None
-    if rec.get("coded_at") is not None:
+    if _optional(rec, "coded_at") is not None:
         try:
             coded_at = _timestamp(rec.get("coded_at"))
-        except ValueError:
-            problems.append(f"coded_at {rec.cells['coded_at']!r} is not an ISO 8601 time")
+        except ValueError as exc:
+            why = "is out of range" if str(exc) == "out of range" else "is not an ISO 8601 time"
+            problems.append(f"coded_at {rec.cells['coded_at']!r} {why}")
+    coder = look.coder(rec.cells["coder"])
+    if coder not in look.coders and len(coder) > MAX_CODER_NAME:
+        problems.append(f"coder name is {len(coder)} characters long (at most {MAX_CODER_NAME})")
     if seg is not None:
         problems.extend(_check(rec, seg))
     if problems or seg is None or code_id is None:
         return None, problems
-    memo = rec.get("memo")
-    return _Row(
-        rec.line,
-        seg.id,
-        code_id,
-        look.coder(rec.cells["coder"]),
-        unneutralise(memo) if memo is not None else None,
-        coded_at,
-    ), []
+    memo = _optional(rec, "memo")
+    memo = unneutralise(memo) if memo is not None else None
+    return _Row(rec.line, seg.id, code_id, coder, memo, coded_at), []
 
 
 def import_codings_csv(session: Session, path: Path, *, actor: str = "system") -> CodingsImportReport:
@@ -228,6 +244,7 @@ def import_codings_table(session: Session, table: CsvTable, *, actor: str = "sys
         problems.extend(RowProblem(table.path, rec.line, e) for e in errors)
         if row is not None:
             rows.append(row)
+    problems.extend(_role_problems(table.path, rows, look, acting_coder(actor, look.coders)))
     if problems:
         raise CodingsImportError(problems)
     created = _create_coders(session, look, sorted({r.coder for r in rows} - set(look.coders)))
@@ -247,6 +264,21 @@ def import_codings_table(session: Session, table: CsvTable, *, actor: str = "sys
     return CodingsImportReport(
         table.path, len(table.records), added, already, updated, repeated, tuple(created)
     )
+
+
+def _role_problems(path: str, rows: list[_Row], look: _Lookups, acting: str | None) -> list[RowProblem]:
+    """Rows a consensus coder or another coder than the acting one would own (see ``coding.roles``)."""
+    out = []
+    for r in rows:
+        if r.coder in look.consensus:
+            message = f"{r.coder!r} is the consensus coder: only adjudication writes it"
+            out.append(RowProblem(path, r.line, message))
+            continue
+        try:
+            require_own(acting, r.coder, f"{r.coder}'s codings")
+        except RoleError as exc:
+            out.append(RowProblem(path, r.line, str(exc)))
+    return out
 
 
 def _create_coders(session: Session, look: _Lookups, names: list[str]) -> list[str]:

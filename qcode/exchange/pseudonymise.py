@@ -15,7 +15,7 @@ from bisect import bisect_right
 from dataclasses import replace
 from typing import Any
 
-from qcode.exchange.qdpx_model import QCase, QCode, QCoding, QNote, QProject, QSelection, QSource
+from qcode.exchange.qdpx_model import QCase, QCode, QCoding, QNote, QProject, QSelection, QSource, Value
 from qcode.export.pseudonym import Pseudonymiser
 from qcode.export.pseudonymise import Ledger
 
@@ -26,6 +26,10 @@ NAME_CHARS = 80
 class _Project:
     def __init__(self, pseudo: Pseudonymiser, ledger: Ledger) -> None:
         self.pseudo, self.ledger = pseudo, ledger
+
+    def value(self, document: str, key: str, value: Value) -> Value:
+        """An attribute's value: text is pseudonymised, numbers, dates and true/false are kept."""
+        return self.text(document, f"attribute {key}", value) if isinstance(value, str) else value
 
     def text(self, document: str, where: str, text: str) -> str:
         if not text:
@@ -84,7 +88,7 @@ class _Project:
             description=self.text(doc, "document title", source.description),
             selections=selections,
             codings=tuple(self.coding(doc, "the document", c) for c in source.codings),
-            variables={k: self.text(doc, f"attribute {k}", v) for k, v in source.variables.items()},
+            variables={k: self.value(doc, k, v) for k, v in source.variables.items()},
             notes=tuple(self.note(doc, "memo on the document", n) for n in source.notes),
         )
         if layout is None:
@@ -137,7 +141,7 @@ def pseudonymise_project(
             names.get(c.sources[0], c.name)
             if len(c.sources) == 1
             else work.text(c.name, "case name", c.name),
-            {k: work.text(c.name, f"attribute {k}", v) for k, v in c.values.items()},
+            {k: work.value(c.name, k, v) for k, v in c.values.items()},
             c.sources,
         )
         for c in project.cases

@@ -8,14 +8,19 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from qcode.exchange.qdpx_model import QProject, QSource, canonical_guid
+from qcode.coding.roles import CONSENSUS
+from qcode.errors import RoleError
+from qcode.exchange.criteria import Criteria, read_description
+from qcode.exchange.qdpx_model import QProject, QSource, Value, canonical_guid
 from qcode.ingest.types import ParsedPassage
 from qcode.store.base import new_guid, utcnow
-from qcode.store.models import Code, Coder, Passage, Segment
+from qcode.store.models import Code, Coder, Passage, Segment, Variable
 
 GUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 #: Coder of codings whose file names no user at all.
 UNATTRIBUTED = "(unattributed)"
+#: A block of non-blank lines, without the blanks around it.
+_BLOCK = re.compile(r"[^\s](?:[^\r\n]*[^\s])?(?:(?:\r\n|\r|\n)[ \t\f\v]*[^\s](?:[^\r\n]*[^\s])?)*")
 _EXTENSIONS = (".txt", ".docx", ".doc", ".rtf", ".odt", ".pdf", ".md", ".html", ".htm")
 
 
@@ -24,18 +29,36 @@ class CoderResolver:
 
     def __init__(self, session: Session, project: QProject, created: list[str]) -> None:
         self.session, self.created = session, created
-        rows = session.execute(select(Coder.id, Coder.guid, Coder.name)).all()
-        self.by_guid = {g: i for i, g, _ in rows}
-        self.by_name = {n.casefold(): i for i, _, n in rows}
+        rows = session.execute(select(Coder.id, Coder.guid, Coder.name, Coder.role)).all()
+        self.by_guid = {g: i for i, g, _, _r in rows}
+        self.by_name = {n.casefold(): i for i, _, n, _r in rows}
+        self.consensus = {i: n for i, _g, n, role in rows if role == CONSENSUS}
         self.names = {canonical_guid(u.guid): u.name for u in project.users}
         self.fallback = canonical_guid(project.user) if project.user else None
 
-    def id_for(self, user: str | None) -> int:
-        """The coder for a user GUID (``None``: the project's creating user, else an unattributed coder)."""
+    def create_all(self, project: QProject) -> None:
+        """Every user of the file becomes a coder, whether or not they coded anything."""
+        for user in project.users:
+            if user.guid.strip():
+                self.id_for(user.guid, writing=False)
+
+    def id_for(self, user: str | None, *, writing: bool = True) -> int:
+        """The coder for a user GUID (``None``: the project's creating user, else an unattributed coder).
+
+        Raises:
+            RoleError: the work would be written to a consensus coder (only adjudication writes one).
+        """
         guid = canonical_guid(user) if user else self.fallback
         if guid is None:
-            return self._get(None, UNATTRIBUTED)
-        return self._get(guid, (self.names.get(guid) or "").strip() or f"user {guid[:8]}")
+            found = self._get(None, UNATTRIBUTED)
+        else:
+            found = self._get(guid, (self.names.get(guid) or "").strip() or f"user {guid[:8]}")
+        if writing and found in self.consensus:
+            raise RoleError(
+                f"the file's user {self.consensus[found]!r} is this project's consensus coder: only "
+                "adjudication writes it (`qcode merge` the file to bring in the coders' work)"
+            )
+        return found
 
     def _get(self, guid: str | None, name: str) -> int:
         if guid is not None and guid in self.by_guid:
@@ -66,19 +89,22 @@ def _unique(base: str, taken: set[str]) -> str:
     return candidate
 
 
-def _colour(value: str | None) -> str:
-    if value and re.fullmatch(r"#[0-9A-Fa-f]{3}", value):
+def _colour(value: str | None) -> str | None:
+    """``#rgb`` or ``#rrggbb`` as ``#rrggbb``; ``None`` where the file gives no colour."""
+    value = (value or "").strip()
+    if re.fullmatch(r"#[0-9A-Fa-f]{3}", value):
         return "#" + "".join(ch * 2 for ch in value[1:]).lower()
-    if value and re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
+    if re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
         return value.lower()
-    return "#888888"
+    return None
 
 
 def import_codes(
     session: Session, project: QProject, created: list[str], matched: list[str]
 ) -> dict[str, int]:
     """Codes → ids (keyed by canonical GUID): by GUID, then by name, else created with hierarchy,
-    colour and description (and key, hotkey and guidance from a qcode-written file)."""
+    ``isCodable``, colour, description and the criteria its prose carries (and key, hotkey and
+    ordinal from a qcode-written file)."""
     rows = session.execute(select(Code.id, Code.guid, Code.key, Code.name, Code.hotkey, Code.ordinal)).all()
     by_guid = {g: i for i, g, *_ in rows}
     by_name = {n.casefold(): i for i, _g, _k, n, *_ in rows}
@@ -98,7 +124,8 @@ def import_codes(
         more = extra.get(guid, extra.get(code.guid, {}))
         ordinal += 1
         hotkey = more.get("hotkey")
-        hotkey = hotkey if isinstance(hotkey, str) and len(hotkey) == 1 and hotkey not in hotkeys else None
+        usable = isinstance(hotkey, str) and len(hotkey) == 1 and hotkey not in hotkeys and code.codable
+        hotkey = hotkey if usable else None
         if hotkey:
             hotkeys.add(hotkey)
         name = code.name.strip()[:190] or "code"
@@ -106,26 +133,44 @@ def import_codes(
             name = _unique(f"{name} ({parent.name.strip()[:60]})" if parent else name, names)
         names.add(name.casefold())
         new_id = guid if GUID_RE.match(guid) and guid not in by_guid else new_guid()
+        found_criteria = read_description(code.description)
         values = {
             "guid": new_id,
             "key": _unique(str(more.get("key") or _slug(code.name))[:190], keys),
             "name": name,
             "parent_id": out.get(canonical_guid(parent.guid)) if parent else None,
-            "description": code.description,
             "colour": _colour(code.colour),
+            "codable": code.codable,
             "hotkey": hotkey,
-            "ordinal": int(more.get("ordinal") or ordinal),
+            "ordinal": _ordinal(more.get("ordinal"), ordinal),
             "created_at": utcnow(),
-            **{
-                k: str(more.get(k) or "")
-                for k in ("inclusion", "exclusion", "example_text", "example_interviewee")
-            },
-            "keywords": [str(k) for k in more.get("keywords") or []],
+            **_criteria_columns(found_criteria, more),
         }
         out[guid] = session.execute(insert(Code).values(**values).returning(Code.id)).scalar_one()
         by_guid[new_id] = out[guid]
         created.append(name)
     return out
+
+
+def _ordinal(value: object, default: int) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**31 else default
+
+
+def _criteria_columns(found: Criteria, more: dict[str, Any]) -> dict[str, Any]:
+    """The code's criteria from its description's prose (older qcode files kept them in the layout)."""
+    names = ("inclusion", "exclusion", "example_text", "example_interviewee")
+    legacy = {k: str(more.get(k) or "") for k in names}
+    if any(legacy.values()) and found == Criteria(found.description):
+        words = [str(k) for k in more.get("keywords") or []]
+        return {"description": found.description, **legacy, "keywords": words}
+    return {
+        "description": found.description,
+        "inclusion": found.inclusion,
+        "exclusion": found.exclusion,
+        "example_text": found.example_text,
+        "example_interviewee": found.example_interviewee[:200],
+        "keywords": list(found.keywords),
+    }
 
 
 def document_name(source: QSource, layout: dict[str, Any] | None, taken: set[str]) -> str:
@@ -151,33 +196,55 @@ def _lines(value: object) -> tuple[int, int] | None:
 
 
 def passages_for(text: str, layout: dict[str, Any] | None) -> tuple[ParsedPassage, ...]:
-    """The exporting project's passages when they rebuild the text exactly, else blank-line blocks."""
+    """Passages of a text kept exactly as written: the exporting qcode project's own where the file
+    has them and they fit, else one per block of non-blank lines (any line ends: LF, CRLF, CR)."""
     rows = (layout or {}).get("passages") or []
     try:
         parts = [
-            ParsedPassage(
-                text[int(a) : int(b)],
-                str(sec or ""),
-                spk,
-                _lines(lines),
-            )
+            ParsedPassage(text[int(a) : int(b)], str(sec or ""), spk, _lines(lines), start=int(a))
             for a, b, sec, spk, lines in rows
         ]
     except (TypeError, ValueError):
         parts = []
-    if parts and "\n\n".join(p.text for p in parts) == text:
+    prev, fits = 0, bool(parts)
+    for part in parts:
+        start = part.start if part.start is not None else -1
+        fits = fits and prev <= start < start + len(part.text) <= len(text)
+        prev = start + len(part.text)
+    if fits:
         return tuple(parts)
-    return tuple(ParsedPassage(block) for block in text.split("\n\n"))
+    return tuple(ParsedPassage(m.group(), start=m.start()) for m in _BLOCK.finditer(text))
 
 
-def attributes_for(project: QProject, source: QSource) -> dict[str, str]:
-    attrs: dict[str, str] = {}
+def attributes_for(project: QProject, source: QSource) -> dict[str, Value]:
+    """A source's variable values: its cases' first, then its own."""
+    attrs: dict[str, Value] = {}
     guid = canonical_guid(source.guid)
     for case in project.cases:
         if guid in case.sources:
             attrs.update(case.values)
     attrs.update(source.variables)
     return attrs
+
+
+def import_variables(session: Session, project: QProject) -> list[str]:
+    """The file's variables into the ``variables`` table (typed); a name already there keeps its row."""
+    have = set(session.scalars(select(Variable.name)))
+    taken = set(session.scalars(select(Variable.guid)))
+    added: list[str] = []
+    for var in project.variables:
+        name = var.name[:200]
+        if not name or name in have:
+            continue
+        guid = canonical_guid(var.guid)
+        guid = guid if GUID_RE.match(guid) and guid not in taken else new_guid()
+        session.execute(
+            insert(Variable).values(guid=guid, name=name, type=var.type, description=var.description)
+        )
+        have.add(name)
+        taken.add(guid)
+        added.append(name)
+    return added
 
 
 def layout_segments(layout: dict[str, Any] | None, text: str) -> list[tuple[int, int]] | None:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from qcode import __version__
+from qcode.exchange.criteria import Criteria, describe
 from qcode.exchange.qdpx_model import (
     QCase,
     QCode,
@@ -27,10 +28,12 @@ from qcode.exchange.qdpx_model import (
     QSelection,
     QSource,
     QUser,
+    QVariable,
     derived_guid,
+    fits,
 )
 from qcode.export.tables import xsd_datetime
-from qcode.store.models import Code, Coder, Coding, Document, Memo, Passage, Segment, Setting
+from qcode.store.models import Code, Coder, Coding, Document, Memo, Passage, Segment, Setting, Variable
 
 #: Characters of a segment's text used as its selection's name.
 NAME_CHARS = 80
@@ -87,95 +90,123 @@ def _codes(
 
     def build(c: Code) -> QCode:
         kids = children.get(c.id, [])
-        codable = not kids or c.hotkey is not None or c.id in used
+        criteria = Criteria(
+            c.description,
+            c.inclusion,
+            c.exclusion,
+            c.example_text,
+            c.example_interviewee,
+            tuple(c.keywords or ()),
+        )
         return QCode(
             c.guid,
             c.name,
-            codable,
+            c.codable or c.id in used,
             c.colour.lower() if c.colour else None,
-            c.description,
+            describe(criteria),
             tuple(build(k) for k in kids),
             tuple(notes.get(c.id, ())),
         )
 
     known = {c.id for c in rows}
     roots = [c for c in rows if c.parent_id is None or c.parent_id not in known]
-    extra = {
-        c.guid: {
-            "key": c.key,
-            "hotkey": c.hotkey,
-            "inclusion": c.inclusion,
-            "exclusion": c.exclusion,
-            "example_text": c.example_text,
-            "example_interviewee": c.example_interviewee,
-            "keywords": list(c.keywords or []),
-            "ordinal": c.ordinal,
-            "colour": c.colour,
-        }
-        for c in rows
-    }
+    # qcode's own machinery, which other programs never show: the criteria travel in Description
+    extra = {c.guid: {"key": c.key, "hotkey": c.hotkey, "ordinal": c.ordinal} for c in rows}
     return tuple(build(c) for c in roots), extra, {c.id: c.guid for c in rows}
+
+
+@dataclass
+class _Group:
+    """One selection being built: its exact span and its codings by (coder, code)."""
+
+    guid: str
+    start: int
+    end: int
+    codings: dict[tuple[int, int], tuple[int, Any]]  # (coder, code) -> (piece start, row)
+    notes: list[QNote]
+
+    def widen(self, start: int, end: int) -> None:
+        self.start, self.end = min(self.start, start), max(self.end, end)
 
 
 def _selections(
     session: Session,
-    doc_id: int,
-    doc_guid: str,
+    doc: Document,
     code_guid: dict[int, str],
     coder_guid: dict[int, str],
     notes: dict[int, tuple[tuple[int, int, str], list[QNote]]],
 ) -> tuple[QSelection, ...]:
+    """One selection per original selection (the pieces of one that crossed segments come together
+    again, with its GUID and exact span), per coding a coder narrowed, and per segment coded whole."""
     rows = session.execute(
         select(
             Segment.ordinal,
             Segment.start,
             Segment.end,
-            Segment.text,
             Coding.guid,
             Coding.code_id,
             Coding.coder_id,
             Coding.created_at,
             Coding.memo,
+            Coding.start,
+            Coding.end,
+            Coding.selection,
         )
         .join(Coding, Coding.segment_id == Segment.id)
-        .where(Segment.document_id == doc_id)
+        .where(Segment.document_id == doc.id)
         .order_by(Segment.ordinal, Coding.coder_id, Coding.code_id)
     ).all()
-    grouped: dict[int, list[Any]] = {}
-    spans = {ordinal: span for ordinal, (span, _notes) in notes.items()}
+    groups: dict[str, _Group] = {}
     for row in rows:
-        grouped.setdefault(row[0], []).append(row)
-        spans[row[0]] = (row[1], row[2], row[3])
-    out = []
-    for ordinal in sorted(spans):
-        start, end, text = spans[ordinal]
-        group = grouped.get(ordinal, [])
-        codings = tuple(
-            QCoding(guid, code_guid[code_id], coder_guid[coder_id], xsd_datetime(created), memo or None)
-            for *_x, guid, code_id, coder_id, created, memo in group
-        )
-        seg_notes = tuple(notes[ordinal][1]) if ordinal in notes else ()
-        name = " ".join(text.split())
-        name = name if len(name) <= NAME_CHARS else name[: NAME_CHARS - 1].rstrip() + "…"
-        user: str | None
-        if group:
-            first = min(group, key=lambda r: r[7])
-            user, created = coder_guid[first[6]], xsd_datetime(first[7])
+        ordinal, seg_a, seg_b, guid, code_id, coder_id, _created, _memo, a, b, selection = row
+        a, b = (seg_a, seg_b) if a is None or b is None else (a, b)
+        if selection is not None:
+            key = selection
+        elif (a, b) != (seg_a, seg_b):
+            key = derived_guid("selection", guid)
         else:
-            user, created = seg_notes[0].user, seg_notes[0].created
-        out.append(
-            QSelection(
-                derived_guid("selection", doc_guid, str(ordinal)),
-                start,
-                end,
-                name,
-                user,
-                created,
-                codings,
-                seg_notes,
-            )
-        )
-    return tuple(out)
+            key = derived_guid("selection", doc.guid, str(ordinal))
+        group = groups.setdefault(key, _Group(key, a, b, {}, []))
+        group.widen(a, b)
+        held = group.codings.get((coder_id, code_id))
+        if held is None or a < held[0]:
+            group.codings[(coder_id, code_id)] = (a, row)
+    for ordinal, ((seg_a, seg_b, _text), seg_notes) in notes.items():
+        key = derived_guid("selection", doc.guid, str(ordinal))
+        groups.setdefault(key, _Group(key, seg_a, seg_b, {}, [])).notes.extend(seg_notes)
+    return tuple(_selection(g, doc.text, code_guid, coder_guid) for g in sorted(groups.values(), key=_order))
+
+
+def _order(group: _Group) -> tuple[int, int, str]:
+    return group.start, group.end, group.guid
+
+
+def _selection(
+    group: _Group, text: str, code_guid: dict[int, str], coder_guid: dict[int, str]
+) -> QSelection:
+    codings = [row for _a, row in group.codings.values()]
+    codings.sort(key=lambda r: (r[5], r[4]))
+    name = " ".join(text[group.start : group.end].split())
+    name = name if len(name) <= NAME_CHARS else name[: NAME_CHARS - 1].rstrip() + "…"
+    user: str | None
+    if codings:
+        first = min(codings, key=lambda r: r[6])
+        user, created = coder_guid[first[5]], xsd_datetime(first[6])
+    else:
+        user, created = group.notes[0].user, group.notes[0].created
+    return QSelection(
+        group.guid,
+        group.start,
+        group.end,
+        name,
+        user,
+        created,
+        tuple(
+            QCoding(r[3], code_guid[r[4]], coder_guid[r[5]], xsd_datetime(r[6]), r[7] or None)
+            for r in codings
+        ),
+        tuple(group.notes),
+    )
 
 
 def _layout_of(session: Session, doc: Document) -> dict[str, Any]:
@@ -211,11 +242,9 @@ def gather_project(
     layout: dict[str, Any] = {"format": 1, "qcode": __version__, "documents": {}, "codes": code_extra}
     total = 0
     for doc in session.scalars(select(Document).order_by(Document.name)):
-        selections = _selections(
-            session, doc.id, doc.guid, code_guid, coder_guid, memos.segments.get(doc.id, {})
-        )
+        selections = _selections(session, doc, code_guid, coder_guid, memos.segments.get(doc.id, {}))
         total += sum(len(s.codings) for s in selections)
-        attrs = {str(k): "" if v is None else str(v) for k, v in (doc.attributes or {}).items()}
+        attrs = {str(k): "" if v is None else v for k, v in (doc.attributes or {}).items()}
         sources.append(
             QSource(
                 doc.guid,
@@ -242,5 +271,22 @@ def gather_project(
         codes=codes,
         sources=tuple(sources),
         cases=tuple(cases),
+        variables=_variables(session, cases),
     )
     return QdpxExport(project, layout, total, memos.count)
+
+
+def _variables(session: Session, cases: list[QCase]) -> tuple[QVariable, ...]:
+    """Every attribute as a variable, typed as the project types it where every value fits the type."""
+    declared = {v.name: v for v in session.scalars(select(Variable))}
+    names = dict.fromkeys(name for case in cases for name in case.values)
+    out = []
+    for name in names:
+        row = declared.get(name)
+        kind = row.type if row is not None else "text"
+        values = [case.values[name] for case in cases if name in case.values]
+        if not all(fits(value, kind) for value in values):
+            kind = "text"
+        guid = row.guid if row is not None else derived_guid("variable", name)
+        out.append(QVariable(guid, name, kind, row.description if row is not None else ""))
+    return tuple(out)

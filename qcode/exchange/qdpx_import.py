@@ -29,6 +29,7 @@ from qcode.exchange.qdpx_entities import (
     attributes_for,
     document_name,
     import_codes,
+    import_variables,
     layout_segments,
     passages_for,
     restore_segments,
@@ -70,6 +71,7 @@ class QdpxImportReport:
     codes_created: list[str] = field(default_factory=list)
     codes_matched: list[str] = field(default_factory=list)
     coders_created: list[str] = field(default_factory=list)
+    variables_created: list[str] = field(default_factory=list)
     codings_added: int = 0
     codings_present: int = 0
     memos_added: int = 0
@@ -126,7 +128,9 @@ def import_project(
     convention = _convention(project, end_convention)
     report = QdpxImportReport(where, project.origin, convention, skipped=list(project.skipped))
     coders = CoderResolver(session, project, report.coders_created)
+    coders.create_all(project)
     codes = import_codes(session, project, report.codes_created, report.codes_matched)
+    report.variables_created = import_variables(session, project)
     docs = _documents(session, project, where, mode, actor, report)
     memos = _MemoSink(session, report)
     _codings(session, project, docs, codes, coders, convention, report, memos)
@@ -209,6 +213,7 @@ def _documents(
                 ),
                 attributes=attributes_for(project, source),
                 passages=passages_for(source.text, lay),
+                text=source.text,
             )
         )
     _refuse_changed(session, [t for ts in by_mode.values() for t in ts], where)
@@ -320,11 +325,14 @@ def _codings(
                         placed.kind,
                     )
                 )
+            pieces = _pieces(start, end, [doc.segments[i] for i in placed.segments])
+            sel_guid = canonical_guid(sel.guid)
+            sel_guid = sel_guid if GUID_RE.match(sel_guid) else derived_guid("selection", sel.guid)
             for coding in sel.codings:
                 code_id = codes[canonical_guid(coding.code)]
                 coder_id = coders.id_for(coding.user)
-                for k, index in enumerate(placed.segments):
-                    key = (coder_id, doc.segments[index][0], code_id)
+                for k, (seg_id, span) in enumerate(pieces):
+                    key = (coder_id, seg_id, code_id)
                     if key in existing or key in new:
                         report.codings_present += 1
                         continue
@@ -334,9 +342,12 @@ def _codings(
                         if k == 0 and GUID_RE.match(guid)
                         else derived_guid("coding", guid, str(k)),
                         "coder_id": coder_id,
-                        "segment_id": key[1],
+                        "segment_id": seg_id,
                         "code_id": code_id,
                         "memo": coding.note,
+                        "start": span[0] if span else None,
+                        "end": span[1] if span else None,
+                        "selection": sel_guid,
                         "created_at": _when(coding.created),
                     }
             if placed.segments:
@@ -347,18 +358,38 @@ def _codings(
     report.codings_added = len(new)
 
 
+def _pieces(
+    start: int, end: int, segments: list[tuple[int, int, int, int]]
+) -> list[tuple[int, tuple[int, int] | None]]:
+    """A selection ``[start, end)`` cut at the segments it covers: each segment's id and the exact span
+    of its piece (``None`` where the piece is the whole segment). The first piece starts and the last
+    ends where the selection does, even in the blank between segments, so it leaves as it came."""
+    out: list[tuple[int, tuple[int, int] | None]] = []
+    last = len(segments) - 1
+    for k, (seg_id, _ordinal, a, b) in enumerate(segments):
+        span = (start if k == 0 else a, end if k == last else b)
+        out.append((seg_id, None if span == (a, b) else span))
+    return out
+
+
 class _MemoSink:
-    """Notes become memos once: a memo with the note's GUID, or the same text by the same coder on
-    the same target, is already there (a second import adds nothing)."""
+    """Notes become memos once, one memo per coder and target (as the schema wants): a note already
+    there (by GUID, or as a paragraph of that memo) adds nothing; another note on the same target by
+    the same coder is added to that memo after a blank line."""
 
     def __init__(self, session: Session, report: QdpxImportReport) -> None:
         self.session, self.report = session, report
         rows = session.execute(
-            select(Memo.guid, Memo.coder_id, Memo.segment_id, Memo.document_id, Memo.code_id, Memo.text)
+            select(
+                Memo.id, Memo.guid, Memo.coder_id, Memo.segment_id, Memo.document_id, Memo.code_id, Memo.text
+            )
         ).all()
-        self.guids = {canonical_guid(r[0]) for r in rows}
-        self.keys = {tuple(r[1:]) for r in rows}
-        self.rows: list[dict[str, Any]] = []
+        self.guids = {canonical_guid(r[1]) for r in rows}
+        self.stored: dict[tuple[int, int | None, int | None, int | None], tuple[int, str]] = {
+            (r[2], r[3], r[4], r[5]): (r[0], r[6]) for r in rows
+        }
+        self.rows: dict[tuple[int, int | None, int | None, int | None], dict[str, Any]] = {}
+        self.updates: dict[int, str] = {}
 
     def add(
         self,
@@ -369,15 +400,23 @@ class _MemoSink:
         document_id: int | None = None,
         code_id: int | None = None,
     ) -> None:
-        """Keep ``note`` as a memo of ``coder_id`` on exactly one target, unless it is there already."""
+        """Keep ``note`` as (part of) the memo of ``coder_id`` on exactly one target."""
         guid = canonical_guid(note.guid)
-        key = (coder_id, segment_id, document_id, code_id, note.text)
-        if not note.text.strip() or guid in self.guids or key in self.keys:
-            self.report.memos_present += bool(note.text.strip())
+        target = (coder_id, segment_id, document_id, code_id)
+        if not note.text.strip():
             return
-        when = _when(note.created)
-        self.rows.append(
-            {
+        if guid in self.guids or _holds(self._text(target), note.text):
+            self.report.memos_present += 1
+            return
+        self.guids.add(guid)
+        if target in self.rows:
+            self.rows[target]["text"] += "\n\n" + note.text
+        elif target in self.stored:
+            memo_id, text = self.stored[target]
+            self.updates[memo_id] = self.updates.get(memo_id, text) + "\n\n" + note.text
+        else:
+            when = _when(note.created)
+            self.rows[target] = {
                 "guid": guid if GUID_RE.match(guid) else new_guid(),
                 "coder_id": coder_id,
                 "segment_id": segment_id,
@@ -387,15 +426,29 @@ class _MemoSink:
                 "created_at": when,
                 "updated_at": when,
             }
-        )
-        self.guids.add(guid)
-        self.keys.add(key)
+        self.report.memos_added += 1
+
+    def _text(self, target: tuple[int, int | None, int | None, int | None]) -> str:
+        if target in self.rows:
+            return str(self.rows[target]["text"])
+        if target in self.stored:
+            memo_id, text = self.stored[target]
+            return self.updates.get(memo_id, text)
+        return ""
 
     def flush(self) -> None:
-        """Insert the new memos (one statement)."""
+        """Insert the new memos and extend the ones that gained a note."""
         if self.rows:
-            self.session.execute(insert(Memo), self.rows)
-        self.report.memos_added = len(self.rows)
+            self.session.execute(insert(Memo), list(self.rows.values()))
+        if self.updates:
+            self.session.execute(
+                update(Memo), [{"id": i, "text": t, "updated_at": utcnow()} for i, t in self.updates.items()]
+            )
+
+
+def _holds(memo: str, text: str) -> bool:
+    """Whether ``text`` is one of the blank-line-separated notes a memo was built from."""
+    return memo == text or f"\n\n{memo}\n\n".find(f"\n\n{text}\n\n") >= 0
 
 
 def _insert(session: Session, rows: Sequence[dict[str, Any]]) -> None:

@@ -8,9 +8,12 @@ with :func:`canonical_guid`.
 
 from __future__ import annotations
 
+import decimal
+import math
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 NAMESPACE = "urn:QDA-XML:project:1.0"
@@ -104,8 +107,64 @@ class QSource:
     created: str | None = None
     selections: tuple[QSelection, ...] = ()
     codings: tuple[QCoding, ...] = ()
-    variables: dict[str, str] = field(default_factory=dict)
+    variables: dict[str, Value] = field(default_factory=dict)
     notes: tuple[QNote, ...] = ()
+
+
+#: REFI-QDA ``typeOfVariable`` → qcode's variable type (``DateTime`` values are kept as text).
+VARIABLE_TYPES = {
+    "Text": "text",
+    "Integer": "integer",
+    "Float": "float",
+    "Boolean": "boolean",
+    "Date": "date",
+    "DateTime": "text",
+}
+#: qcode's variable type → REFI-QDA ``typeOfVariable`` and the element of its values.
+REFI_TYPES = {
+    "text": ("Text", "TextValue"),
+    "integer": ("Integer", "IntegerValue"),
+    "float": ("Float", "FloatValue"),
+    "boolean": ("Boolean", "BooleanValue"),
+    "date": ("Date", "DateValue"),
+}
+#: A variable's value: text, or typed (``int``, ``float``, ``bool``, a date as ``YYYY-MM-DD``).
+Value = str | int | float | bool
+
+
+def fits(value: object, kind: str) -> bool:
+    """Whether ``value`` can be written as a value of qcode's variable type ``kind``."""
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "float":
+        return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "date":
+        try:
+            return isinstance(value, str) and date.fromisoformat(value).isoformat() == value
+        except ValueError:
+            return False
+    return True
+
+
+def value_text(value: object) -> str:
+    """A value as XML text: ``true``/``false``, plain decimals (no exponent), ISO dates as they are."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return format(decimal.Decimal(repr(value)), "f")
+    return str(value)
+
+
+@dataclass(frozen=True)
+class QVariable:
+    """A typed variable (qcode's ``variables`` row); ``type`` is qcode's name for it."""
+
+    guid: str
+    name: str
+    type: str = "text"
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,7 +173,7 @@ class QCase:
 
     guid: str
     name: str
-    values: dict[str, str]
+    values: dict[str, Value]
     sources: tuple[str, ...]
 
 
@@ -138,6 +197,7 @@ class QProject:
     cases: tuple[QCase, ...] = ()
     skipped: tuple[str, ...] = ()
     layout: dict[str, Any] | None = None
+    variables: tuple[QVariable, ...] = ()
 
     def all_codes(self) -> Iterator[tuple[QCode, QCode | None]]:
         """Every code with its parent, parents first."""

@@ -1,8 +1,10 @@
 """Read a REFI-QDA .qdpx safely into a :class:`QProject`. Pure: no database.
 
 Safety: the zip is never extracted; a file with an absolute or ``..`` member name, too many
-members, or a member bigger than the limits (checked on the header and again while reading)
-is refused. XML is parsed with defusedxml (no DTDs, entities or external references).
+members, a member that expands more than :attr:`ZipLimits.max_ratio` times its packed size, or
+more unpacked bytes in all than one plain transcript may hold (checked on the headers and again
+while reading) is refused before any of it is parsed. XML is parsed with defusedxml (no DTDs,
+entities or external references).
 Only ``internal://`` sources are read; external (``relative://``, ``absolute://``) ones are
 listed as skipped.
 """
@@ -10,10 +12,12 @@ listed as skipped.
 from __future__ import annotations
 
 import json
+import math
 import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -21,6 +25,7 @@ from xml.etree.ElementTree import Element
 from qcode.errors import InputError
 from qcode.exchange.qdpx_model import (
     LAYOUT_MEMBER,
+    VARIABLE_TYPES,
     QCase,
     QCode,
     QCoding,
@@ -29,18 +34,29 @@ from qcode.exchange.qdpx_model import (
     QSelection,
     QSource,
     QUser,
+    QVariable,
+    Value,
     canonical_guid,
 )
 from qcode.exchange.xmlsafe import declared_encoding_problem
+from qcode.ingest.textfile import DEFAULT_MAX_BYTES
 
 
 @dataclass(frozen=True)
 class ZipLimits:
-    """Bounds on what a .qdpx may make qcode read."""
+    """Bounds on what a .qdpx may make qcode read.
+
+    A whole project may unpack to no more than one plain transcript may hold
+    (``qcode.ingest.textfile.DEFAULT_MAX_BYTES``), and a member bigger than ``ratio_floor``
+    may not unpack to more than ``max_ratio`` times its packed size: text and XML deflate
+    about 3 to 15 times, a zip bomb hundreds or thousands of times.
+    """
 
     max_members: int = 20_000
-    max_member_bytes: int = 256 * 1024 * 1024
-    max_total_bytes: int = 1024 * 1024 * 1024
+    max_member_bytes: int = DEFAULT_MAX_BYTES
+    max_total_bytes: int = DEFAULT_MAX_BYTES
+    max_ratio: int = 100
+    ratio_floor: int = 1024 * 1024
 
 
 DEFAULT_LIMITS = ZipLimits()
@@ -80,11 +96,18 @@ class _Zip:
         self.total = 0
 
     def read(self, info: zipfile.ZipInfo) -> bytes:
-        limit = min(self.limits.max_member_bytes, self.limits.max_total_bytes - self.total)
+        limits = self.limits
+        limit = min(limits.max_member_bytes, limits.max_total_bytes - self.total)
+        limit = min(limit, max(limits.ratio_floor, info.compress_size * limits.max_ratio))
         if info.file_size > limit:
-            raise InputError(
-                f"refused: member {info.filename!r} is too large ({info.file_size} bytes)", path=self.where
+            ratio = info.file_size / max(info.compress_size, 1)
+            why = (
+                f"expands {ratio:,.0f} times (at most {limits.max_ratio})"
+                if ratio > limits.max_ratio
+                else f"is too large ({info.file_size:,} bytes; a project may unpack to "
+                f"{limits.max_total_bytes:,} in all)"
             )
+            raise InputError(f"refused: member {info.filename!r} {why}", path=self.where)
         try:
             with self.zf.open(info) as fh:
                 data = fh.read(limit + 1)
@@ -204,9 +227,16 @@ def parse_project(
         for n in _under(root, "Notes", "Note")
     }
     codes = tuple(_code(c, notes) for c in _under(book, "Codes", "Code")) if book is not None else ()
-    variables = {
-        canonical_guid(v.get("guid", "")): v.get("name", "") for v in _under(root, "Variables", "Variable")
-    }
+    declared = tuple(
+        QVariable(
+            v.get("guid", ""),
+            (v.get("name") or "").strip(),
+            VARIABLE_TYPES.get((v.get("typeOfVariable") or "").strip(), "text"),
+            _text(_kid(v, "Description")).strip(),
+        )
+        for v in _under(root, "Variables", "Variable")
+    )
+    variables = {canonical_guid(v.guid): v for v in declared if v.name}
     sources: list[QSource] = []
     skipped: list[str] = []
     box = _kid(root, "Sources")
@@ -242,6 +272,7 @@ def parse_project(
         cases,
         tuple(skipped),
         layout,
+        declared,
     )
 
 
@@ -292,19 +323,42 @@ def _codings(parent: Element, notes: dict[str, QNote], fallback_user: str | None
     return tuple(out)
 
 
-def _values(el: Element, variables: dict[str, str]) -> dict[str, str]:
-    values: dict[str, str] = {}
+def _values(el: Element, variables: dict[str, QVariable]) -> dict[str, Value]:
+    """Values by variable name, typed as their variable says (a value that does not parse stays text)."""
+    values: dict[str, Value] = {}
     for vv in _kids(el, "VariableValue"):
         ref = _kid(vv, "VariableRef")
-        name = variables.get(canonical_guid(ref.get("targetGUID", ""))) if ref is not None else None
+        variable = variables.get(canonical_guid(ref.get("targetGUID", ""))) if ref is not None else None
         value = next((c for c in vv if _local(c.tag) != "VariableRef"), None)
-        if name and value is not None and value.text is not None:
-            values[name] = value.text.strip()
+        if variable is not None and value is not None and value.text is not None:
+            values[variable.name] = typed_value(value.text.strip(), variable.type)
     return values
 
 
+def typed_value(text: str, kind: str) -> Value:
+    """``text`` as a value of qcode's variable type ``kind`` (text where it does not parse)."""
+    try:
+        if kind == "integer":
+            return int(text) if len(text) <= 40 else text
+        if kind == "float":
+            number = float(text)
+            return number if math.isfinite(number) else text
+        if kind == "boolean" and text.lower() in ("true", "false", "1", "0"):
+            return text.lower() in ("true", "1")
+        if kind == "date":
+            return date.fromisoformat(text[:10]).isoformat()
+    except ValueError:
+        return text
+    return text
+
+
 def _source(
-    el: Element, text_el: Element, text: str, notes: dict[str, QNote], variables: dict[str, str], where: str
+    el: Element,
+    text_el: Element,
+    text: str,
+    notes: dict[str, QNote],
+    variables: dict[str, QVariable],
+    where: str,
 ) -> QSource:
     user = el.get("creatingUser")
     selections = tuple(

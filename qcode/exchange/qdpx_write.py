@@ -16,11 +16,15 @@ from typing import IO, Any
 from qcode.exchange.qdpx_model import (
     LAYOUT_MEMBER,
     NAMESPACE,
+    REFI_TYPES,
     QCode,
     QNote,
     QProject,
     QSource,
+    QVariable,
     derived_guid,
+    fits,
+    value_text,
 )
 
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -108,17 +112,25 @@ def _code(parent: ET.Element, code: QCode, notes: list[QNote]) -> None:
 def _cases(root: ET.Element, project: QProject) -> None:
     if not project.cases:
         return
-    names = sorted({name for case in project.cases for name in case.values})
-    variables = _sub(root, "Variables")
-    for name in names:
-        _sub(variables, "Variable", guid=derived_guid("variable", name), name=name, typeOfVariable="Text")
+    declared = {v.name: v for v in project.variables}
+    names = list(dict.fromkeys([*declared, *(name for case in project.cases for name in case.values)]))
+    variables = {n: declared.get(n) or QVariable(derived_guid("variable", n), n) for n in names}
+    box = _sub(root, "Variables")
+    for var in variables.values():
+        kind = REFI_TYPES.get(var.type, REFI_TYPES["text"])[0]
+        el = _sub(box, "Variable", guid=var.guid, name=var.name, typeOfVariable=kind)
+        if var.description:
+            _sub(el, "Description", var.description)
     cases = _sub(root, "Cases")
     for case in project.cases:
         el = _sub(cases, "Case", guid=case.guid, name=case.name)
         for name, value in case.values.items():
+            var = variables[name]
+            kind = var.type if fits(value, var.type) else "text"
+            element = REFI_TYPES.get(kind, REFI_TYPES["text"])[1]
             vv = _sub(el, "VariableValue")
-            _sub(vv, "VariableRef", targetGUID=derived_guid("variable", name))
-            _sub(vv, "TextValue", value)
+            _sub(vv, "VariableRef", targetGUID=var.guid)
+            _sub(vv, element, value_text(value))
         for source in case.sources:
             _sub(el, "SourceRef", targetGUID=source)
 

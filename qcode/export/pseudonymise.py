@@ -175,6 +175,37 @@ def pseudonymise_rows(
     return RowStream(stream.header, stream.total, chunks())
 
 
+def pseudonymise_memos(
+    stream: RowStream, pseudo: Pseudonymiser, ledger: Ledger, *, guard: bool = True
+) -> RowStream:
+    """The memo export's rows (unguarded) with names replaced in documents, segment texts and memos."""
+    col = {name: i for i, name in enumerate(stream.header)}
+    doc, seg, text, memo, who = (
+        col["document"],
+        col["segment"],
+        col["segment_text"],
+        col["memo"],
+        col["coder"],
+    )
+
+    def one(row: Sequence[Any]) -> list[Any]:
+        out = list(row)
+        name = str(row[doc] or "(codebook)")
+        place = f"segment {row[seg]}" if row[seg] is not None else "document"
+        for i, where in ((doc, "document name"), (text, place), (memo, f"memo by {row[who]} on the {place}")):
+            if isinstance(row[i], str) and row[i]:
+                red = pseudo.apply(row[i])
+                ledger.add(name, where, red.mentions)
+                out[i] = red.text
+        return [neutralise(c) if guard and isinstance(c, str) else c for c in out]
+
+    def chunks() -> Iterator[Chunk]:
+        for chunk in stream.chunks:
+            yield [one(r) for r in chunk]
+
+    return RowStream(stream.header, stream.total, chunks())
+
+
 def pseudonymise_sections(
     sections: Sequence[QuoteSection], pseudo: Pseudonymiser, ledger: Ledger
 ) -> list[QuoteSection]:

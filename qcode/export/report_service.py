@@ -14,6 +14,7 @@ from typing import Literal
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
+from qcode.attributes import attribute_text
 from qcode.errors import InputError, NotFoundError
 from qcode.export.quotebook import Quote, QuoteSection
 from qcode.export.service import ALL, ExportFilter, expand_codes
@@ -83,7 +84,7 @@ def _load(session: Session, flt: ExportFilter) -> _Project:
     if flt.document_ids is not None:
         doc_q = doc_q.where(Document.id.in_(flt.document_ids))
     docs = {
-        i: (name, {k: "" if v is None else str(v) for k, v in (attrs or {}).items()})
+        i: (name, {k: attribute_text(v) for k, v in (attrs or {}).items()})
         for i, name, attrs in session.execute(doc_q)
     }
     return _Project(list(session.execute(code_q)), docs, coded)
@@ -245,7 +246,7 @@ def _quote(rows: list[_QRow], texts: dict[int, str]) -> Quote:
         coders[r.coder] = None
         if r.memo:
             memos[r.memo] = None
-    attributes = {k: "" if v is None else str(v) for k, v in (first.attributes or {}).items()}
+    attributes = {k: attribute_text(v) for k, v in (first.attributes or {}).items()}
     return Quote(
         first.document,
         attributes,

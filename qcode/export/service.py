@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session, aliased
 
+from qcode.attributes import attribute_text
 from qcode.export import sqlite_render
 from qcode.export.files import FORMULA_TRIGGERS, neutralise
 from qcode.export.shape import (
@@ -126,6 +127,7 @@ def long_select(dialect: str, keys: Sequence[str], flt: ExportFilter, *, guard: 
         Document.name,
         *(Document.attributes[k].as_string() for k in keys),
         Passage.section,
+        Passage.speaker,
         Segment.text,
         Code.key,
         Code.name,
@@ -140,11 +142,14 @@ def long_select(dialect: str, keys: Sequence[str], flt: ExportFilter, *, guard: 
         *g[1 : 1 + n],
         Passage.ordinal,
         g[1 + n],
+        g[2 + n],
+        Passage.start_ms,
+        Passage.end_ms,
         Segment.ordinal,
         Segment.start,
         Segment.end,
-        g[2 + n],
-        *g[3 + n :],
+        g[3 + n],
+        *g[4 + n :],
         _timestamp(Coding.created_at, dialect),
     ]
     return (
@@ -246,7 +251,7 @@ def _core_chunks(session: Session, stmt: Select[Any], size: int) -> Iterator[Chu
 
 
 def _cell(value: Any) -> str:
-    return "" if value is None else str(value)
+    return attribute_text(value)
 
 
 _UNSAFE = re.compile(r"[^0-9A-Za-z_]+")
@@ -312,6 +317,9 @@ def _wide_chunks(
             Document.attributes,
             Passage.ordinal,
             Passage.section,
+            Passage.speaker,
+            Passage.start_ms,
+            Passage.end_ms,
             Segment.ordinal,
             Segment.start,
             Segment.end,
@@ -325,14 +333,16 @@ def _wide_chunks(
         stmt = stmt.where(Segment.id.in_(segments))
     attr_cache: dict[str, list[str]] = {}
     chunk: list[list[Any]] = []
-    for seg_id, doc, attrs, p_ord, section, ordinal, start, end, text in session.execute(stmt):
+    for row in session.execute(stmt):
+        seg_id, doc, attrs, p_ord, section, speaker, t0, t1, ordinal, start, end, text = row
         if doc not in attr_cache:
             attr_cache[doc] = [fix(_cell((attrs or {}).get(k))) for k in keys]
         flags = [0] * width
         for col in marks.get(seg_id, ()):
             flags[col] = 1
         chunk.append(
-            [fix(doc), *attr_cache[doc], p_ord, fix(section), ordinal, start, end, fix(text), *flags]
+            [fix(doc), *attr_cache[doc], p_ord, fix(section), fix(speaker or ""), t0, t1, ordinal, start, end,
+             fix(text), *flags]
         )
         if len(chunk) >= CHUNK_ROWS:
             yield chunk

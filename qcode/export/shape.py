@@ -16,7 +16,10 @@ from qcode.names import Names
 #: Rows fetched from the cursor per chunk.
 CHUNK_ROWS = 20_000
 #: Fixed columns of the long format, in order; document attributes go after ``document``.
-SEGMENT_COLUMNS: tuple[str, ...] = ("passage", "section", "segment", "start", "end", "text")
+#: ``speaker`` is the passage's (a turn's); ``start_ms``/``end_ms`` place a timed passage (subtitles).
+SEGMENT_COLUMNS: tuple[str, ...] = (
+    "passage", "section", "speaker", "start_ms", "end_ms", "segment", "start", "end", "text",
+)
 CODING_COLUMNS: tuple[str, ...] = ("code", "code_name", "code_group", "coder", "memo", "coded_at")
 LONG_COLUMNS: tuple[str, ...] = ("document", *SEGMENT_COLUMNS, *CODING_COLUMNS)
 Chunk = Sequence[Sequence[Any]]

@@ -35,7 +35,7 @@ _NEEDS_QUOTES_FAST = "({x} LIKE '%,%' OR {x} LIKE '%\"%' OR {x} LIKE '%\n%' OR {
 #: by the portable path instead.
 NUL_CHECK = (
     "SELECT EXISTS (SELECT 1 FROM segments WHERE instr(text, char(0)))"
-    " OR EXISTS (SELECT 1 FROM passages WHERE instr(section, char(0)))"
+    " OR EXISTS (SELECT 1 FROM passages WHERE instr(section, char(0)) OR instr(speaker, char(0)))"
     " OR EXISTS (SELECT 1 FROM documents WHERE instr(name, char(0)) OR instr(attributes, '\\u0000'))"
     " OR EXISTS (SELECT 1 FROM codes WHERE instr(key, char(0)) OR instr(name, char(0)))"
     " OR EXISTS (SELECT 1 FROM coders WHERE instr(name, char(0)))"
@@ -83,7 +83,9 @@ def cell(x: str, *, guard: bool, quote: bool, fast: bool = False) -> str:
 
 
 def _attribute(key: str) -> str:
-    return f"(SELECT value FROM json_each(documents.attributes) WHERE key = {literal(key)})"
+    # a JSON true/false reads as 1/0 in SQLite: say it as PostgreSQL and the other exports do
+    value = "CASE type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE value END"
+    return f"(SELECT {value} FROM json_each(documents.attributes) WHERE key = {literal(key)})"
 
 
 def filter_clause(
@@ -146,13 +148,16 @@ def build(
     head = (
         "dd.frag, p.ordinal, "
         + cell("p.section", guard=guard, quote=True, fast=True)
-        + ', s.ordinal, s.start, s."end", '
+        + ", "
+        + cell("p.speaker", guard=guard, quote=True, fast=True)
+        + ', p.start_ms, p.end_ms, s.ordinal, s.start, s."end", '
         + cell("s.text", guard=guard, quote=True, fast=True)
         + ", cc.frag, kk.frag"
     )
+    fields = "%s,%d,%s,%s,%s,%s,%d,%d,%d,%s,%s,%s,"  # head's cells (NULL prints as nothing)
     record = (
-        f"CASE WHEN c.memo IS NULL THEN printf('%s,%d,%s,%d,%d,%d,%s,%s,%s,,%sZ', {head}, {_STAMP_BARE})"
-        f" ELSE printf('%s,%d,%s,%d,%d,%d,%s,%s,%s,', {head}) || {q('c.memo')} || ',' || {_STAMP} END"
+        f"CASE WHEN c.memo IS NULL THEN printf('{fields},%sZ', {head}, {_STAMP_BARE})"
+        f" ELSE printf('{fields}', {head}) || {q('c.memo')} || ',' || {_STAMP} END"
     )
     render = f"{ctes}SELECT {record}\n{_JOIN}{where}{_ORDER}"
     names = ["name", *(f"a{i}" for i in range(len(keys)))]
@@ -170,6 +175,9 @@ def build(
             *(f"dd.{n}" for n in names),
             "p.ordinal",
             g("p.section"),
+            g("p.speaker"),
+            "p.start_ms",
+            "p.end_ms",
             "s.ordinal",
             "s.start",
             's."end"',

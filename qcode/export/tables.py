@@ -99,6 +99,9 @@ class CsvTable:
 def read_csv(path: Path, *, required: Sequence[str] = REQUIRED_COLUMNS) -> CsvTable:
     """Read a UTF-8 CSV file (a BOM is allowed) with a header row.
 
+    The separator is the one of ``,`` ``;`` and tab with which the header names every required
+    column (European Excel writes ``;``); a comma when none does.
+
     Raises:
         InputError: unreadable, not UTF-8, malformed, or a required column is missing.
     """
@@ -113,7 +116,9 @@ def read_csv(path: Path, *, required: Sequence[str] = REQUIRED_COLUMNS) -> CsvTa
 
 
 def _read(fh: IO[str], where: str, required: Sequence[str]) -> CsvTable:
-    reader = csv.reader(fh, strict=True)
+    first = fh.readline()
+    fh.seek(0)
+    reader = csv.reader(fh, strict=True, delimiter=_delimiter(first, required))
     records: list[CsvRecord] = []
     try:
         header = next(reader, None)
@@ -137,6 +142,20 @@ def _read(fh: IO[str], where: str, required: Sequence[str]) -> CsvTable:
     except csv.Error as exc:
         raise InputError(f"malformed CSV ({exc})", path=where, line=reader.line_num) from None
     return CsvTable(where, columns, tuple(records))
+
+
+def _delimiter(header: str, required: Sequence[str]) -> str:
+    """The separator of the first of ``,`` ``;`` tab whose header holds the required columns."""
+    best, found = ",", -1
+    for candidate in (",", ";", "\t"):
+        try:
+            names = {h.strip() for h in next(csv.reader([header], delimiter=candidate), [])}
+        except csv.Error:
+            continue
+        score = sum(c in names for c in required) if required else len(names)
+        if score > found:
+            best, found = candidate, score
+    return best
 
 
 def _numbered(reader: Any) -> Iterator[tuple[int, list[str]]]:

@@ -12,22 +12,22 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from qcode.errors import InputError
-from qcode.ingest.textfile import DEFAULT_MAX_BYTES, ZIP_MAGIC, decode_text, read_bytes
+from qcode.ingest.textfile import DEFAULT_MAX_BYTES, ZIP_MAGIC, decode_detected, read_bytes
 from qcode.ingest.types import ParsedPassage, ParsedTranscript
 
 #: Extensions read as text (plain, turn-based, or qcode Markdown with front matter).
 TEXT_EXTENSIONS = frozenset({".txt", ".md", ".markdown"})
 #: Extensions read as Word documents.
 DOCX_EXTENSIONS = frozenset({".docx"})
+#: Other programs' documents and subtitles, each with a reader of its own.
+OTHER_EXTENSIONS = frozenset({".odt", ".pdf", ".srt", ".vtt"})
 #: Every extension :func:`read_file` and :func:`collect_paths` accept.
-KNOWN_EXTENSIONS = TEXT_EXTENSIONS | DOCX_EXTENSIONS
+KNOWN_EXTENSIONS = TEXT_EXTENSIONS | DOCX_EXTENSIONS | OTHER_EXTENSIONS
 
 _MARKDOWN = frozenset({".md", ".markdown"})
 _CONVERT_HINTS = {
     ".doc": "save it as .docx (Word 2007 or later) first",
     ".rtf": "save it as .docx or plain text first",
-    ".odt": "save it as .docx or plain text first",
-    ".pdf": "extract its text to a .txt file first",
 }
 
 
@@ -37,48 +37,81 @@ def read_file(
     encoding: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     name: str | None = None,
+    language: str | None = None,
 ) -> ParsedTranscript:
     """Read one transcript file, choosing the reader by extension and content.
 
     ``.md``/``.markdown``/``.txt`` files whose first line is ``---`` are qcode transcripts
     (YAML front matter); other text files give one passage per paragraph, or per speaker
-    turn when most lines start with ``Speaker:``; ``.docx`` files are read with
-    python-docx. A ZIP archive holding a Word document is read as one whatever its name.
+    turn when most lines start with ``Speaker:``; ``.docx`` (paragraphs and tables), ``.odt``,
+    ``.pdf`` (its text layer), ``.srt`` and ``.vtt`` (one passage per cue, with its times) have
+    readers of their own (:mod:`qcode.ingest.readers`). A ZIP archive holding a Word document
+    is read as one whatever its name. A text file that is not UTF-8 is read in the encoding
+    charset-normalizer finds (``ParsedTranscript.encoding`` says which) unless one is given.
 
     Args:
         path: the file.
-        encoding: text encoding; UTF-8 when not given.
+        encoding: text encoding; UTF-8 (or detected) when not given.
         max_bytes: refuse larger files (default 64 MiB).
         name: document name; defaults to the file stem.
+        language: the testimony's language (BCP 47); else the front matter's, else detected.
 
     Raises:
         InputError: the file cannot be used; the message names it (and the line if known).
     """
-    where = str(path)
     suffix = path.suffix.lower()
     if suffix not in KNOWN_EXTENSIONS:
         raise _unknown_extension(path)
-    raw = read_bytes(path, max_bytes=max_bytes, text=suffix in TEXT_EXTENSIONS)
+    raw = read_bytes(path, max_bytes=max_bytes, text=suffix in TEXT_EXTENSIONS | {".srt", ".vtt"})
     doc_name = name or path.stem
-    if suffix in DOCX_EXTENSIONS or raw.data.startswith(ZIP_MAGIC):
+    parsed = _parse(raw.data, path, suffix, doc_name, raw.sha256, encoding, max_bytes)
+    if language:
+        return dataclasses.replace(parsed, language=language)
+    if parsed.language is None:
+        from qcode.ingest.languages import detect_language
+
+        sample = "\n".join(p.text for p in parsed.passages[:200])
+        return dataclasses.replace(parsed, language=detect_language(sample))
+    return parsed
+
+
+def _parse(
+    data: bytes, path: Path, suffix: str, doc_name: str, sha: str, encoding: str | None, max_bytes: int
+) -> ParsedTranscript:
+    where = str(path)
+    if suffix == ".pdf":
+        from qcode.ingest.readers.pdf import read_pdf
+
+        title, passages = read_pdf(data, where)
+        return _transcript(doc_name, title or path.stem, where, sha, passages)
+    if suffix == ".odt":
+        from qcode.ingest.readers.odt import read_odt
+
+        return _transcript(doc_name, path.stem, where, sha, read_odt(data, where, max_bytes=max_bytes))
+    if suffix in DOCX_EXTENSIONS or data.startswith(ZIP_MAGIC):
         from qcode.ingest.readers import word
 
-        if suffix in DOCX_EXTENSIONS or word.is_docx(raw.data):
-            content = word.read_docx(raw.data, where, max_bytes=max_bytes)
-            return _transcript(doc_name, content.title or path.stem, where, raw.sha256, content.passages)
+        if suffix in DOCX_EXTENSIONS or word.is_docx(data):
+            content = word.read_docx(data, where, max_bytes=max_bytes)
+            return _transcript(doc_name, content.title or path.stem, where, sha, content.passages)
         raise InputError("is a ZIP archive, not a text file", path=where)
-    text = decode_text(raw.data, where, encoding)
+    text, detected = decode_detected(data, where, encoding)
     if not text.strip():
         raise InputError("contains only whitespace", path=where)
+    if suffix in (".srt", ".vtt"):
+        from qcode.ingest.readers.subtitles import parse_subtitles
+
+        cues = parse_subtitles(text, where)
+        return dataclasses.replace(_transcript(doc_name, path.stem, where, sha, cues), encoding=detected)
     if _has_front_matter(text):
         from qcode.ingest.transcript import parse_transcript
 
         parsed = parse_transcript(text.encode("utf-8"), where)
-        return dataclasses.replace(parsed, source_path=where, content_hash=raw.sha256)
+        return dataclasses.replace(parsed, source_path=where, content_hash=sha, encoding=detected)
     from qcode.ingest.readers.text import parse_text
 
     passages = parse_text(text, markdown=suffix in _MARKDOWN)
-    return _transcript(doc_name, path.stem, where, raw.sha256, passages)
+    return dataclasses.replace(_transcript(doc_name, path.stem, where, sha, passages), encoding=detected)
 
 
 def collect_paths(paths: Sequence[Path]) -> list[Path]:

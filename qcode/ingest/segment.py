@@ -67,7 +67,10 @@ def _make_component(nlp: Language, name: str) -> sentence_rules.SentenceRules:
 
 
 def segment_texts(
-    texts: Iterable[str], mode: Mode = "sentence", batch_size: int = DEFAULT_BATCH_SIZE
+    texts: Iterable[str],
+    mode: Mode = "sentence",
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    language: str = "en",
 ) -> Iterator[list[Span]]:
     """Yield, for each text, its segments as ``(start, end)`` character offsets.
 
@@ -80,11 +83,18 @@ def segment_texts(
         mode: ``"sentence"``, ``"paragraph"`` (split at blank lines) or ``"passage"``
             (the whole stripped text).
         batch_size: texts handed to spaCy at a time (sentence mode).
+        language: BCP 47 tag; sentences of languages other than English follow
+            :mod:`qcode.ingest.languages`.
     """
     if mode == "passage":
         return (_strip_span(text, 0, len(text)) for text in texts)
     if mode == "paragraph":
         return (paragraph_spans(text) for text in texts)
+    if mode == "sentence" and language.split("-")[0].lower() not in ("en", ""):
+        from qcode.ingest.languages import sentence_spans
+
+        lang = language.split("-")[0].lower()
+        return (sentence_spans(text, lang) for text in texts)
     if mode == "sentence":
         return _sentence_spans(texts, batch_size)
     raise ValueError(f"unknown segmentation mode {mode!r}")

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from qcode.attributes import attribute_text
 from qcode.errors import ConflictError, InputError
 from qcode.ingest.carry import UnplacedCoding, carry_over, detach
 from qcode.ingest.types import ParsedTranscript
@@ -41,7 +42,9 @@ PASSAGE_SEPARATOR = "\n\n"
 BATCH_PASSAGES = 1000
 #: Placeholder for one parameter in driver SQL, by DB-API paramstyle.
 _MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
-_PASSAGE_COLUMNS = ("document_id", "ordinal", "section", "speaker", "source_lines", "start", "end")
+_PASSAGE_COLUMNS = (
+    "document_id", "ordinal", "section", "speaker", "source_lines", "start", "end", "start_ms", "end_ms",
+)
 _SEGMENT_COLUMNS = ("document_id", "passage_id", "ordinal", "start", "end", "text")
 
 
@@ -74,6 +77,8 @@ class _Layout:
 
 
 def _layout(t: ParsedTranscript, spans: Iterable[list[tuple[int, int]]]) -> _Layout:
+    if t.text is not None:
+        return _Layout(t.text, _exact_passages(t), list(spans))
     text = PASSAGE_SEPARATOR.join(p.text for p in t.passages)
     passages: list[tuple[int, int]] = []
     pos = 0
@@ -81,6 +86,21 @@ def _layout(t: ParsedTranscript, spans: Iterable[list[tuple[int, int]]]) -> _Lay
         passages.append((pos, pos + len(p.text)))
         pos += len(p.text) + len(PASSAGE_SEPARATOR)
     return _Layout(text, passages, list(spans))
+
+
+def _exact_passages(t: ParsedTranscript) -> list[tuple[int, int]]:
+    """Passage spans in a text kept as written; each passage must be there, in order."""
+    assert t.text is not None
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for number, p in enumerate(t.passages, start=1):
+        start = p.start if p.start is not None else t.text.find(p.text, pos)
+        if start < pos or t.text[start : start + len(p.text)] != p.text:
+            message = f"passage {number} is not in the document's text where it says"
+            raise InputError(message, path=t.source_path)
+        out.append((start, start + len(p.text)))
+        pos = start + len(p.text)
+    return out
 
 
 def _plan(
@@ -156,7 +176,11 @@ def import_transcripts(
     imported: list[str] = []
     replaced: list[str] = []
     unplaced: list[UnplacedCoding] = []
-    spans = segment_texts((p.text for t in todo for p in t.passages), mode=mode)
+    # one run of the segmenter per run of documents in the same language (one run in all, usually)
+    spans = itertools.chain.from_iterable(
+        segment_texts((p.text for t in group for p in t.passages), mode=mode, language=language)
+        for language, group in itertools.groupby(todo, key=lambda t: t.language or "en")
+    )
     segments = carried = 0
     for batch in _batches(todo, BATCH_PASSAGES):
         pending = _Pending(mode)
@@ -220,7 +244,8 @@ class _Pending:
     def values(self, t: ParsedTranscript, layout: _Layout) -> dict[str, Any]:
         """The document row's columns that an import sets (all but id, guid, name, created_at)."""
         return {"title": t.title, "source_path": t.source_path, "content_hash": t.content_hash,
-                "text": layout.text, "attributes": dict(t.attributes), "segmentation": self.mode}
+                "text": layout.text, "attributes": dict(t.attributes), "segmentation": self.mode,
+                "language": t.language or "en"}
 
     def add(self, t: ParsedTranscript, layout: _Layout, doc_id: int | None) -> None:
         self.documents.append((t, layout))
@@ -242,7 +267,7 @@ class _Pending:
             doc_id = self.ids[t.name]
             for number, (p, (a, b)) in enumerate(zip(t.passages, layout.passages, strict=True), start=1):
                 lines = f"{p.source_lines[0]}-{p.source_lines[1]}" if p.source_lines else None
-                passages.append((doc_id, number, p.section, p.speaker, lines, a, b))
+                passages.append((doc_id, number, p.section, p.speaker, lines, a, b, p.start_ms, p.end_ms))
         if passages:
             _executemany(session, _table(Passage), _PASSAGE_COLUMNS, passages)
             _executemany(session, _table(Segment), _SEGMENT_COLUMNS, self._segments(session))
@@ -323,7 +348,7 @@ def document_summaries(session: Session) -> list[DocumentSummary]:
     keys = dict.fromkeys(key for row in rows for key in (row.attributes or {}))
     return [
         DocumentSummary(
-            name, title, {key: str((attributes or {}).get(key, "")) for key in keys},
+            name, title, {key: attribute_text((attributes or {}).get(key, "")) for key in keys},
             passages.get(doc_id, 0), segments.get(doc_id, 0), len(text.split()),
         )
         for doc_id, name, title, attributes, text in rows

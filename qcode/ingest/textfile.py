@@ -19,6 +19,8 @@ DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 CHUNK_BYTES = 1024 * 1024
 #: The first bytes of a ZIP archive (and so of a .docx file).
 ZIP_MAGIC = b"PK\x03\x04"
+#: Bytes charset-normalizer looks at to guess a file's encoding.
+DETECT_BYTES = 256 * 1024
 #: How users raise the size limit (the CLI option the import command exposes).
 MAX_SIZE_HINT = "--max-mb"
 
@@ -125,6 +127,53 @@ def decode_text(raw: bytes, path: str, encoding: str | None = None) -> str:
             line=line,
         )
     return text
+
+
+def decode_detected(raw: bytes, path: str, encoding: str | None = None) -> tuple[str, str | None]:
+    """Decode ``raw`` as :func:`decode_text` does, but when it is neither UTF-8 nor given an
+    encoding, detect the encoding (charset-normalizer) and say which: ``(text, encoding)``, the
+    encoding ``None`` for UTF-8 or a given one.
+
+    Raises:
+        InputError: as :func:`decode_text`, when no encoding reads the bytes as text.
+    """
+    if encoding is not None:
+        return decode_text(raw, path, encoding), None
+    try:
+        return decode_text(raw, path), None
+    except InputError as first:
+        if "binary" in str(first):
+            raise
+        from charset_normalizer import from_bytes  # only for files that are not UTF-8
+
+        best = from_bytes(raw[:DETECT_BYTES]).best()
+        if best is None or best.encoding in ("utf_8", "ascii"):
+            raise
+        codec = _western(raw) or codecs.lookup(best.encoding).name
+        try:
+            return decode_text(raw, path, codec), codec
+        except InputError:
+            raise first from None
+
+
+def _western(raw: bytes) -> str | None:
+    """``cp1252`` when it reads every byte as a letter or mark of Western European text.
+
+    On short texts the single-byte codepages all decode and detectors pick one nearly at random
+    (``café`` as ``cafť``); Windows-1252 is by far the most common of them, so it wins whenever
+    every character it gives is one such text uses.
+    """
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    return "cp1252" if all(ord(ch) < 128 or ch in _WESTERN for ch in text) else None
+
+
+_WESTERN = frozenset(
+    "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝàáâãäåæçèéêëìíîïñòóôõöøùúûüýÿŒœŠšŽžŸß"
+    "“”‘’„‚«»–—…•€£¥°§©®™¿¡ºª·\u00a0"
+)
 
 
 def _codec_name(encoding: str | None, path: str) -> str:

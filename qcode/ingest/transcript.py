@@ -19,7 +19,7 @@ from qcode.errors import InputError
 from qcode.ingest.types import ParsedPassage, ParsedTranscript
 
 FENCE = "---"
-_KEYS = ("name", "title", "source", "attributes")
+_KEYS = ("name", "title", "source", "language", "attributes")
 _HEADER = re.compile(r"^## Passage (\d+)$")
 _META = re.compile(r"^- ([a-z]+):(?: (.*))?$")
 _LINES = re.compile(r"^(\d+)-(\d+)$")
@@ -48,6 +48,8 @@ def write_transcript(t: ParsedTranscript) -> str:
     _check_line("name", t.name, allow_empty=False)
     _check_line("title", t.title)
     front: dict[str, Any] = {"name": t.name, "title": t.title, "source": t.source_path}
+    if t.language:
+        front["language"] = t.language
     front["attributes"] = dict(t.attributes)
     for key, value in t.attributes.items():
         _check_line(f"attribute key {key!r}", key, allow_empty=False)
@@ -131,6 +133,7 @@ def parse_transcript(data: bytes, path: str) -> ParsedTranscript:
         content_hash=content_hash(data),
         attributes=front.attributes,
         passages=passages,
+        language=front.language or None,
     )
 
 
@@ -140,6 +143,7 @@ class _Front:
     title: str
     source: str
     attributes: dict[str, str]
+    language: str = ""
 
 
 def _front_matter(lines: list[str], path: str) -> tuple[_Front, int]:
@@ -215,7 +219,7 @@ class _Fields:
         name = self.text("name")
         if not name:
             raise self.fail("name", "front-matter key 'name' must not be empty")
-        return _Front(name, self.text("title"), self.text("source"), self.attributes())
+        return _Front(name, self.text("title"), self.text("source"), self.attributes(), self.text("language"))
 
     def text(self, key: str) -> str:
         value = self.values.get(key, "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -14,12 +15,18 @@ class ParsedPassage:
         section: heading path it appeared under, joined with ``" › "`` (may be empty).
         speaker: who speaks, for turn-based transcripts (else ``None``).
         source_lines: ``(first, last)`` 1-based line numbers in the source file, if known.
+        start: where the passage starts in :attr:`ParsedTranscript.text`, when the reader keeps
+            the document's text exactly as written (else ``None``).
+        start_ms, end_ms: where a timed transcript (subtitles) places the passage, in milliseconds.
     """
 
     text: str
     section: str = ""
     speaker: str | None = None
     source_lines: tuple[int, int] | None = None
+    start: int | None = None
+    start_ms: int | None = None
+    end_ms: int | None = None
 
 
 @dataclass(frozen=True)
@@ -31,13 +38,21 @@ class ParsedTranscript:
         title: human title.
         source_path: path of the file it came from.
         content_hash: sha256 hex of the file's bytes (detects re-imports and changes).
-        attributes: document attributes (gender, country, occupation, note, ...).
+        attributes: document attributes (gender, country, occupation, note, ...); text, or
+            typed values (int, float, bool, ISO date strings) where the source types them.
         passages: the passages in order.
+        text: the document's text exactly as written, when the reader keeps it (each passage
+            then says where it starts); ``None``: the passages joined by a blank line.
+        language: BCP 47 tag of the testimony's language, when the source says it.
+        encoding: the encoding the file was read with when it was guessed (not UTF-8, not given).
     """
 
     name: str
     title: str
     source_path: str
     content_hash: str
-    attributes: dict[str, str] = field(default_factory=dict)
+    attributes: dict[str, Any] = field(default_factory=dict)
     passages: tuple[ParsedPassage, ...] = ()
+    text: str | None = None
+    language: str | None = None
+    encoding: str | None = None

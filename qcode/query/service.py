@@ -9,7 +9,7 @@ attributes in Python (documents are few next to segments) and restrict the selec
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
+from qcode.attributes import attribute_text
 from qcode.errors import NotFoundError
 from qcode.names import Names, did_you_mean
 from qcode.query.language import ANY, And, CodeTerm, Near, Node, Not, Or, parse
@@ -75,7 +76,7 @@ class Hits:
     """How many segments were selected and the selected segments in pages (read once)."""
 
     total: int
-    pages: Iterator[list[Hit]]
+    pages: Generator[list[Hit], None, None]
 
 
 def resolve_scope(
@@ -246,7 +247,9 @@ def find_segments(session: Session, scope: Scope, coder_ids: Sequence[int] | Non
     return Hits(count_segments(session, scope), _pages(session, scope, coder_ids))
 
 
-def _pages(session: Session, scope: Scope, coder_ids: Sequence[int] | None) -> Iterator[list[Hit]]:
+def _pages(
+    session: Session, scope: Scope, coder_ids: Sequence[int] | None
+) -> Generator[list[Hit], None, None]:
     stmt = (
         select(
             Segment.id,
@@ -271,7 +274,7 @@ def _pages(session: Session, scope: Scope, coder_ids: Sequence[int] | None) -> I
             yield [
                 Hit(
                     doc,
-                    {k: "" if v is None else str(v) for k, v in (attrs or {}).items()},
+                    {k: attribute_text(v) for k, v in (attrs or {}).items()},
                     p_ord,
                     section,
                     ordinal,

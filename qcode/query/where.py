@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal, TypeAlias
 
+from qcode.attributes import attribute_text
 from qcode.errors import InputError
 
 __all__ = ["Condition", "VarType", "document_matches", "parse_where", "predicate"]
@@ -168,6 +169,6 @@ def document_matches(
         raw = attributes.get(key)
         if raw is None and key == DOCUMENT_KEY:
             raw = name
-        if not test(None if raw is None else str(raw)):
+        if not test(None if raw is None else attribute_text(raw)):
             return False
     return True

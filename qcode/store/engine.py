@@ -104,9 +104,16 @@ def make_engine(url: str, *, statement_timeout_s: float | None = None, **kwargs:
 
 
 def read_only(engine: Engine) -> Engine:
-    """The same engine (pool, events) whose transactions only read: no write lock is ever taken."""
+    """The same engine (pool, events) whose transactions only read, each from one snapshot.
+
+    No write lock is ever taken. On PostgreSQL the transaction is ``REPEATABLE READ``: every
+    statement sees the same snapshot (as a SQLite read transaction does), so a report or a check
+    never mixes rows from before and after another session's commit.
+    """
     if engine.dialect.name == "postgresql":
-        return engine.execution_options(**{READ_ONLY: True}, postgresql_readonly=True)
+        return engine.execution_options(
+            **{READ_ONLY: True}, postgresql_readonly=True, isolation_level="REPEATABLE READ"
+        )
     return engine.execution_options(**{READ_ONLY: True})
 
 

@@ -6,7 +6,6 @@ a schema this qcode knows; an older schema is upgraded after a backup copy (SQLi
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +18,7 @@ from qcode.config import redact_url
 from qcode.errors import SchemaTooNewError, StoreError
 from qcode.store.engine import make_engine, read_only, session_factory, sqlite_path
 from qcode.store.faults import store_error
-from qcode.store.probe import HEAD, check_sqlite_path, probe_sqlite, revision_from
+from qcode.store.probe import HEAD, check_sqlite_path, connect_read_only, probe_sqlite, revision_from
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -80,16 +79,16 @@ def _refuse_newer(current: str | None, where: str) -> None:
 
 
 def _backup(path: Path, revision: str) -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    """A copy of the project beside it, named by the revision it holds, before an upgrade."""
+    from qcode.store.backup import sqlite_copy
+
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     target = path.with_name(f"{path.name}.{revision}.{stamp}.bak")
-    src = sqlite3.connect(path)
+    source = connect_read_only(path)
     try:
-        dst = sqlite3.connect(target)
-        with dst:
-            src.backup(dst)
-        dst.close()
+        sqlite_copy(source, target)
     finally:
-        src.close()
+        source.close()
     return target
 
 

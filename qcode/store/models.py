@@ -238,3 +238,7 @@ class Event(Base):
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(60), index=True)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+#: Every table of the schema, by name (what a backup copies and a check counts).
+TABLES: frozenset[str] = frozenset(Base.metadata.tables)

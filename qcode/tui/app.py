@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from textual.app import App
 
 from qcode.coding import queries
+from qcode.config import suggestions_enabled
 from qcode.errors import StoreError
 from qcode.tui.access import ProjectAccess
 from qcode.tui.controller import CodingController
@@ -34,6 +35,7 @@ class QcodeApp(App[None]):
         *,
         theme: str = DARK,
         remember_coder: Callable[[str], None] | None = None,
+        suggestions: bool | None = None,
     ) -> None:
         """Open the app on ``project``.
 
@@ -43,6 +45,7 @@ class QcodeApp(App[None]):
             coder: the coder's name; ``None`` asks for it on start.
             theme: ``textual-dark`` or ``textual-light``.
             remember_coder: called with a name typed at the prompt, so the next start can skip it.
+            suggestions: suggest codes beside the codebook (``None``: unless ``$QCODE_SUGGEST`` is off).
         """
         super().__init__()
         self.access = project if isinstance(project, ProjectAccess) else ProjectAccess(project)
@@ -51,6 +54,7 @@ class QcodeApp(App[None]):
         self.remember_coder = remember_coder
         self.theme = theme
         self.controller: CodingController | None = None
+        self.suggestions = suggestions_enabled() if suggestions is None else suggestions
 
     def on_mount(self) -> None:
         """Start coding, asking who codes first if nobody said."""
@@ -84,6 +88,12 @@ class QcodeApp(App[None]):
             except StoreError as exc:
                 self.post_message(StoreFailed(exc))
                 return
+        if coder.role != "coder":  # the services refuse its writes too; say so before any key
+            self.exit(
+                return_code=6,
+                message=f"qcode: {coder.name!r} is the consensus coder: only `qcode adjudicate` writes it",
+            )
+            return
         self.coder_name = coder.name
         self.controller = CodingController(self.access, coder)
         start = self.controller.load()

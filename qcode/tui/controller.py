@@ -137,16 +137,19 @@ class CodingController:
 
     # -- changes ------------------------------------------------------------------------------
 
-    def toggle(self, index: int, code: CodeInfo) -> CodingOp:
-        """Toggle ``code`` on one segment: one transaction, then remembered for undo."""
+    def toggle(self, index: int, code: CodeInfo, via: str | None = None) -> CodingOp:
+        """Toggle ``code`` on one segment: one transaction, then remembered for undo.
+
+        ``via`` (e.g. ``"suggestion"``) is written in the event and said in the undo label.
+        """
         assert self.transcript is not None
         from qcode.coding.service import toggle_coding  # SQLAlchemy: loaded by the store, not at start
 
         with self.unit() as s:
-            op = toggle_coding(s, self.coder, self.transcript.ref(index), code)
+            op = toggle_coding(s, self.coder, self.transcript.ref(index), code, via)
         self._absorb([op])
         verb = "applied" if op.added else "removed"
-        self.history.record(Action(f"{code.name} {verb}", (op,)))
+        self.history.record(Action(f"{code.name} {verb}" + (f" ({via})" if via else ""), (op,)))
         return op
 
     def apply_range(self, indices: Sequence[int], code: CodeInfo) -> list[CodingOp]:

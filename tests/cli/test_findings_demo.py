@@ -73,7 +73,7 @@ def test_pseudonymised_segments_keep_offsets_true_and_leave_the_database_alone(
         demo, "export", "segments", "--query", "ideology", "--pseudonymize", "names.csv", "-o", "seg.csv"
     )
     assert result.exit_code == 0, result.output
-    assert "report: seg.pseudonyms.csv" in result.stderr
+    assert "report: seg.csv.pseudonyms.csv" in result.stderr
     rows = list(csv.DictReader((work / "seg.csv").open(encoding="utf-8", newline="")))
     assert rows and all(r["code"] for r in rows)
     pseudo = Pseudonymiser(read_names(work / "names.csv"))
@@ -85,7 +85,7 @@ def test_pseudonymised_segments_keep_offsets_true_and_leave_the_database_alone(
     assert "pyongyang" not in joined and "kimilsung" not in joined and "kimjongil" not in joined
     assert any("[PERSON-1]" in r["text"] for r in rows)
     assert "[CAPITAL]" in (work / "seg.csv").read_text(encoding="utf-8")  # in an attribute at least
-    report = list(csv.DictReader((work / "seg.pseudonyms.csv").open(encoding="utf-8", newline="")))
+    report = list(csv.DictReader((work / "seg.csv.pseudonyms.csv").open(encoding="utf-8", newline="")))
     assert {r["action"] for r in report} == {"replaced", "close"}
     song = next(r for r in report if r["found"] == "Kim Il Song")
     assert (song["action"], song["name"], song["placeholder"], song["score"]) == (
@@ -148,7 +148,7 @@ def test_quote_books_are_pseudonymised_in_every_format(demo: Path, work: Path, f
     assert "[PERSON-1]" in text and "[CAPITAL]" in text
     for name in ("Pyongyang", "Pyoungyang", "Kim Il Sung", "Kim Jong Il", "Kim Il Song"):
         assert name not in text
-    assert (work / "q.pseudonyms.csv").exists()
+    assert (work / f"q.{fmt}.pseudonyms.csv").exists()
 
 
 def test_a_bad_names_file_stops_before_anything_is_written(demo: Path, work: Path) -> None:
@@ -156,7 +156,7 @@ def test_a_bad_names_file_stops_before_anything_is_written(demo: Path, work: Pat
     result = _run(demo, "export", "segments", "--pseudonymize", "bad.csv", "-o", "x.csv")
     assert result.exit_code == 2
     assert result.stderr == "qcode: error: bad.csv:1: header lacks column(s) name\n"
-    assert not (work / "x.csv").exists() and not (work / "x.pseudonyms.csv").exists()
+    assert not (work / "x.csv").exists() and not (work / "x.csv.pseudonyms.csv").exists()
 
 
 def test_query_on_the_demo(demo: Path, work: Path) -> None:
@@ -306,7 +306,7 @@ def test_pseudonymised_qdpx_imports_with_every_selection_on_its_segment(demo: Pa
     before = _digest(demo / "qcode.db")
     result = _run(demo, "export", "qdpx", "p.qdpx", "--pseudonymize", "names.csv")
     assert result.exit_code == 0, result.output
-    assert "report: p.pseudonyms.csv" in result.stderr
+    assert "report: p.qdpx.pseudonyms.csv" in result.stderr
     with zipfile.ZipFile(work / "p.qdpx") as z:
         everything = "\n".join(z.read(n).decode("utf-8") for n in z.namelist())
     for name in (

@@ -49,3 +49,51 @@ def test_qdpx_must_be_imported_alone(tmp_path: Path) -> None:
     _ok("--db", str(src), "export", "qdpx", str(project))
     result = runner.invoke(app, ["--db", str(tmp_path / "x.db"), "import", str(project), str(project)])
     assert result.exit_code != 0 and "on its own" in result.stderr
+
+
+def _refused(db: Path, *args: str) -> str:
+    """The command fails with one line naming the file, and leaves no project behind or unchanged."""
+    result = runner.invoke(app, ["--db", str(db), *args])
+    assert result.exit_code != 0, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    return lines[0]
+
+
+def test_hostile_projects_are_one_line_errors(tmp_path: Path) -> None:
+    import zipfile
+
+    db = tmp_path / "p.db"
+    _ok("--db", str(db), "init")
+    qde = (
+        '<?xml version="1.0" encoding="UTF-9"?>\n<Project xmlns="urn:QDA-XML:project:1.0" name="p"/>'
+    )
+    utf9 = tmp_path / "utf9.qdpx"
+    with zipfile.ZipFile(utf9, "w") as zf:
+        zf.writestr("project.qde", qde)
+    assert "unknown encoding 'UTF-9'" in _refused(db, "import", str(utf9))
+    bomb = tmp_path / "bomb.qdpx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(
+            "project.qde",
+            qde.replace("UTF-9", "UTF-8").replace(
+                "/>",
+                '><Sources><TextSource guid="5ec00009-0000-4000-8000-000000000009" name="S" '
+                'plainTextPath="internal://s.txt"/></Sources></Project>',
+            ),
+        )
+        zf.writestr("sources/s.txt", b"a" * (60 * 1024 * 1024))
+    assert "expands" in _refused(db, "import", str(bomb))
+    qdc = tmp_path / "utf9.qdc"
+    qdc.write_text('<?xml version="1.0" encoding="UTF-9"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"/>')
+    assert "unknown encoding" in _refused(db, "codebook", "load", str(qdc))
+    from sqlalchemy import func, select
+
+    from qcode.store.migrate import open_store
+    from qcode.store.models import Code, Document
+
+    store = open_store(f"sqlite:///{db}")
+    with store.sessions() as session:
+        for model in (Document, Code):
+            assert session.scalar(select(func.count()).select_from(model)) == 0
+    store.close()

@@ -3,12 +3,13 @@
 :func:`run_mix` starts ``coders`` coding processes (the coding screen's own access path, see
 :mod:`tests.concurrency.coder`) that toggle codes, apply ranges, write memos, undo and redo at
 random, while another thread runs real ``qcode`` commands over and over (``status``, ``export
-segments``, ``agreement``, ``codings import``) in a process of their own. Each coding process's
-answers go to a :class:`~tests.concurrency.ledger.Ledger`; :func:`~tests.concurrency.ledger.verify`
-then checks the database against it. ``during`` runs beside the mix (a kill, a server restart).
+segments``, ``agreement``, ``codings import``, ``backup``, ``check``) in a process of their own.
+Each coding process's answers go to a :class:`~tests.concurrency.ledger.Ledger`;
+:func:`~tests.concurrency.ledger.verify` then checks the database against it. ``during`` runs
+beside the mix (a kill, a server restart).
 
-Reusable: :func:`prepare_project` fills any empty store with the sample project plus extra
-documents, and :class:`Plan` says how many processes, how long and which commands.
+Reusable: :func:`prepare_project` fills any empty store with the sample project and two coders'
+earlier codings, and :class:`Plan` says how many processes, how long and which commands.
 """
 
 from __future__ import annotations
@@ -67,12 +68,14 @@ def import_file(folder: Path) -> Path:
 
 
 def default_commands(folder: Path) -> tuple[tuple[str, ...], ...]:
-    """The commands a team runs beside the coding screens."""
+    """The commands a team runs beside the coding screens (the backup goes to ``folder/backup.qcode``)."""
     return (
         ("status",),
         ("export", "segments", "--out", str(folder / "segments.csv"), "--force"),
         ("agreement", "--coders", ",".join(SEEDED)),
         ("codings", "import", str(import_file(folder))),
+        ("backup", str(folder / "backup.qcode"), "--force"),
+        ("check",),
     )
 
 

@@ -11,7 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session
 
+from qcode.store.backup import read_only_engine
+from qcode.store.check import check_project
 from qcode.store.migrate import Store, open_store
 from tests.concurrency.harness import IMPORTER, Plan, Report, default_commands, prepare_project, run_mix
 from tests.concurrency.ledger import verify
@@ -42,6 +45,14 @@ def test_coding_screens_and_commands_lose_nothing(team_project: str, tmp_path: P
     assert report.command_failures == []
     assert sum(report.ledger.counts.values()) > 20, report.summary()
     assert _check(team_project, report.ledger) == []
+    # the last backup, taken while three coders wrote, is one consistent snapshot: its event log
+    # explains its codings and memos, and SQLite finds the file sound
+    copy = read_only_engine(tmp_path / "backup.qcode")
+    try:
+        with copy.connect() as conn, Session(bind=conn) as s:
+            assert check_project(s).problems == []
+    finally:
+        copy.dispose()
 
 
 @pytest.mark.slow

@@ -161,3 +161,52 @@ def test_a_byte_order_mark_is_accepted(seeded: Store, tmp_path: Path) -> None:
     csv.writer(text).writerows([["document", "segment", "code", "coder"], ["C", "1", "hours", "bob"]])
     path.write_text("\ufeff" + text.getvalue(), encoding="utf-8")
     assert _import(seeded, path).added == 1
+
+
+def test_a_file_from_r_write_csv_reads_na_as_empty(seeded: Store, tmp_path: Path) -> None:
+    """R's write.csv: quoted strings, a row-names column with an empty name, NA for missing values."""
+    path = tmp_path / "r.csv"
+    path.write_text(
+        '"","document","segment","code","coder","memo","coded_at"\n'
+        '"1","C","2","hours","nadia",NA,NA\n'
+        '"2","B","1","hours","nadia","a memo","2024-05-01T09:30:00Z"\n',
+        encoding="utf-8",
+    )
+    report = _import(seeded, path)
+    assert report.added == 2
+    with seeded.sessions() as session:
+        memos = {c[:4]: c[4] for c in codings_of(session)}
+    assert memos[("C", 2, "hours", "nadia")] is None  # not the memo "NA"
+    assert memos[("B", 1, "hours", "nadia")] == "a memo"
+
+
+def test_a_semicolon_separated_file_from_european_excel_is_read(seeded: Store, tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    text = "\ufeffdocument;segment;code;coder;memo\r\nC;2;hours;Zoë;un mémo, avec virgule\r\n"
+    path.write_bytes(text.encode())
+    report = _import(seeded, path)
+    assert report.added == 1 and report.coders_created == ("Zoë",)
+    with seeded.sessions() as session:
+        memos = {c[:4]: c[4] for c in codings_of(session)}
+    assert memos[("C", 2, "hours", "Zoë")] == "un mémo, avec virgule"
+
+
+@pytest.mark.parametrize(
+    ("cells", "fragment"),
+    [
+        (["C", "2", "hours", "bob", "0001-01-01T00:00:00+14:00"], "'0001-01-01T00:00:00+14:00' is out of"),
+        (["C", "2", "hours", "x" * 201, ""], "coder name is 201 characters long (at most 200)"),
+        (["C", "2", "hours", "bob", "9999-12-31T23:59:59-14:00"], "is out of range"),
+    ],
+)
+def test_hostile_rows_are_refused_on_both_backends(
+    seeded: Store, tmp_path: Path, cells: list[str], fragment: str
+) -> None:
+    before = _count(seeded)
+    path = _write(tmp_path / "hostile.csv", ["document", "segment", "code", "coder", "coded_at"], [cells])
+    with pytest.raises(CodingsImportError) as info:
+        _import(seeded, path)
+    assert fragment in str(info.value) and f"{path}:2: " in str(info.value)
+    assert _count(seeded) == before
+    with seeded.sessions() as session:
+        assert all(len(name) <= 200 for name in session.scalars(select(Coder.name)))

@@ -183,7 +183,7 @@ def test_another_programs_project(sqlite_store: Store, tmp_path: Path, exclusive
         }
         doc = session.scalars(select(Document).where(Document.name == "Interview 1")).one()
         assert doc.guid == "5ec00001-0000-4000-8000-000000000001"
-        assert doc.attributes == {"gender": "Female", "age": "34"}
+        assert doc.attributes == {"gender": "Female", "age": 34}  # typed as the file types it
         duration = session.scalars(select(Code).where(Code.key == "duration")).one()
         assert duration.guid == "c0de0002-0000-4000-8000-000000000002" and duration.colour == "#ff0000"
         assert duration.parent is not None and duration.parent.name == "Work"

@@ -51,9 +51,31 @@ def test_a_zip_bomb_is_refused(sqlite_store: Store, tmp_path: Path) -> None:
     path = _zip(tmp_path / "bomb.qdpx", {"project.qde": QDE, "sources/s.txt": bomb})
     assert path.stat().st_size < 100_000
     limits = ZipLimits(max_member_bytes=1024 * 1024)
-    with pytest.raises(InputError, match="too large"), transaction(sqlite_store.sessions) as session:
+    with pytest.raises(InputError, match=r"too large|expands"), transaction(sqlite_store.sessions) as session:
         import_qdpx(session, path, limits=limits)
     _nothing_written(sqlite_store)
+
+
+def test_the_reported_zip_bomb_is_refused_with_the_real_defaults(sqlite_store: Store, tmp_path: Path) -> None:
+    """A .qdpx of a few hundred KB whose source expands to 60 MiB: refused on its headers, in one line."""
+    bomb = b"forced labour " * (60 * 1024 * 1024 // 14)
+    path = _zip(tmp_path / "bomb.qdpx", {"project.qde": QDE, "sources/s.txt": bomb})
+    assert path.stat().st_size < 241_000
+    with pytest.raises(InputError) as caught, transaction(sqlite_store.sessions) as session:
+        import_qdpx(session, path)
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith(str(path)) and "expands" in message
+    _nothing_written(sqlite_store)
+
+
+def test_more_text_than_a_transcript_may_hold_is_refused_with_the_real_defaults(tmp_path: Path) -> None:
+    """Stored uncompressed (no suspicious ratio), 65 MiB is still more than a project may unpack to."""
+    path = tmp_path / "big.qdpx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as zf:
+        zf.writestr("project.qde", QDE)
+        zf.writestr("sources/s.txt", b"x" * (65 * 1024 * 1024))
+    with pytest.raises(InputError, match=r"too large .* a project may unpack to 67,108,864 in all"):
+        read_qdpx(path)
 
 
 def test_a_member_that_lies_about_its_size_is_cut_off(tmp_path: Path) -> None:

@@ -107,6 +107,7 @@ def seed(session: Session, *, with_codings: bool = True, with_documents: bool = 
         ordinal=1,
         colour="#336699",
         description="How workers are picked",
+        codable=False,
     )
     session.add(group)
     session.flush()

@@ -41,7 +41,7 @@ def test_paragraphs_are_what_was_written(paragraphs: list[list[list[str]]], eol:
     text = (eol + eol).join(eol.join(lines) for lines in lines_of)
     # a generated line may happen to start with a label; the plain-paragraph parser ignores that
     passages = paragraph_passages(text_blocks(text))
-    assert [p.text for p in passages] == [" ".join(lines) for lines in lines_of]
+    assert [p.text for p in passages] == ["\n".join(lines) for lines in lines_of]  # lines as written
 
 
 _NAME = st.builds(

@@ -24,6 +24,7 @@ def _no_user_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     """Never read or write the real ~/.config/qcode/coder, nor take a coder from the environment."""
     monkeypatch.setenv("QCODE_CODER_FILE", str(tmp_path_factory.mktemp("cfg") / "coder"))
     monkeypatch.delenv("QCODE_CODER", raising=False)
+    monkeypatch.setenv("QCODE_SUGGEST", "0")  # off unless a test asks (the panel's own tests do)
 
 
 @pytest.fixture

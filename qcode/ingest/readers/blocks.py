@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 from qcode.ingest.types import ParsedPassage
 
-#: A speaker label at the start of a line: ``Interviewer: ...``, ``Mr. Kim: ...``.
-TURN_RE = re.compile(r"^([A-Z][\w .'-]{0,40}):(?:\s+|$)")
+#: A speaker label at the start of a line: ``Interviewer: ...``, ``Mr. Kim: ...``, ``면접관: ...``
+#: (a capital, or a letter of a script without capitals, then up to 40 word characters).
+TURN_RE = re.compile(r"^((?:[A-Z]|(?![a-zA-Z\u00c0-\u024f])[^\W\d_])[\w .'-]{0,40}):(?:\s+|$)")
 #: Joins the heading path of a section.
 SECTION_SEP = " › "
 
@@ -67,10 +68,11 @@ def looks_turn_based(blocks: Sequence[Block]) -> bool:
 
 
 def paragraph_passages(blocks: Iterable[Block]) -> tuple[ParsedPassage, ...]:
-    """One passage per paragraph, its lines joined with single spaces."""
+    """One passage per paragraph, its lines kept as lines (a line break is no space: ``- Did they
+    pay you?`` and ``- +50% was taken`` stay two lines, and two sentences)."""
     return tuple(
         ParsedPassage(
-            text=" ".join(text for _, text in block.lines),
+            text="\n".join(text for _, text in block.lines),
             section=block.section,
             source_lines=_span(block.lines[0][0], block.lines[-1][0]),
         )
@@ -94,7 +96,7 @@ class _Turn:
         self.last = number
 
     def passage(self) -> ParsedPassage | None:
-        text = "\n\n".join(" ".join(lines) for lines in self.paragraphs if lines)
+        text = "\n\n".join("\n".join(lines) for lines in self.paragraphs if lines)
         if not text:
             return None
         return ParsedPassage(text, self.section, self.speaker, _span(self.first, self.last))
@@ -140,3 +142,48 @@ def _span(first: int | None, last: int | None) -> tuple[int, int] | None:
     if first is None or last is None:
         return None
     return (first, last)
+
+
+#: A time stamp in a transcript table's cell: ``01:02:03``, ``1:02``, ``00:01:02.5``, ``[00:01:02]``.
+_STAMP = re.compile(r"^\[?(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?\]?$")
+_HEADER_WORDS = frozenset(
+    {"speaker", "name", "who", "text", "utterance", "transcript", "time", "timestamp", "turn", "start"}
+)
+#: A speaker cell is one line of at most this many characters.
+MAX_SPEAKER_CHARS = 60
+
+
+def stamp_ms(text: str) -> int | None:
+    """``"01:02:03.5"`` → milliseconds, or ``None`` if the cell is not a time stamp."""
+    match = _STAMP.match(text.strip())
+    if match is None:
+        return None
+    hours, minutes, seconds, fraction = match.groups()
+    ms = int((fraction or "0").ljust(3, "0"))
+    return ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + ms
+
+
+def table_passages(rows: Sequence[Sequence[str]], section: str = "") -> list[ParsedPassage]:
+    """A transcript laid out as a table — ``speaker | text``, optionally with a time column — as
+    one passage per row, each with its speaker (and start time); a header row is skipped and a
+    row of one cell is a passage without a speaker."""
+    out: list[ParsedPassage] = []
+    for number, row in enumerate(rows):
+        cells = [c.strip() for c in row]
+        filled = [c for c in cells if c]
+        if not filled:
+            continue
+        if number == 0 and all(c.casefold().rstrip(":") in _HEADER_WORDS for c in filled):
+            continue
+        start = stamp_ms(filled[0]) if len(filled) > 2 else None
+        if start is not None:
+            filled = filled[1:]
+        if len(filled) == 1:
+            out.append(ParsedPassage(filled[0], section, start_ms=start))
+            continue
+        speaker, text = filled[0], "\n".join(filled[1:])
+        if "\n" in speaker or len(speaker) > MAX_SPEAKER_CHARS:
+            out.append(ParsedPassage("\n".join(filled), section, start_ms=start))
+        else:
+            out.append(ParsedPassage(text, section, speaker.rstrip(":").strip(), start_ms=start))
+    return out

@@ -2,7 +2,8 @@
 
 Paragraphs become passages (or join speaker turns, as in plain text); ``Heading N``
 paragraphs set the section path and the ``Title`` paragraph (or the document's title
-property) becomes the transcript title.
+property) becomes the transcript title. Tables, in their place among the paragraphs, give one
+passage per row: ``speaker | text`` (with an optional time column first).
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
+from typing import Any
 
 from qcode.errors import InputError
-from qcode.ingest.readers.blocks import Block, SectionPath, parse_blocks
+from qcode.ingest.readers.blocks import Block, SectionPath, parse_blocks, table_passages
 from qcode.ingest.types import ParsedPassage
 
 #: The part every Word document has.
@@ -21,6 +24,8 @@ DOCUMENT_PART = "word/document.xml"
 #: Word XML is verbose; refuse a document part this many times larger than the file limit.
 XML_EXPANSION = 8
 
+#: What a damaged zip stream raises while a part is unpacked.
+_DAMAGED = (zlib.error, EOFError, NotImplementedError)
 _HEADING_STYLE = re.compile(r"^Heading\s*(\d)$", re.IGNORECASE)
 
 
@@ -53,15 +58,22 @@ def read_docx(data: bytes, path: str, *, max_bytes: int) -> DocxContent:
     _check_archive(data, path, max_bytes)
     import docx  # heavy: only when a Word file is read
     from docx.opc.exceptions import PackageNotFoundError
+    from docx.table import Table
 
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, SyntaxError) as exc:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, SyntaxError, *_DAMAGED) as exc:
         raise InputError(f"is a corrupt Word document ({exc})", path=path) from None
     blocks: list[Block] = []
+    passages: list[ParsedPassage] = []
     section = SectionPath()
     title: str | None = (document.core_properties.title or "").strip() or None
-    for paragraph in document.paragraphs:
+    for item in document.iter_inner_content():
+        if isinstance(item, Table):
+            passages += [*parse_blocks(blocks), *table_passages(_rows(item), section.text)]
+            blocks = []
+            continue
+        paragraph = item
         text = paragraph.text.strip()
         style = paragraph.style.name if paragraph.style is not None else ""
         heading = _HEADING_STYLE.match(style or "")
@@ -72,7 +84,21 @@ def read_docx(data: bytes, path: str, *, max_bytes: int) -> DocxContent:
         elif text:
             lines = tuple((None, line.strip()) for line in text.splitlines() if line.strip())
             blocks.append(Block(lines, section.text))
-    return DocxContent(title, parse_blocks(blocks))
+    return DocxContent(title, (*passages, *parse_blocks(blocks)))
+
+
+def _rows(table: Any) -> list[list[str]]:
+    """A Word table's rows as cell texts (a merged cell once per row)."""
+    out = []
+    for row in table.rows:
+        seen: set[int] = set()
+        cells = []
+        for cell in row.cells:
+            if id(cell._tc) not in seen:
+                seen.add(id(cell._tc))
+                cells.append(cell.text)
+        out.append(cells)
+    return out
 
 
 def _check_archive(data: bytes, path: str, max_bytes: int) -> None:

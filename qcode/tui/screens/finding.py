@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from textual import on, work
-from textual.screen import Screen
 from textual.widgets import Input
 
 from qcode.tui.controller import CodingController
 from qcode.tui.messages import ApplyCode, JumpTo
+from qcode.tui.screens.query import QueryFiltering
 from qcode.tui.widgets.codebook import CodebookList
 from qcode.tui.widgets.transcript import TranscriptView
 
 
-class FindingScreen(Screen[None]):
+class FindingScreen(QueryFiltering):
     """Base of the coding screen: everything that finds text, codes and other coders' work."""
 
     controller: CodingController
@@ -66,10 +66,15 @@ class FindingScreen(Screen[None]):
         hits = find_text(query, texts, fuzzy=fuzzy)
         self.hit_indices = [h.index for h in hits]
         self.transcript.set_hits({h.index: h.spans for h in hits})
+        if not self.search_text and self.query_hits:
+            self.mark_query_hits()
         self.update_status()
 
     def action_hit(self, step: int, include_current: bool = False) -> None:
-        """``>`` / ``<``: the next or previous search hit (wrapping around)."""
+        """``>`` / ``<``: the next or previous search hit (wrapping around), else query match."""
+        if not self.search_text and self.query_hits:
+            self.query_step(step)
+            return
         if not self.hit_indices:
             return
         cur = self.transcript.cursor

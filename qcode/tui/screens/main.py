@@ -21,9 +21,10 @@ from qcode.errors import StoreError, TransactionFailedError
 from qcode.tui import keymap
 from qcode.tui.controller import CodingController
 from qcode.tui.messages import ApplyCode, JumpTo, ProgressLoaded, StoreFailed
-from qcode.tui.screens.finding import FindingScreen
+from qcode.tui.screens.suggesting import SuggestingScreen
 from qcode.tui.widgets.codebook import CodebookList, CodeDetail
 from qcode.tui.widgets.documents import DocumentList
+from qcode.tui.widgets.suggestions import SuggestionPanel
 from qcode.tui.widgets.transcript import TranscriptView
 from qcode.tui.widgets.virtual_list import VirtualList
 
@@ -44,7 +45,7 @@ AFTER_CHANGE_DELAY = 0.02
 NARROW = 100
 
 
-class MainScreen(FindingScreen):
+class MainScreen(SuggestingScreen):
     """Code segments by keyboard; each change is committed before it is shown."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(keymap.bindings(keymap.SCREEN_KEYS))
@@ -71,6 +72,7 @@ class MainScreen(FindingScreen):
                 yield TranscriptView(id="transcript")
             with Vertical(id="codebook-pane"):
                 yield CodebookList(id="codebook")
+                yield SuggestionPanel(id="suggestions")
                 yield CodeDetail(id="code-detail")
         yield Static(id="status")
         yield Input(id="search", placeholder="search this transcript (start with ~ for fuzzy)")
@@ -96,6 +98,7 @@ class MainScreen(FindingScreen):
         else:
             self.query_one("#transcript-pane").border_title = "No documents: import transcripts first"
         self.transcript.focus()
+        self.start_suggestions()
         # after the first frame: the count scans every segment and would hold up the first paint
         self.call_after_refresh(self.count_progress)
 
@@ -116,6 +119,8 @@ class MainScreen(FindingScreen):
         pane.border_subtitle = tr.document.attribute_line()
         if self.search_text:
             self.run_search(self.search_text)
+        elif self.query_hits:
+            self.mark_query_hits()
         # the documents pane, codebook ticks and status follow a frame later, as after a change
         self._open_pending = True
         self._schedule_after_change()
@@ -126,6 +131,7 @@ class MainScreen(FindingScreen):
             return
         self.codebook.set_active(self.controller.codes_at(self.transcript.cursor))
         self.update_status()
+        self.suggest_later()
 
     def update_status(self) -> None:
         """``A · segment 3/7 · coded 2/7 · alice`` plus mode, search and the last message."""
@@ -144,6 +150,8 @@ class MainScreen(FindingScreen):
             parts.append(f"VISUAL {len(tv.selection)} (code key applies, esc leaves)")
         if self.search_text:
             parts.append(f"/{self.search_text}: {len(self.hit_indices)} hits")
+        elif self.query_hits or self.query_text:
+            parts.append(self.query_status())
         if self.message:
             parts.append(self.message)
         self.query_one("#status", Static).update(Content(" " + " · ".join(parts)), layout=False)

@@ -1,0 +1,150 @@
+"""Sentences in languages other than English, and a document's language when nobody says it.
+
+English keeps its tuned path (:mod:`qcode.ingest.segment`, :mod:`qcode.ingest.sentence_rules`).
+Other languages use spaCy's blank language class for words (no downloaded model: Chinese cut
+into characters, Korean with spaCy's rule-based tokenizer instead of MeCab) and a rule-based
+boundary: a sentence ends at ``.`` ``!`` ``?`` ``…`` or their full-width forms ``。`` ``！`` ``？``,
+with the closing quotes and brackets after them, unless the word is a known abbreviation
+(Spanish ``Sr.``, ``p. ej.``…); Spanish ``¿`` and ``¡`` open the next sentence. A sentence never
+runs across a blank line. spaCy is imported only when a sentence is cut.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokenizer import Tokenizer
+
+Span = tuple[int, int]
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: Languages qcode segments with rules of their own (English has its own module).
+SUPPORTED = ("en", "es", "ko", "zh")
+_ENDS = frozenset(".!?…。！？｡")
+_CLOSERS = frozenset("\"'”’»)]}）」』】〉》")
+_OPENERS = frozenset("¿¡")
+#: Words ending in a full stop that do not end a sentence (lowercase).
+ABBREVIATIONS: dict[str, frozenset[str]] = {
+    "es": _words(
+        "sr. sra. srta. sres. dr. dra. ud. uds. vd. vds. lic. ing. prof. profa. d. dña. núm. nº. "
+        "p. ej. etc. aprox. av. avda. c. cía. dpto. ee. uu. ee.uu. a.m. p.m. pág. págs. vol. tel. "
+        "art. cap. fig. ej. min. máx. mín. col. gral. sto. sta. pza. izq. dcha."
+    ),
+}
+_BLANK_LINE = re.compile(r"(?:\r\n|\r(?!\n)|\n)(?:[^\S\r\n]*(?:\r\n|\r(?!\n)|\n))+")
+_NON_SPACE = re.compile(r"\S")
+
+
+@functools.cache
+def nlp_for(language: str) -> Language:
+    """spaCy's blank pipeline for ``language`` (no model download), with its abbreviations."""
+    import spacy
+    from spacy.symbols import ORTH
+
+    if language == "ko":  # the default Korean tokenizer needs MeCab; the rule-based one does not
+        nlp = spacy.blank("ko", config={"nlp": {"tokenizer": {"@tokenizers": "spacy.Tokenizer.v1"}}})
+    else:
+        nlp = spacy.blank(language)
+    tokenizer = cast("Tokenizer", nlp.tokenizer)
+    for word in ABBREVIATIONS.get(language, ()):
+        for form in {word, word.capitalize(), word.upper()}:
+            tokenizer.add_special_case(form, [{ORTH: form}])
+    return nlp
+
+
+def sentence_spans(text: str, language: str) -> list[Span]:
+    """Sentences of ``text`` as stripped ``(start, end)`` offsets, in order, covering every
+    non-space character once."""
+    spans: list[Span] = []
+    start = 0
+    for gap in _BLANK_LINE.finditer(text):
+        spans.extend(_paragraph(text, start, gap.start(), language))
+        start = gap.end()
+    spans.extend(_paragraph(text, start, len(text), language))
+    return spans
+
+
+def _paragraph(text: str, start: int, end: int, language: str) -> list[Span]:
+    piece = text[start:end]
+    if not piece.strip():
+        return []
+    abbreviations = ABBREVIATIONS.get(language, frozenset())
+    tokens = [(t.idx, t.idx + len(t.text), t.text) for t in nlp_for(language)(piece)]
+    cuts: list[int] = []
+    i = 0
+    while i < len(tokens):
+        a, b, word = tokens[i]
+        abbreviation = word.lower() in abbreviations and not (
+            word.lower() == "etc." and i + 1 < len(tokens) and tokens[i + 1][2][:1].isupper()
+        )
+        if word[-1] in _ENDS and not abbreviation and not _inside_number(piece, b):
+            while i + 1 < len(tokens) and (
+                all(ch in _ENDS or ch in _CLOSERS for ch in tokens[i + 1][2]) and tokens[i + 1][0] == b
+            ):
+                i += 1
+                b = tokens[i][1]
+            cuts.append(b)
+        elif word in _OPENERS and a > 0:
+            cuts.append(a)
+        i += 1
+    spans: list[Span] = []
+    prev = 0
+    for cut in [*cuts, len(piece)]:
+        spans.extend(_strip(piece, prev, cut, start))
+        prev = cut
+    return spans
+
+
+def _inside_number(text: str, end: int) -> bool:
+    """``3.5``: a full stop between digits ends no sentence."""
+    return 2 <= end < len(text) and text[end - 1] == "." and text[end - 2].isdigit() and text[end].isdigit()
+
+
+def _strip(text: str, a: int, b: int, offset: int) -> list[Span]:
+    first = _NON_SPACE.search(text, a, b)
+    if first is None:
+        return []
+    body = text[first.start() : b].rstrip()
+    return [(offset + first.start(), offset + first.start() + len(body))]
+
+
+def detect_language(text: str) -> str:
+    """A best guess from the writing: Hangul → ``ko``, Han characters → ``zh``, Latin text with
+    Spanish words or marks → ``es``, otherwise ``en``."""
+    sample = text[:20_000]
+    counts = {"hangul": 0, "han": 0, "kana": 0, "latin": 0}
+    for ch in sample:
+        if not ch.isalpha():
+            continue
+        name = unicodedata.name(ch, "")
+        if name.startswith("HANGUL"):
+            counts["hangul"] += 1
+        elif name.startswith("CJK UNIFIED"):
+            counts["han"] += 1
+        elif name.startswith(("HIRAGANA", "KATAKANA")):
+            counts["kana"] += 1
+        elif "LATIN" in name:
+            counts["latin"] += 1
+    script = max(counts, key=lambda k: counts[k])
+    if counts[script] == 0:
+        return "en"
+    if script == "hangul":
+        return "ko"
+    if script == "han" and counts["kana"] == 0:
+        return "zh"
+    words = re.findall(r"[a-záéíóúñü]+", sample.lower())
+    spanish = sum(w in _SPANISH for w in words) + 3 * sum(sample.count(c) for c in "¿¡ñ")
+    english = sum(w in _ENGLISH for w in words)
+    return "es" if spanish > english else "en"
+
+
+_SPANISH = _words("el la los las que de y en un una por con para es no se lo nos su al del pero")
+_ENGLISH = _words("the and of to in a is that it was for on with as we they he she but not")

@@ -1,0 +1,197 @@
+"""`qcode merge` and `qcode export coder` through the real command, and coder files from elsewhere."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from qcode.cli.main import app
+from qcode.errors import InputError
+from qcode.store.engine import transaction
+from qcode.store.migrate import Store
+from qcode.teams.coderfile import read_coder_file
+from tests.coding.sample import fill_sample
+from tests.teams.projects import counts, keys, laptop, memo, toggle
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def here(sqlite_store: Store) -> Store:
+    """The sample project on SQLite."""
+    with transaction(sqlite_store.sessions) as s:
+        fill_sample(s)
+    return sqlite_store
+
+
+@pytest.fixture
+def there(here: Store, sqlite_template: Path, tmp_path: Path) -> Iterator[Store]:
+    """A laptop copy of ``here``."""
+    with laptop(here, sqlite_template, tmp_path / "laptop.db") as other:
+        yield other
+
+
+def path_of(store: Store) -> str:
+    return store.url.removeprefix("sqlite:///")
+
+
+def run(store: Store, *args: str) -> Result:
+    return runner.invoke(app, ["--db", path_of(store), *args])
+
+
+def test_merge_prints_what_it_added_per_coder_and_then_nothing(here: Store, there: Store) -> None:
+    toggle(there, "bob", "A", 1, "wages")
+    toggle(there, "bob", "A", 2, "wages")
+    memo(there, "bob", "A", 2, "paid late")
+    dry = run(here, "merge", path_of(there), "--dry-run")
+    assert dry.exit_code == 0 and "would merge" in dry.output and keys(here) == set()
+    result = run(here, "merge", path_of(there))
+    assert result.exit_code == 0, result.output
+    assert "bob (same GUID): +2 codings, memos +1 ~0 -0" in result.output
+    again = run(here, "merge", path_of(there))
+    assert again.exit_code == 0 and "nothing to merge" in again.output
+
+
+def test_conflicts_exit_4_and_list_every_way_out(here: Store, there: Store, tmp_path: Path) -> None:
+    from sqlalchemy import update
+
+    from qcode.store.models import Coder
+
+    with transaction(there.sessions) as s:
+        s.execute(
+            update(Coder).where(Coder.name == "bob").values(guid="0bb0bb00-0000-4000-8000-000000000000")
+        )
+    toggle(there, "bob", "A", 1, "wages")
+    before = counts(here)
+    result = run(here, "merge", path_of(there))
+    assert result.exit_code == 4 and "--same-coder bob" in result.output and counts(here) == before
+    bad = run(here, "merge", path_of(there), "--rename-coder", "bob")
+    assert bad.exit_code == 2 and "THEIR_NAME=NEW_NAME" in bad.output
+    ok = run(here, "merge", path_of(there), "--rename-coder", "bob=robert")
+    assert ok.exit_code == 0 and "robert (there: bob) (renamed): +1 codings" in ok.output
+
+
+def test_merging_a_project_into_itself_or_a_missing_file_is_refused(here: Store, tmp_path: Path) -> None:
+    itself = run(here, "merge", path_of(here))
+    assert itself.exit_code == 2 and "is this project itself" in itself.output
+    missing = run(here, "merge", str(tmp_path / "nope.db"))
+    assert missing.exit_code == 3 and "nope.db: no such file" in missing.output
+    not_db = tmp_path / "notes.db"
+    not_db.write_text("hello, not a database\n" * 100)
+    refused = run(here, "merge", str(not_db))
+    assert refused.exit_code == 3 and "not a qcode database" in refused.output
+
+
+def test_a_coder_file_carries_one_coders_work_and_merges_once(
+    here: Store, there: Store, tmp_path: Path
+) -> None:
+    toggle(there, "bob", "A", 1, "wages")
+    toggle(there, "alice", "A", 1, "hours")
+    memo(there, "bob", "B", 1, "dormitory")
+    out = tmp_path / "bob.json"
+    result = run(there, "export", "coder", "BOB", str(out))
+    assert result.exit_code == 0 and "wrote bob's 1 codings, 1 memos and 2 events" in result.output
+    snap = read_coder_file(out)
+    assert [c.name for c in snap.coders] == ["bob"] and len(snap.codings) == 1
+    assert {d.name for d in snap.documents} == {"A", "B"}
+    assert run(there, "export", "coder", "bob", str(out)).exit_code == 4  # exists: --force
+    merged = run(here, "merge", str(out))
+    assert merged.exit_code == 0, merged.output
+    assert keys(here) == {("bob", "A", 1, "wages")}  # alice's coding stayed on the laptop
+    assert "nothing to merge" in run(here, "merge", str(out)).output
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "not JSON"),
+        (b"\xff\xfe\x00binary", "not UTF-8"),
+        (b"[1, 2]", "top level: expected an object"),
+        (b'{"format": "other"}', "not a qcode coder file"),
+        (b'{"format": "qcode-coder", "version": 9}', "version 9"),
+        (b'{"format": "qcode-coder", "version": 1, "coder": {"guid": "g", "name": ""}}', "coder.name"),
+    ],
+)
+def test_bad_coder_files_name_the_file_and_field(content: bytes, message: str, tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match=message) as caught:
+        read_coder_file(path)
+    assert str(caught.value).startswith(str(path))
+
+
+def test_a_field_deep_in_a_coder_file_is_named_by_its_path(there: Store, tmp_path: Path) -> None:
+    toggle(there, "bob", "A", 1, "wages")
+    toggle(there, "bob", "A", 2, "wages")
+    out = tmp_path / "bob.json"
+    assert run(there, "export", "coder", "bob", str(out)).exit_code == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    data["codings"][1]["segment"] = [9, 3]
+    out.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InputError, match=r"codings\[1\]\.segment: expected \[start, end\]"):
+        read_coder_file(out)
+    data["codings"][1]["segment"] = [0, 3]
+    data["codings"][1]["created_at"] = "yesterday"
+    out.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InputError, match=r"codings\[1\]\.created_at: expected an ISO 8601 time"):
+        read_coder_file(out)
+
+
+def test_coders_lists_guids_roles_and_work(here: Store, there: Store) -> None:
+    toggle(here, "bob", "A", 1, "wages")
+    result = run(here, "coders", "--json")
+    assert result.exit_code == 0
+    rows = {r["name"]: r for r in json.loads(result.output)}
+    assert rows["bob"]["codings"] == 1 and rows["alice"]["role"] == "coder" and len(rows["bob"]["guid"]) == 36
+
+
+def test_adjudicate_from_a_csv_and_by_a_rule_then_agreement_reports_kept_calls(
+    here: Store, tmp_path: Path
+) -> None:
+    for who, doc, ordinal, key in [
+        ("alice", "A", 1, "wages"),
+        ("bob", "A", 2, "wages"),
+        ("bob", "A", 3, "hours"),
+    ]:
+        toggle(here, who, doc, ordinal, key)
+    cases = tmp_path / "cases.csv"
+    listed = run(here, "adjudicate", "--write-cases", str(cases))
+    assert listed.exit_code == 0 and "consensus for alice, bob: 0 of 3 decided" in listed.output
+    rows = cases.read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "document,segment,code,alice,bob,decision,note,text" and len(rows) == 4
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text("document,segment,code,decision,note\nA,1,wages,alice,clear pay\n", encoding="utf-8")
+    done = run(here, "adjudicate", "--decisions", str(decisions), "--prefer", "bob")
+    assert done.exit_code == 0, done.output
+    assert (
+        "1 decided" in done.output
+        and "--prefer bob: 2 decided" in done.output
+        and "3 of 3 decided" in done.output
+    )
+    assert {k[1:] for k in keys(here) if k[0] == "consensus"} == {
+        ("A", 1, "wages"),
+        ("A", 2, "wages"),
+        ("A", 3, "hours"),
+    }
+    agreement = run(here, "agreement", "--boot", "0")
+    assert agreement.exit_code == 0, agreement.output
+    assert "alice vs consensus: call kept in 1 of 3 decided cases (33%)" in agreement.output
+    assert "Agreement between alice, bob:" in agreement.output  # the consensus is left out unless asked
+    assert "alice, bob, consensus" in run(here, "agreement", "--boot", "0", "--with-consensus").output
+    status = run(here, "adjudicate", "--status")
+    assert status.exit_code == 0 and "3 of 3 decided" in status.output
+
+
+def test_codings_import_cannot_write_the_consensus(here: Store, tmp_path: Path) -> None:
+    toggle(here, "alice", "A", 1, "wages")
+    toggle(here, "bob", "A", 2, "wages")
+    assert run(here, "adjudicate", "--status").exit_code == 0  # creates the consensus coder
+    sneaky = tmp_path / "sneaky.csv"
+    sneaky.write_text("document,segment,code,coder\nA,5,wages,consensus\n", encoding="utf-8")
+    before = counts(here)
+    result = run(here, "codings", "import", str(sneaky))
+    assert result.exit_code == 2 and "only adjudication writes it" in result.output and counts(here) == before
