@@ -6,7 +6,6 @@ inside the commands, so ``qcode --help`` loads neither NumPy nor SQLAlchemy.
 
 from __future__ import annotations
 
-import csv
 import sys
 from dataclasses import asdict
 from enum import StrEnum
@@ -182,6 +181,7 @@ def _json(
 
 def _csv(report: AgreementReport, parts: list[tuple[str, AgreementReport]], by: By) -> None:
     from qcode.agreement.report import COEFFICIENTS, row_flags
+    from qcode.export.tables import write_csv
 
     fields = (
         *(("group",) if parts else ()),
@@ -189,12 +189,11 @@ def _csv(report: AgreementReport, parts: list[tuple[str, AgreementReport]], by: 
         *COEFFICIENTS,
         *("ci_low", "ci_high", "pooled_kappa", "flags", "kappa_band", "alpha_band", "notes"),
     )
-    writer = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
+    rows: list[dict[str, Any]] = []
     for label, r in [("all", report), *parts] if parts else [("", report)]:
-        for row in r.codes:
-            writer.writerow(_csv_row(asdict(row) | {"flags": row_flags(row)}, label))
-        writer.writerow(_csv_row(asdict(r.overall) | {"code": "overall", "units": _compared(r)}, label))
+        rows += [_csv_row(asdict(row) | {"flags": row_flags(row)}, label) for row in r.codes]
+        rows.append(_csv_row(asdict(r.overall) | {"code": "overall", "units": _compared(r)}, label))
+    write_csv(sys.stdout, fields, [[[row.get(f, "") for f in fields] for row in rows]])  # guards formulas
 
 
 def _csv_row(values: dict[str, Any], group: str) -> dict[str, Any]:

@@ -142,7 +142,7 @@ def _long_without_orm(
 def _write_stream(path: Path, stream: RowStream, *, force: bool, bom: bool) -> int:
     """Write a table to ``path`` (``-``: standard output), with a progress bar when it is long."""
     from qcode.export.files import open_output
-    from qcode.export.tables import write_csv
+    from qcode.export.shape import write_stream
 
     with (
         progress(show=stream.total >= PROGRESS_FROM) as bar,
@@ -151,7 +151,7 @@ def _write_stream(path: Path, stream: RowStream, *, force: bool, bom: bool) -> i
         advance = bar.start("exporting", stream.total)
         if bom:
             fh.write("\ufeff")
-        return write_csv(fh, stream.header, stream.chunks, rendered=stream.rendered, progress=advance)
+        return write_stream(fh, stream, progress=advance)
 
 
 @export_app.command("memos")

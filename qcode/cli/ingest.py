@@ -113,10 +113,13 @@ def _print_report(report: ImportReport) -> None:
     for u in report.unplaced:
         what = f"coding {u.code!r}" if u.code else "memo"
         echo_err(f"could not place {what} of {u.coder} on {u.document} segment {u.segment}: {u.text[:60]!r}")
+    carried = f"{report.carried} codings and memos carried over"
+    if report.moved:
+        carried += f" ({report.moved} to a moved or edited sentence)"
+    merged = f", {report.merged} merged into an identical one (memos kept)" if report.merged else ""
     typer.echo(
         f"imported {len(report.imported)}, replaced {len(report.replaced)}, skipped {len(report.skipped)} "
-        f"documents; {report.segments} segments; {report.carried} codings and memos carried over, "
-        f"{len(report.unplaced)} not placed"
+        f"documents; {report.segments} segments; {carried}{merged}, {len(report.unplaced)} not placed"
     )
 
 

@@ -180,9 +180,15 @@ def adjudicate(
         from qcode.export.files import check_target
 
         check_target(write_cases, force=force)
-    with unit_of_work() as session:
+    writes = decisions is not None or prefer is not None
+    with unit_of_work() if writes else reading() as session:
         adj = open_adjudication(
-            session, coders=_split(coders), codes=_split(codes), consensus=consensus, actor=actor()
+            session,
+            coders=_split(coders),
+            codes=_split(codes),
+            consensus=consensus,
+            actor=actor(),
+            write=writes,
         )
         if decisions is not None:
             adj = _from_csv(session, adj, decisions)

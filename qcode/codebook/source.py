@@ -18,6 +18,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from qcode.codebook.model import FILE_KEY, Problem
+from qcode.yamltext import INT_TAG, construct_int, parse_json_int
 
 #: Larger files are refused before parsing (a 100-code codebook is about 60 kB).
 MAX_BYTES = 2_000_000
@@ -132,6 +133,9 @@ class _Loader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+_Loader.add_constructor(INT_TAG, construct_int)  # an integer too long for Python stays text
+
+
 def _yaml_tree(text: str, label: str) -> tuple[Located | None, list[Problem]]:
     loader: _Loader | None = None
     try:
@@ -200,7 +204,7 @@ class _ShapeMismatch(Exception):
 
 def _json_tree(text: str, label: str) -> tuple[Located | None, list[Problem]]:
     try:
-        value = json.loads(text, object_pairs_hook=_Pairs)
+        value = json.loads(text, object_pairs_hook=_Pairs, parse_int=parse_json_int)
     except json.JSONDecodeError as exc:
         return None, [Problem(label, exc.lineno, FILE_KEY, f"invalid JSON: {exc.msg} (column {exc.colno})")]
     except RecursionError:

@@ -61,7 +61,8 @@ def long_rows(
     query = sqlite_render.build(keys, guard=guard, coder_ids=coder_ids, code_ids=code_ids)
     where = sqlite_render.filter_clause(coder_ids, code_ids)
     total = conn.execute(f"SELECT count(*) FROM codings AS c {where}").fetchone()[0]
-    return RowStream(long_header(keys), int(total), _chunks(conn, query.render, chunk_rows), rendered=True)
+    chunks = _chunks(conn, query.render, chunk_rows)
+    return RowStream(long_header(keys), int(total), chunks, rendered=True, guard=guard, guarded=guard)
 
 
 def _chunks(conn: sqlite3.Connection, sql: str, size: int) -> Iterator[Chunk]:

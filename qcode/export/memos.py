@@ -78,4 +78,4 @@ def memo_rows(session: Session, flt: ExportFilter = ALL, *, guard: bool = True) 
         )
         for guid, coder, kind, document, ordinal, segment_text, code, text, created, updated in found
     ]
-    return RowStream(MEMO_COLUMNS, len(rows), iter([rows] if rows else []))
+    return RowStream(MEMO_COLUMNS, len(rows), iter([rows] if rows else []), guard=guard, guarded=guard)

@@ -79,9 +79,8 @@ def write_report(ledger: Ledger, path: Path, *, force: bool) -> None:
     from qcode.export.files import open_output
     from qcode.export.tables import write_csv
 
-    rows = [[neutralise(c) if isinstance(c, str) else c for c in row] for row in ledger.table()]
     with open_output(path, force=force) as fh:
-        write_csv(fh, REPORT_COLUMNS, [rows])
+        write_csv(fh, REPORT_COLUMNS, [ledger.table()])  # the writer guards formula cells
 
 
 @dataclass
@@ -172,7 +171,7 @@ def pseudonymise_rows(
         for chunk in stream.chunks:
             yield [rows.row(r) for r in chunk]
 
-    return RowStream(stream.header, stream.total, chunks())
+    return RowStream(stream.header, stream.total, chunks(), guard=guard, guarded=guard)
 
 
 def pseudonymise_memos(
@@ -203,7 +202,7 @@ def pseudonymise_memos(
         for chunk in stream.chunks:
             yield [one(r) for r in chunk]
 
-    return RowStream(stream.header, stream.total, chunks())
+    return RowStream(stream.header, stream.total, chunks(), guard=guard, guarded=guard)
 
 
 def pseudonymise_sections(

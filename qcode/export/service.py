@@ -31,6 +31,7 @@ from qcode.export.shape import (
     codes_with_descendants,
     long_header,
 )
+from qcode.export.shape import write_stream as write_stream  # the writer callers take from here
 from qcode.store.models import Code, Coder, Coding, Document, Passage, Segment
 
 
@@ -205,12 +206,16 @@ def coded_segment_rows(
             total,
             _raw_chunks(session, query.render, chunk_rows, as_bytes=True),
             rendered=True,
+            guard=guard,
+            guarded=guard,
         )
     stmt = long_select(dialect.name, keys, flt, guard=guard)
     if dialect.name == "sqlite":
         sql = str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-        return RowStream(long_header(keys), total, _raw_chunks(session, sql, chunk_rows))
-    return RowStream(long_header(keys), total, _core_chunks(session, stmt, chunk_rows))
+        chunks = _raw_chunks(session, sql, chunk_rows)
+    else:
+        chunks = _core_chunks(session, stmt, chunk_rows)
+    return RowStream(long_header(keys), total, chunks, guard=guard, guarded=guard)
 
 
 def _render_query(
@@ -298,7 +303,8 @@ def wide_segment_rows(session: Session, flt: ExportFilter = ALL, *, guard: bool 
         counted = counted.where(Segment.id.in_(flt.segments))
     total = session.scalar(counted) or 0
     header = ("document", *attribute_columns(keys), *SEGMENT_COLUMNS, *names)
-    return RowStream(header, total, _wide_chunks(session, keys, marks, len(names), guard, flt.segments))
+    chunks = _wide_chunks(session, keys, marks, len(names), guard, flt.segments)
+    return RowStream(header, total, chunks, guard=guard, guarded=guard)
 
 
 def _wide_chunks(

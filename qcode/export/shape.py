@@ -1,16 +1,17 @@
 """What the coded-segment exports share, whichever way they read the database.
 
-The columns and header of the long format, the row stream a writer consumes, and the filters
+The columns and header of the long format, the row stream and its one writer, and the filters
 resolved from plain rows (coder names, codes with their sub-codes). Pure: no database, no I/O,
 so both :mod:`qcode.export.service` (SQLAlchemy) and :mod:`qcode.export.direct` (``sqlite3``) use it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
+from qcode.export.tables import write_csv
 from qcode.names import Names
 
 #: Rows fetched from the cursor per chunk.
@@ -34,6 +35,23 @@ class RowStream:
     chunks: Iterator[Chunk]
     #: Each row is one finished CSV record (SQLite renders the long format itself).
     rendered: bool = False
+    #: Whether formula cells are to be neutralised (``False``: the user asked for ``--raw``).
+    guard: bool = True
+    #: The formula guard was applied where the rows were made (see :func:`qcode.export.tables.write_csv`).
+    guarded: bool = False
+
+
+def write_stream(fh: IO[str], stream: RowStream, progress: Callable[[int], None] | None = None) -> int:
+    """Write ``stream`` through the one guarded CSV writer; returns the number of rows."""
+    return write_csv(
+        fh,
+        stream.header,
+        stream.chunks,
+        guarded=stream.guarded,
+        raw=not stream.guard,
+        rendered=stream.rendered,
+        progress=progress,
+    )
 
 
 def attribute_columns(keys: Sequence[str]) -> list[str]:

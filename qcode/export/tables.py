@@ -1,7 +1,10 @@
 """CSV in and out (RFC 4180, UTF-8, header row) and plain tables. Pure: no database.
 
-Writing streams chunks of rows through :func:`csv.writer.writerows`, so a million rows cost
-little more than the database takes to produce them.
+:func:`write_csv` is the one way qcode writes CSV: every text cell a spreadsheet would run as a
+formula is neutralised there (:func:`qcode.export.files.neutralise`), unless the rows were
+already guarded by the same rule where they were made (the SQL-rendered export) or the user
+asked for ``--raw``. Writing streams chunks of rows through :func:`csv.writer.writerows`, so a
+million rows cost little more than the database takes to produce them.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from qcode.errors import InputError
+from qcode.export.files import neutralise
 
 #: Columns of the long format that ``qcode codings import`` needs.
 REQUIRED_COLUMNS: tuple[str, ...] = ("document", "segment", "code", "coder")
@@ -27,28 +31,37 @@ def xsd_datetime(value: datetime | None) -> str | None:
     return value.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def _guarded(row: Sequence[Any]) -> list[Any]:
+    return [neutralise(c) if isinstance(c, str) else c for c in row]
+
+
 def write_csv(
     fh: IO[str],
     header: Sequence[Any],
     chunks: Iterable[Sequence[Sequence[Any]]],
     *,
+    guarded: bool = False,
+    raw: bool = False,
     rendered: bool = False,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Write a header and every row of ``chunks``; return the number of rows.
+    """Write a header and every row of ``chunks``, formula cells neutralised; return the number of rows.
 
     ``None`` is written as an empty cell; CRLF ends each record; fields holding a comma, quote
-    or line break are quoted (RFC 4180). With ``rendered``, each row's single cell is already a
-    finished record. Open ``fh`` with ``newline=""``.
+    or line break are quoted (RFC 4180). Text cells (header too) starting with ``=``, ``+``,
+    ``-``, ``@``, tab or CR get a leading ``'`` unless ``guarded`` (the producer applied the same
+    rule) or ``raw`` (asked for by the user). With ``rendered``, each row's single cell is already
+    a finished, guarded record. Open ``fh`` with ``newline=""``.
     """
+    guard = not raw and not guarded and not rendered
     writer = csv.writer(fh, lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow(header if raw else _guarded(header))
     total = 0
     for chunk in chunks:
         if rendered:
             _write_records(fh, [row[0] for row in chunk])
         else:
-            writer.writerows(chunk)
+            writer.writerows([_guarded(row) for row in chunk] if guard else chunk)
         total += len(chunk)
         if progress is not None:
             progress(len(chunk))

@@ -2,20 +2,24 @@
 
 :func:`detach` remembers a document's segment-level work and deletes its passages (and so,
 by cascade, its segments, codings and segment memos); :func:`carry_over` puts that work back
-on the new segments whose text matches (:func:`qcode.ingest.align.align_segments`) and returns
-what it could not place, so the caller can report it: nothing is lost without a word.
+on the new segments the old ones align with (:func:`qcode.ingest.align.align_segments`, by
+position and text) and counts what stayed, what moved, what merged and what it could not place,
+so the caller can report it: nothing is lost or joined without a word.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from qcode.store.models import Code, Coder, Coding, Memo, Passage, Segment
+
+if TYPE_CHECKING:
+    from qcode.ingest.align import Placement
 
 #: A coding moves to a new segment whose text matches at least this well (rapidfuzz ratio).
 CARRY_THRESHOLD = 85.0
@@ -38,6 +42,26 @@ class UnplacedCoding:
 
 
 @dataclass(frozen=True)
+class Carried:
+    """What a replacement did with a document's codings and segment memos, each counted once.
+
+    ``unchanged`` stayed on the same sentence; ``moved`` went to the same text elsewhere or to an
+    edited sentence; ``merged`` joined a coding (same coder and code) or memo (same coder) already
+    placed on the same new segment, their memos kept together; ``unplaced`` found no segment.
+    """
+
+    unchanged: int = 0
+    moved: int = 0
+    merged: int = 0
+    unplaced: tuple[UnplacedCoding, ...] = ()
+
+    @property
+    def placed(self) -> int:
+        """Codings and memos now on a new segment of their own."""
+        return self.unchanged + self.moved
+
+
+@dataclass(frozen=True)
 class _OldCoding:
     segment_id: int
     coder_id: int
@@ -45,6 +69,9 @@ class _OldCoding:
     memo: str | None
     guid: str
     created_at: datetime
+    start: int | None
+    end: int | None
+    selection: str | None
 
 
 @dataclass(frozen=True)
@@ -59,26 +86,26 @@ class _OldMemo:
 
 @dataclass(frozen=True)
 class OldWork:
-    """A document's segments (id → ordinal, text), codings and segment memos before replacement."""
+    """A document's segments (id → ordinal, text, start), codings and segment memos before replacement."""
 
-    segments: dict[int, tuple[int, str]]
+    segments: dict[int, tuple[int, str, int]]
     codings: list[_OldCoding]
     memos: list[_OldMemo]
 
 
 def detach(session: Session, doc_id: int) -> OldWork:
     """Remember a document's codings and memos, then delete its passages (and so its segments)."""
-    segments = {
-        sid: (ordinal, text)
-        for sid, ordinal, text in session.execute(
-            select(Segment.id, Segment.ordinal, Segment.text).where(Segment.document_id == doc_id)
-        )
-    }
+    rows = session.execute(
+        select(Segment.id, Segment.ordinal, Segment.text, Segment.start).where(Segment.document_id == doc_id)
+    )
+    segments = {sid: (ordinal, text, start) for sid, ordinal, text, start in rows}
     codings = [
         _OldCoding(*row)
         for row in session.execute(
-            select(Coding.segment_id, Coding.coder_id, Coding.code_id, Coding.memo, Coding.guid,
-                   Coding.created_at)
+            select(
+                Coding.segment_id, Coding.coder_id, Coding.code_id, Coding.memo, Coding.guid,
+                Coding.created_at, Coding.start, Coding.end, Coding.selection,
+            )
             .join(Segment, Segment.id == Coding.segment_id)
             .where(Segment.document_id == doc_id)
             .order_by(Coding.id)
@@ -98,56 +125,94 @@ def detach(session: Session, doc_id: int) -> OldWork:
     return OldWork(segments, codings, memos)
 
 
-def carry_over(session: Session, name: str, doc_id: int, old: OldWork) -> tuple[int, list[UnplacedCoding]]:
+@dataclass
+class _Tally:
+    unchanged: int = 0
+    moved: int = 0
+    merged: int = 0
+
+    def count(self, placement: Placement) -> None:
+        if placement.how == "same":
+            self.unchanged += 1
+        else:
+            self.moved += 1
+
+
+def carry_over(session: Session, name: str, doc_id: int, old: OldWork) -> Carried:
     """Re-attach ``old`` codings and memos to document ``doc_id``'s new segments.
 
-    Two codings by one coder with one code that land on the same new segment become one
-    coding whose memo keeps both memos. Returns (codings and memos placed, what was not placed).
+    The whole old document is aligned with the new one, so a coding on the second of two
+    identical sentences stays on the second. Two codings by one coder with one code that land on
+    one new segment become one coding keeping both memos (two memos of one coder, one memo): each
+    such join is counted as merged.
     """
     from qcode.ingest.align import align_segments
 
     if not old.codings and not old.memos:
-        return 0, []
-    new = [
-        (sid, text)
-        for sid, text in session.execute(
-            select(Segment.id, Segment.text).where(Segment.document_id == doc_id).order_by(Segment.ordinal)
-        )
-    ]
-    used = {c.segment_id for c in old.codings} | {m.segment_id for m in old.memos}
-    old_ids = sorted(used, key=lambda sid: old.segments[sid][0])
+        return Carried()
+    rows = session.execute(
+        select(Segment.id, Segment.text, Segment.start)
+        .where(Segment.document_id == doc_id)
+        .order_by(Segment.ordinal)
+    )
+    new = {sid: (text, start) for sid, text, start in rows}
+    in_order = sorted(old.segments, key=lambda sid: old.segments[sid][0])
     mapping = align_segments(
-        [(sid, old.segments[sid][1]) for sid in old_ids], new, threshold=CARRY_THRESHOLD
+        [(sid, old.segments[sid][1]) for sid in in_order],
+        [(sid, text) for sid, (text, _) in new.items()],
+        threshold=CARRY_THRESHOLD,
     )
     codes, coders = _names(session)
-    unplaced: list[UnplacedCoding] = []
+    tally, unplaced = _Tally(), []
     codings: dict[tuple[int, int, int], dict[str, Any]] = {}
     for c in old.codings:
-        target = mapping.get(c.segment_id)
-        if target is None:
-            ordinal, text = old.segments[c.segment_id]
+        placement = mapping.get(c.segment_id)
+        if placement is None:
+            ordinal, text, _ = old.segments[c.segment_id]
             unplaced.append(UnplacedCoding(name, ordinal, text, codes[c.code_id], coders[c.coder_id], c.memo))
             continue
-        key = (c.coder_id, target, c.code_id)
+        key = (c.coder_id, placement.new_id, c.code_id)
         if key in codings:
             codings[key]["memo"] = _join_memos(codings[key]["memo"], c.memo)
+            tally.merged += 1
             continue
-        codings[key] = {"guid": c.guid, "coder_id": c.coder_id, "segment_id": target, "code_id": c.code_id,
-                        "memo": c.memo, "created_at": c.created_at}
+        tally.count(placement)
+        span = _span(c, old.segments[c.segment_id], new[placement.new_id])
+        codings[key] = {
+            "guid": c.guid, "coder_id": c.coder_id, "segment_id": placement.new_id, "code_id": c.code_id,
+            "memo": c.memo, "created_at": c.created_at, "selection": c.selection, **span,
+        }
     if codings:
         session.execute(insert(Coding), list(codings.values()))
-    memos = []
+    memos: dict[tuple[int, int], dict[str, Any]] = {}
     for m in old.memos:
-        target = mapping.get(m.segment_id)
-        if target is None:
-            ordinal, text = old.segments[m.segment_id]
+        placement = mapping.get(m.segment_id)
+        if placement is None:
+            ordinal, text, _ = old.segments[m.segment_id]
             unplaced.append(UnplacedCoding(name, ordinal, text, None, coders[m.coder_id], m.text))
             continue
-        memos.append({"guid": m.guid, "coder_id": m.coder_id, "segment_id": target, "text": m.text,
-                      "created_at": m.created_at, "updated_at": m.updated_at})
+        mkey = (m.coder_id, placement.new_id)
+        if mkey in memos:  # one memo per coder and segment
+            memos[mkey]["text"] = _join_memos(memos[mkey]["text"], m.text)
+            tally.merged += 1
+            continue
+        tally.count(placement)
+        memos[mkey] = {
+            "guid": m.guid, "coder_id": m.coder_id, "segment_id": placement.new_id, "text": m.text,
+            "created_at": m.created_at, "updated_at": m.updated_at,
+        }
     if memos:
-        session.execute(insert(Memo), memos)
-    return len(codings) + len(memos), unplaced
+        session.execute(insert(Memo), list(memos.values()))
+    return Carried(tally.unchanged, tally.moved, tally.merged, tuple(unplaced))
+
+
+def _span(c: _OldCoding, old_seg: tuple[int, str, int], new_seg: tuple[str, int]) -> dict[str, int | None]:
+    """An exact span moves with its sentence when the text is the same; on edited text it becomes
+    the whole segment (its characters may no longer be there)."""
+    if c.start is None or c.end is None or old_seg[1] != new_seg[0]:
+        return {"start": None, "end": None}
+    shift = new_seg[1] - old_seg[2]
+    return {"start": c.start + shift, "end": c.end + shift}
 
 
 def _join_memos(first: str | None, second: str | None) -> str | None:

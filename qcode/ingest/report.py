@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from qcode.errors import InputError
 from qcode.ingest.report_lines import (
     Warning,
     footnote_blocks,
@@ -69,7 +70,7 @@ def extract_report(path: str | Path) -> ReportExtraction:
     """Extract the transcripts from the report at ``path``.
 
     Raises:
-        InputError: the report cannot be read or is not UTF-8 text.
+        InputError: the report cannot be read, is not UTF-8 text, or quotes no testimony.
     """
     path = Path(path)
     lines = read_source(path)
@@ -87,6 +88,8 @@ def extract_report(path: str | Path) -> ReportExtraction:
     warnings.extend(scan_warnings)
     warnings.extend(_repeats(found))
     transcripts = _Builder(rows, found, path.name, warnings).build()
+    if not any(t.passages for t in transcripts):
+        raise InputError("no quoted testimony found (expected passages in quotation marks)", path=str(path))
     warnings.sort(key=lambda w: (w.line, w.transcript or "", w.message))
     stats = tuple(_stats(t, warnings) for t in transcripts)
     return ReportExtraction(tuple(transcripts), tuple(warnings), stats)
@@ -167,6 +170,15 @@ def _repeat_warning(item: Found, index: int, earlier: Found, earlier_index: int,
     return Warning(first, message, item.name or UNATTRIBUTED)
 
 
+def _cleaned(item: Found) -> Found | None:
+    """The passage with blank paragraphs dropped and spaces trimmed; ``None`` when nothing is left."""
+    paragraphs = [" ".join(p.split()) for p in item.passage.text.split("\n\n")]
+    text = "\n\n".join(p for p in paragraphs if p)
+    if not text:
+        return None
+    return item if text == item.passage.text else replace(item, passage=replace(item.passage, text=text))
+
+
 class _Builder:
     """Groups the passages by speaker and fills each transcript's attributes."""
 
@@ -178,13 +190,18 @@ class _Builder:
         self.warnings = warnings
         self.by_name: dict[str, list[Found]] = {}
         for item in found:
-            self.by_name.setdefault(item.name or UNATTRIBUTED, []).append(item)
             warnings.extend(item.warnings)
+            kept = _cleaned(item)
+            if kept is None:
+                first = item.passage.source_lines[0] if item.passage.source_lines else 1
+                warnings.append(Warning(first, "empty quotation dropped", item.name or UNATTRIBUTED))
+                continue
+            self.by_name.setdefault(item.name or UNATTRIBUTED, []).append(kept)
 
     def names(self) -> list[str]:
         names = list(self.rows)
         names += [n for n in self.by_name if n not in names and n != UNATTRIBUTED]
-        return [*names, UNATTRIBUTED]
+        return [*names, UNATTRIBUTED] if self.by_name.get(UNATTRIBUTED) else names
 
     def build(self) -> list[ParsedTranscript]:
         return [self.transcript(name) for name in self.names()]

@@ -56,8 +56,12 @@ class ImportReport:
     replaced: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     segments: int = 0
+    #: Codings and segment memos now on a new segment (``moved`` of them to another or an edited sentence).
     carried: int = 0
     unplaced: list[UnplacedCoding] = field(default_factory=list)
+    moved: int = 0
+    #: Codings and memos joined into an identical one (same coder, code, new segment); memos kept.
+    merged: int = 0
 
 
 @dataclass(frozen=True)
@@ -181,7 +185,8 @@ def import_transcripts(
         segment_texts((p.text for t in group for p in t.passages), mode=mode, language=language)
         for language, group in itertools.groupby(todo, key=lambda t: t.language or "en")
     )
-    segments = carried = 0
+    segments = 0
+    totals = {"carried": 0, "moved": 0, "merged": 0}
     for batch in _batches(todo, BATCH_PASSAGES):
         pending = _Pending(mode)
         old = {t.name: detach(session, replacing[t.name]) for t in batch if t.name in replacing}
@@ -197,16 +202,20 @@ def import_transcripts(
                 events.append(("document.import", {"document": t.name, "hash": t.content_hash,
                                                    "source": t.source_path, "passages": len(t.passages)}))
                 continue
-            moved, lost = carry_over(session, t.name, ids[t.name], old[t.name])
-            carried += moved
+            done = carry_over(session, t.name, ids[t.name], old[t.name])
+            for key, value in (("carried", done.placed), ("moved", done.moved), ("merged", done.merged)):
+                totals[key] += value
             replaced.append(t.name)
-            unplaced.extend(lost)
-            events.append(("document.replace", {"document": t.name, "hash": t.content_hash, "carried": moved,
-                                                "unplaced": [u.as_json() for u in lost]}))
+            unplaced.extend(done.unplaced)
+            events.append(("document.replace", {
+                "document": t.name, "hash": t.content_hash, "carried": done.placed, "moved": done.moved,
+                "merged": done.merged, "unplaced": [u.as_json() for u in done.unplaced],
+            }))
         log_events(session, actor, events)
         if progress is not None:
             progress(sum(len(t.passages) for t in batch))
-    return ImportReport(imported, replaced, skipped, segments, carried, unplaced)
+    return ImportReport(imported, replaced, skipped, segments, totals["carried"], unplaced, totals["moved"],
+                        totals["merged"])
 
 
 def _batches(todo: Sequence[ParsedTranscript], size: int) -> Iterator[list[ParsedTranscript]]:

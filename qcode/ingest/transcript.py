@@ -17,6 +17,7 @@ import yaml
 
 from qcode.errors import InputError
 from qcode.ingest.types import ParsedPassage, ParsedTranscript
+from qcode.yamltext import keeping_long_integers
 
 FENCE = "---"
 _KEYS = ("name", "title", "source", "language", "attributes")
@@ -27,7 +28,9 @@ _META_KEYS = ("section", "lines", "speaker")
 
 
 #: libyaml's safe loader where it is built in (four times faster on a big corpus), else PyYAML's.
-_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_LOADER: type[yaml.SafeLoader] = keeping_long_integers(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+#: The pure-Python loader, whose errors locate the key (same long-integer rule).
+_PURE_LOADER: type[yaml.SafeLoader] = keeping_long_integers(yaml.SafeLoader)
 
 
 def content_hash(data: bytes) -> str:
@@ -158,8 +161,8 @@ def _front_matter(lines: list[str], path: str) -> tuple[_Front, int]:
             node = yaml.compose(block, Loader=_LOADER)
             values = yaml.load(block, Loader=_LOADER)
         except yaml.YAMLError:  # parse again with the pure loader: its errors locate the key
-            node = yaml.compose(block, Loader=yaml.SafeLoader)
-            values = yaml.safe_load(block)
+            node = yaml.compose(block, Loader=_PURE_LOADER)
+            values = yaml.load(block, Loader=_PURE_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         index = mark.line if mark is not None else 0

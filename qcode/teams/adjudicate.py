@@ -109,28 +109,31 @@ def open_adjudication(
     codes: Sequence[str] | None = None,
     consensus: str = "consensus",
     actor: str = "system",
+    write: bool = True,
 ) -> Adjudication:
     """The cases between ``coders`` (default: every coder) on ``codes``, with their decisions.
 
     Creates the consensus coder if needed and brings its codings in line with what is settled:
-    the decided cases, and the codes every compared coder who coded a document agrees on.
+    the decided cases, and the codes every compared coder who coded a document agrees on. With
+    ``write`` false nothing is written (a consensus coder not yet created has decided nothing).
 
     Raises:
         InputError: fewer than two coders, or the consensus coder among them.
         RoleError: ``consensus`` names a coder.
     """
-    target = consensus_coder(session, consensus, actor=actor)
+    target = consensus_coder(session, consensus, actor=actor, create=write)
     names = tuple(name for _, name in resolve_coders(session, coders))
     if target.name in names:
         raise InputError(f"{target.name!r} is the consensus coder: compare coders, not the consensus")
-    decisions = read_decisions(session, target.guid)
+    decisions = read_decisions(session, target.guid) if target.guid else {}
     cases = [
         replace(c, decision=decisions.get(c.key))
         for c in _cases(session, disagreements(session, coders=names, codes=codes))
     ]
-    want = _agreed(session, target, names, codes)
-    want.update({key: d.present for key, d in decisions.items()})
-    reconcile(session, target, want, actor=actor)
+    if write:
+        want = _agreed(session, target, names, codes)
+        want.update({key: d.present for key, d in decisions.items()})
+        reconcile(session, target, want, actor=actor)
     return Adjudication(target, names, tuple(cases), decisions)
 
 

@@ -34,8 +34,9 @@ class ConsensusCoder:
     name: str
 
 
-def consensus_coder(session: Session, name: str, *, actor: str) -> ConsensusCoder:
-    """The consensus coder called ``name``, created (role ``consensus``, with its event) if new.
+def consensus_coder(session: Session, name: str, *, actor: str, create: bool = True) -> ConsensusCoder:
+    """The consensus coder called ``name``, created (role ``consensus``, with its event) if new; without
+    ``create`` a missing one comes back unsaved (id 0, no GUID).
 
     Raises:
         RoleError: a coder (not a consensus coder) already has that name.
@@ -51,6 +52,8 @@ def consensus_coder(session: Session, name: str, *, actor: str) -> ConsensusCode
                 f"{name!r} is a coder, not a consensus coder: choose another name with --consensus"
             )
         return ConsensusCoder(row.id, row.guid, name)
+    if not create:
+        return ConsensusCoder(0, "", name)
     guid = new_guid()
     coder_id = session.execute(
         insert(Coder).values(guid=guid, name=name, role=CONSENSUS, created_at=utcnow()).returning(Coder.id)

@@ -11,8 +11,7 @@ from sqlalchemy import func, select
 
 from qcode.errors import InputError
 from qcode.exchange.codings_csv import CodingsImportError, CodingsImportReport, import_codings_csv
-from qcode.export.service import coded_segment_rows
-from qcode.export.tables import write_csv
+from qcode.export.service import coded_segment_rows, write_stream
 from qcode.store.engine import transaction
 from qcode.store.migrate import Store
 from qcode.store.models import Coder, Coding, Event
@@ -22,7 +21,7 @@ from tests.export.sample import clear_codings, codings_of
 def _export_to(store: Store, path: Path, *, raw: bool = False) -> None:
     with store.sessions() as session, session.begin(), path.open("w", encoding="utf-8", newline="") as fh:
         stream = coded_segment_rows(session, guard=not raw)
-        write_csv(fh, stream.header, stream.chunks, rendered=stream.rendered)
+        write_stream(fh, stream)
 
 
 def _import(store: Store, path: Path) -> CodingsImportReport:

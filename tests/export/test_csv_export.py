@@ -12,7 +12,14 @@ from hypothesis import strategies as st
 
 from qcode.errors import NotFoundError
 from qcode.export.files import neutralise, unneutralise
-from qcode.export.service import coded_segment_rows, long_sql, resolve_filter, wide_column, wide_segment_rows
+from qcode.export.service import (
+    coded_segment_rows,
+    long_sql,
+    resolve_filter,
+    wide_column,
+    wide_segment_rows,
+    write_stream,
+)
 from qcode.export.tables import write_csv
 from qcode.store.migrate import Store
 from tests.export.sample import CODINGS, DOCS, T0
@@ -32,7 +39,7 @@ def _export(
     with store.sessions() as session, session.begin():
         flt = resolve_filter(session, coders, codes)
         stream = (wide_segment_rows if wide else coded_segment_rows)(session, flt, guard=not raw)
-        n = write_csv(buf, stream.header, stream.chunks, rendered=stream.rendered)
+        n = write_stream(buf, stream)
         assert n == stream.total
     return buf.getvalue()
 
@@ -189,7 +196,7 @@ def test_sqlite_rendering_matches_the_csv_module_byte_for_byte(seeded_sqlite: St
         with seeded_sqlite.sessions() as session, session.begin():
             stream = coded_segment_rows(session, guard=not raw, render=render, chunk_rows=3)
             assert stream.rendered is render
-            write_csv(buf, stream.header, stream.chunks, rendered=stream.rendered)
+            write_stream(buf, stream)
         return buf.getvalue()
 
     fast, portable = export(True), export(False)
@@ -206,7 +213,7 @@ def _render_export(store: Store, render: bool, guard: bool = True) -> tuple[bool
     buf = io.StringIO(newline="")
     with store.sessions() as session, session.begin():
         stream = coded_segment_rows(session, guard=guard, render=render, chunk_rows=4)
-        write_csv(buf, stream.header, stream.chunks, rendered=stream.rendered)
+        write_stream(buf, stream)
     return stream.rendered, buf.getvalue()
 
 

@@ -11,7 +11,7 @@ import pytest
 from qcode.errors import NotFoundError
 from qcode.export.direct import long_rows
 from qcode.export.service import coded_segment_rows, resolve_filter
-from qcode.export.tables import write_csv
+from qcode.export.shape import write_stream
 from qcode.store.migrate import Store
 from qcode.store.probe import connect_read_only, sqlite_file
 
@@ -32,7 +32,7 @@ def _portable(store: Store, coders: tuple[str, ...], codes: tuple[str, ...], gua
     with store.sessions() as session, session.begin():
         flt = resolve_filter(session, coders, codes)
         stream = coded_segment_rows(session, flt, guard=guard, render=False)
-        write_csv(buf, stream.header, stream.chunks, rendered=stream.rendered)
+        write_stream(buf, stream)
     return buf.getvalue()
 
 
@@ -50,7 +50,7 @@ def test_same_bytes_as_the_portable_path(
     stream = long_rows(reader, coders, codes, guard=guard, chunk_rows=2)
     assert stream is not None and stream.rendered
     buf = io.StringIO(newline="")
-    assert write_csv(buf, stream.header, stream.chunks, rendered=True) == stream.total > 0
+    assert write_stream(buf, stream) == stream.total > 0
     assert buf.getvalue() == _portable(seeded_sqlite, coders, codes, guard)
     assert reader.text_factory is str  # the connection is handed back as it came
 

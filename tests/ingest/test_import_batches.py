@@ -87,26 +87,41 @@ def test_new_and_replaced_documents_in_one_batch(store: Store) -> None:
 
 
 def test_codings_landing_on_one_segment_merge_their_memos_and_keep_their_time(store: Store) -> None:
+    """Two sentences joined into one: their codings (one coder, one code) become one, memos kept."""
     when = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
     with transaction(store.sessions) as session:
-        import_transcripts(session, [_t("A", "Yes. We left at night. Yes.")])
-        coder, code = Coder(name="ana"), Code(key="agree", name="agree")
+        import_transcripts(session, [_t("A", "Yes. We left at night. All of us.")])
+        coder, code = Coder(name="ana"), Code(key="leave", name="leave")
         session.add_all([coder, code])
         session.flush()
-        yes = session.scalars(
-            select(Segment.id).where(Segment.text == "Yes.").order_by(Segment.ordinal)
-        ).all()
-        for seg_id, memo in zip(yes, ("first yes", "second yes"), strict=True):
+        later = select(Segment.id).where(Segment.ordinal > 1).order_by(Segment.ordinal)
+        joined = session.scalars(later).all()
+        for seg_id, memo in zip(joined, ("at night", "everyone"), strict=True):
             session.add(
                 Coding(coder_id=coder.id, segment_id=seg_id, code_id=code.id, memo=memo, created_at=when)
             )
     with transaction(store.sessions) as session:
         report = import_transcripts(session, [_t("A", "Yes. We left at night, all of us.")], replace=True)
-    assert report.unplaced == [] and report.carried == 1
+    assert report.unplaced == [] and (report.carried, report.moved, report.merged) == (1, 1, 1)
     with store.sessions() as session:
         coding = session.scalars(select(Coding)).one()
-        assert coding.memo == "first yes\n\nsecond yes" and coding.created_at == when
-        assert session.scalar(select(Segment.text).where(Segment.id == coding.segment_id)) == "Yes."
+        assert coding.memo == "at night\n\neveryone" and coding.created_at == when
+        text = session.scalar(select(Segment.text).where(Segment.id == coding.segment_id))
+        assert text == "We left at night, all of us."
+
+
+def test_a_coding_on_a_deleted_repeat_is_not_placed_on_the_other_occurrence(store: Store) -> None:
+    with transaction(store.sessions) as session:
+        import_transcripts(session, [_t("A", "Yes. We left at night. Yes.")])
+        coder, code = Coder(name="ana"), Code(key="agree", name="agree")
+        session.add_all([coder, code])
+        session.flush()
+        last = session.scalars(select(Segment.id).where(Segment.ordinal == 3)).one()
+        session.add(Coding(coder_id=coder.id, segment_id=last, code_id=code.id, memo="second yes"))
+    with transaction(store.sessions) as session:
+        report = import_transcripts(session, [_t("A", "Yes. We left at night, all of us.")], replace=True)
+    assert report.carried == 0 and report.merged == 0
+    assert [(u.segment, u.code, u.memo) for u in report.unplaced] == [(3, "agree", "second yes")]
 
 
 def test_document_attributes_share_one_set_of_keys(store: Store) -> None:

@@ -189,7 +189,9 @@ def test_adjudicate_from_a_csv_and_by_a_rule_then_agreement_reports_kept_calls(
 def test_codings_import_cannot_write_the_consensus(here: Store, tmp_path: Path) -> None:
     toggle(here, "alice", "A", 1, "wages")
     toggle(here, "bob", "A", 2, "wages")
-    assert run(here, "adjudicate", "--status").exit_code == 0  # creates the consensus coder
+    before_status = counts(here)
+    assert run(here, "adjudicate", "--status").exit_code == 0 and counts(here) == before_status  # reads only
+    assert run(here, "adjudicate", "--prefer", "alice").exit_code == 0  # creates the consensus coder
     sneaky = tmp_path / "sneaky.csv"
     sneaky.write_text("document,segment,code,coder\nA,5,wages,consensus\n", encoding="utf-8")
     before = counts(here)
