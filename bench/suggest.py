@@ -264,7 +264,7 @@ def at_scale(documents: int, per_doc: int, codings: int, pairs: int, toggles: in
         engine.build(fetched, [seg.text for seg in transcript.segments])
         built = time.perf_counter() - started
         print(f"  suggester for alice: read {len(fetched[1]):,} coded segments in {read * 1000:.0f} ms,")
-        print(f"  built in {built * 1000:.0f} ms (on a worker thread, pausing every 64 texts)")
+        print(f"  built in {built * 1000:.0f} ms (on a worker thread, pausing every 16 texts)")
         codings_now = dict(transcript.codings)
         rng = random.Random(5)
         times = []
@@ -302,22 +302,25 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=5, help="document orders per point of the curve")
     parser.add_argument("--toggles", type=int, default=60, help="segments toggled on and off per app run")
     parser.add_argument("--scale", default="500,2000,200000", help="documents,segments each,codings")
+    parser.add_argument("--parts", default="quality,speed,scale", help="which parts to run (comma-separated)")
     args = add_options(parser).parse_args()
+    parts = set(args.parts.split(","))
     pairs = rounds(args)
-    with tempfile.TemporaryDirectory(prefix="qcode-bench-suggest-") as tmp:
-        corpus = read_corpus(build_demo(Path(tmp)))
-        try:
-            names = sorted(corpus.documents)
-            if args.smoke:
-                quality(corpus, (0, 25), 1, names[:3])
-                speed(corpus, pairs, 20)
-            else:
-                quality(corpus, CURVE, max(1, args.seeds), names)
-                speed(corpus, pairs, 200)
-        finally:
-            corpus.conn.close()
-    documents, per_doc, codings = (2, 500, 200) if args.smoke else map(int, args.scale.split(","))
-    at_scale(documents, per_doc, codings, pairs, 4 if args.smoke else args.toggles)
+    if parts & {"quality", "speed"}:
+        with tempfile.TemporaryDirectory(prefix="qcode-bench-suggest-") as tmp:
+            corpus = read_corpus(build_demo(Path(tmp)))
+            try:
+                names = sorted(corpus.documents)
+                if "quality" in parts:
+                    quality(corpus, (0, 25) if args.smoke else CURVE, 1 if args.smoke else max(1, args.seeds),
+                            names[:3] if args.smoke else names)  # fmt: skip
+                if "speed" in parts:
+                    speed(corpus, pairs, 20 if args.smoke else 200)
+            finally:
+                corpus.conn.close()
+    if "scale" in parts:
+        documents, per_doc, codings = (2, 500, 200) if args.smoke else map(int, args.scale.split(","))
+        at_scale(documents, per_doc, codings, pairs, 4 if args.smoke else args.toggles)
 
 
 if __name__ == "__main__":

@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from qcode.suggest.features import Tokens, contains, features, keyword_pattern, tokens
-from qcode.suggest.vectors import Packed, Vector, Weigher, dot, normalised
+from qcode.suggest.vectors import Packed, Stack, Vector, Weigher, dot, normalised
 
 __all__ = ["CodeCard", "Example", "Reason", "Settings", "Suggester", "Suggestion"]
 
 #: Texts (or stored segments) handled between two calls of the suggester's ``pause``.
-STEP = 64
+STEP = 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +107,7 @@ class Settings:
     #: Codings of a code at which its own segments weigh half as much as its codebook entry.
     shrink: float = 3.0
     #: Segments kept per code (the most recent): enough to learn from, bounded in memory and time.
-    per_code: int = 300
+    per_code: int = 100
     #: Lowest score shown: below it a segment shares next to nothing with the code.
     min_score: float = 0.02
     #: Suggestions per segment.
@@ -122,6 +122,7 @@ class _Code:
     total: Vector = field(default_factory=dict)
     members: dict[int, None] = field(default_factory=dict)  # segment ids, oldest first
     centroid: Vector | None = None
+    stack: tuple[list[int], Stack] | None = None  # members and their vectors, for the nearest
 
     def weight(self, shrink: float) -> float:
         n = len(self.members)
@@ -145,6 +146,7 @@ class _Code:
             else:
                 total[k] = left
         self.centroid = None
+        self.stack = None
 
 
 @dataclass
@@ -343,20 +345,20 @@ class Suggester:
 
     def _nearest(self, code: _Code, x: Vector, segment_id: int | None) -> Reason | None:
         """The most similar segment this coder gave the code (not the segment itself)."""
-        best: tuple[float, _Stored] | None = None
-        for i, member in enumerate(code.members):
-            if i % STEP == STEP - 1:
-                self.pause()
-            if member == segment_id:
-                continue
-            stored = self._examples[member]
-            sim = stored.vector.dot(x)
-            if sim > 0 and (best is None or sim > best[0]):
-                best = (sim, stored)
-        if best is None:
+        if not code.members:
             return None
-        ex = best[1].example
-        return Reason("segment", ex.text, ex.document, ex.ordinal, round(best[0], 4))
+        if code.stack is None:
+            members = list(code.members)
+            code.stack = (members, Stack([self._examples[m].vector for m in members]))
+        members, stack = code.stack
+        sims = stack.dots(x, self._weigher.size)
+        if segment_id is not None and segment_id in code.members:
+            sims[members.index(segment_id)] = 0.0
+        best = int(sims.argmax())
+        if sims[best] <= 0:
+            return None
+        ex = self._examples[members[best]].example
+        return Reason("segment", ex.text, ex.document, ex.ordinal, round(float(sims[best]), 4))
 
     def _shared_words(self, code: _Code, own: Tokens, context: str) -> Reason | None:
         """The segment's (else its passage's) words that weigh most in the code's codebook entry."""

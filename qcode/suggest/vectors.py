@@ -10,10 +10,15 @@ from __future__ import annotations
 import math
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-__all__ = ["Packed", "Vector", "Weigher", "dot", "normalised"]
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+__all__ = ["Packed", "Stack", "Vector", "Weigher", "dot", "normalised"]
 
 #: Feature id → weight.
 Vector = dict[int, float]
@@ -55,6 +60,43 @@ class Packed:
         return sum(w * get(i, 0.0) for i, w in zip(self.ids, self.weights, strict=True))
 
 
+class Stack:
+    """Packed vectors side by side, to score them all against one query in a few NumPy calls.
+
+    A code's segments are stacked once and scored for every suggestion until they change: on a
+    big project that is a fraction of a millisecond instead of several for a loop in Python.
+    """
+
+    def __init__(self, vectors: Sequence[Packed]) -> None:
+        import numpy as np
+
+        sizes = [len(v.ids) for v in vectors]
+        self.count = len(vectors)
+        self._owner = np.repeat(np.arange(len(vectors)), sizes)
+        self._ids: NDArray[np.int64] = (
+            np.concatenate([np.frombuffer(v.ids, dtype=np.int64) for v in vectors])
+            if vectors
+            else np.zeros(0, dtype=np.int64)
+        )
+        self._weights: NDArray[np.float64] = (
+            np.concatenate([np.frombuffer(v.weights, dtype=np.float64) for v in vectors])
+            if vectors
+            else np.zeros(0)
+        )
+
+    def dots(self, x: Mapping[int, float], size: int) -> NDArray[np.float64]:
+        """Each stacked vector's dot product with ``x`` (feature ids below ``size``)."""
+        import numpy as np
+
+        query = np.zeros(size)
+        if x:
+            query[np.fromiter(x.keys(), dtype=np.int64, count=len(x))] = np.fromiter(
+                x.values(), dtype=np.float64, count=len(x)
+            )
+        products = query[self._ids] * self._weights
+        return np.bincount(self._owner, weights=products, minlength=self.count).astype(np.float64, copy=False)
+
+
 class Weigher:
     """Feature ids and inverse document frequencies, fixed from the texts seen when built.
 
@@ -73,6 +115,11 @@ class Weigher:
         for feature, df in frequency.items():
             self._add(feature, math.log((1 + n) / (1 + df)) + 1.0)
         self._unseen = math.log(1 + n) + 1.0
+
+    @property
+    def size(self) -> int:
+        """How many features have an id (every id is below it)."""
+        return len(self._idf)
 
     def _add(self, feature: str, idf: float) -> int:
         self.ids[feature] = len(self._idf)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qcode.suggest.vectors import Packed, Weigher, dot
@@ -39,3 +39,16 @@ def test_cosines_lie_in_zero_one_and_packing_keeps_them(
     sim = dot(x, y)
     assert -1e-9 <= sim <= 1.0 + 1e-9
     assert math.isclose(Packed.of(y).dot(x), sim, abs_tol=1e-12)
+
+
+@settings(deadline=None)  # the first call imports NumPy
+@given(st.lists(WORDS, min_size=1, max_size=6), WORDS)
+def test_stacked_dots_equal_one_by_one(docs: list[list[str]], query: list[str]) -> None:
+    from qcode.suggest.vectors import Stack
+
+    weigher = Weigher(Counter(doc) for doc in docs)
+    packed = [Packed.of(weigher.vector([(Counter(doc), 1.0)], grow=True)) for doc in docs]
+    x = weigher.vector([(Counter(query), 1.0)], grow=False)
+    got = Stack(packed).dots(x, weigher.size)
+    assert len(got) == len(packed)
+    assert all(math.isclose(float(a), p.dot(x), abs_tol=1e-12) for a, p in zip(got, packed, strict=True))

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 #: Seconds after the screen opens before the suggester is built.
 BUILD_DELAY = 1.0
 #: Seconds without a move or change before suggestions are computed.
-QUIET = 0.12
+QUIET = 0.25
 #: ``via`` in the event of a coding accepted from a suggestion.
 VIA = "suggestion"
 
