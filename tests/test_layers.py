@@ -25,6 +25,9 @@ RULES: dict[str, tuple[str, ...]] = {
     "qcode.codebook.schema": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),
     "qcode.export.tables": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),
     "qcode.export.quotebook": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),
+    # the long export of a SQLite project runs on sqlite3 alone (SQLAlchemy is most of its start-up)
+    "qcode.export.shape": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),
+    "qcode.export.direct": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),
     # other programs' formats: the parsers and writers are pure, the services reach no front end
     "qcode.exchange.qdc": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),
     "qcode.exchange.qdpx_write": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),

@@ -14,6 +14,8 @@ from typer.core import TyperGroup
 from qcode.errors import QcodeError
 
 if TYPE_CHECKING:
+    import sqlite3
+
     from rich.progress import Progress
     from sqlalchemy.orm import Session
 
@@ -66,6 +68,48 @@ def reading() -> Iterator[Session]:
     """Open the project and read it in one snapshot, without ever making a writer wait."""
     with _unit(create=False, read=True) as session:
         yield session
+
+
+@contextmanager
+def sqlite_snapshot() -> Iterator[sqlite3.Connection | None]:
+    """The project in one read-only snapshot over the standard library's ``sqlite3``: no SQLAlchemy.
+
+    Only for a SQLite file already at this qcode's schema; otherwise (PostgreSQL, no file, an
+    older schema that opening would upgrade) it yields ``None`` and the command takes
+    :func:`reading`, which opens, upgrades or says what is wrong.
+
+    Raises:
+        StoreError: a folder, an unreadable file, or not a qcode database.
+    """
+    import sqlite3
+
+    from qcode.config import database_url
+    from qcode.errors import StoreError
+    from qcode.store.faults import reason
+    from qcode.store.probe import HEAD, check_sqlite_path, connect_read_only, revision_of, sqlite_file
+
+    path = sqlite_file(database_url(state().db))
+    conn = None
+    if path is not None and path.exists():
+        check_sqlite_path(path, create=False)
+        try:
+            conn = connect_read_only(path)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: {reason(exc)}") from None
+        try:
+            conn.execute("BEGIN")
+            current = revision_of(conn, str(path))
+        except BaseException:
+            conn.close()
+            raise
+        if current != HEAD:
+            conn.close()
+            conn = None
+    try:
+        yield conn
+    finally:
+        if conn is not None:
+            conn.close()
 
 
 @contextmanager
@@ -172,7 +216,7 @@ class Bar:
 @contextmanager
 def progress(*, show: bool) -> Iterator[Bar]:
     """A transient bar, only when asked for and stderr is a terminal (logs and pipes stay clean)."""
-    if not show:
+    if not show or not sys.stderr.isatty():  # no terminal, no bar: rich stays unloaded
         yield Bar(None)
         return
     from rich.console import Console

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from qcode.cli.common import CsvOption, actor, echo_err, progress, reading, unit_of_work
+from qcode.cli.common import CsvOption, actor, echo_err, progress, reading, sqlite_snapshot, unit_of_work
 from qcode.cli.findings import (
     PseudonymizeOption,
     QueryOption,
@@ -25,7 +25,7 @@ from qcode.cli.findings import (
 )
 
 if TYPE_CHECKING:
-    from qcode.export.service import RowStream
+    from qcode.export.shape import RowStream
 
 export_app = typer.Typer(help="Export coded material (CSV, REFI-QDA).", no_args_is_help=True)
 codings_app = typer.Typer(help="Work with codings in bulk.", no_args_is_help=True)
@@ -95,10 +95,15 @@ def export_segments(
 ) -> None:
     """Coded segments as CSV (RFC 4180, UTF-8): one row per coding, or --wide."""
     from qcode.export.files import check_target, default_output
-    from qcode.export.service import coded_segment_rows, resolve_filter, wide_segment_rows
 
     path = out or default_output("coded-segments-wide.csv" if wide else "coded-segments.csv")
     check_target(path, force=force)
+    if not (wide or query or where or pseudonymize) and _long_without_orm(
+        path, coders, codes, raw, force, bom
+    ):
+        return
+    from qcode.export.service import coded_segment_rows, resolve_filter, wide_segment_rows
+
     red = redaction(pseudonymize, threshold, pseudonym_report, path, force=force)
     with reading() as session:
         flt = resolve_filter(session, _split(coders), _split(codes), query=query, where=where_list(where))
@@ -119,10 +124,25 @@ def export_segments(
     _done(f"wrote {rows} {'segments' if wide else 'codings'} to {path}", path)
 
 
+def _long_without_orm(
+    path: Path, coders: list[str] | None, codes: list[str] | None, raw: bool, force: bool, bom: bool
+) -> bool:
+    """The long export of a SQLite project over ``sqlite3`` alone; false where it does not apply."""
+    from qcode.export.direct import long_rows
+
+    with sqlite_snapshot() as conn:
+        stream = None if conn is None else long_rows(conn, _split(coders), _split(codes), guard=not raw)
+        if stream is None:
+            return False
+        rows = _write_stream(path, stream, force=force, bom=bom)
+    _done(f"wrote {rows} codings to {path}", path)
+    return True
+
+
 def _write_stream(path: Path, stream: RowStream, *, force: bool, bom: bool) -> int:
     """Write a table to ``path`` (``-``: standard output), with a progress bar when it is long."""
     from qcode.export.files import open_output
-    from qcode.export.service import write_stream
+    from qcode.export.shape import write_stream
 
     with (
         progress(show=stream.total >= PROGRESS_FROM) as bar,

@@ -10,7 +10,8 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from qcode.export.files import neutralise
-from qcode.export.service import ALL, ExportFilter, RowStream
+from qcode.export.service import ALL, ExportFilter
+from qcode.export.shape import RowStream
 from qcode.export.tables import xsd_datetime
 from qcode.store.models import Code, Coder, Document, Memo, Segment
 

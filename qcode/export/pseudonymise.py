@@ -23,7 +23,7 @@ from qcode.codebook.document import CodebookDocument
 from qcode.export.files import neutralise
 from qcode.export.pseudonym import Mention, Pseudonymiser, Redacted
 from qcode.export.quotebook import Quote, QuoteSection
-from qcode.export.service import Chunk, RowStream
+from qcode.export.shape import Chunk, RowStream
 from qcode.store.models import Document, Segment
 
 #: Columns of the pseudonymisation report.

@@ -8,30 +8,31 @@ computed by the database, so no ORM object is built per row.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session, aliased
 
 from qcode.attributes import attribute_text
 from qcode.export import sqlite_render
 from qcode.export.files import FORMULA_TRIGGERS, neutralise
-from qcode.export.tables import write_csv
-from qcode.names import Names
-from qcode.store.models import Code, Coder, Coding, Document, Passage, Segment
-
-#: Rows fetched from the cursor per chunk.
-CHUNK_ROWS = 20_000
-#: Fixed columns of the long format, in order; document attributes go after ``document``.
-#: ``speaker`` is the passage's (a turn's); ``start_ms``/``end_ms`` place a timed passage (subtitles).
-SEGMENT_COLUMNS: tuple[str, ...] = (
-    "passage", "section", "speaker", "start_ms", "end_ms", "segment", "start", "end", "text",
+from qcode.export.shape import (
+    CHUNK_ROWS,
+    LONG_COLUMNS,
+    SEGMENT_COLUMNS,
+    Chunk,
+    RowStream,
+    attribute_columns,
+    attribute_keys_of,
+    coder_ids_named,
+    codes_with_descendants,
+    long_header,
 )
-CODING_COLUMNS: tuple[str, ...] = ("code", "code_name", "code_group", "coder", "memo", "coded_at")
-LONG_COLUMNS: tuple[str, ...] = ("document", *SEGMENT_COLUMNS, *CODING_COLUMNS)
-Chunk = Sequence[Sequence[Any]]
+from qcode.export.shape import write_stream as write_stream  # the writer callers take from here
+from qcode.store.models import Code, Coder, Coding, Document, Passage, Segment
 
 
 @dataclass(frozen=True)
@@ -48,34 +49,6 @@ class ExportFilter:
 
 #: No restriction: every coder, every code.
 ALL = ExportFilter()
-
-
-@dataclass(frozen=True)
-class RowStream:
-    """A table on its way out: the header, the row count and the rows in chunks (read once)."""
-
-    header: tuple[str, ...]
-    total: int
-    chunks: Iterator[Chunk]
-    #: Each row is one finished CSV record (SQLite renders the long format itself).
-    rendered: bool = False
-    #: Whether formula cells are to be neutralised (``False``: the user asked for ``--raw``).
-    guard: bool = True
-    #: The formula guard was applied where the rows were made (see :func:`qcode.export.tables.write_csv`).
-    guarded: bool = False
-
-
-def write_stream(fh: IO[str], stream: RowStream, progress: Callable[[int], None] | None = None) -> int:
-    """Write ``stream`` through the one guarded CSV writer; returns the number of rows."""
-    return write_csv(
-        fh,
-        stream.header,
-        stream.chunks,
-        guarded=stream.guarded,
-        raw=not stream.guard,
-        rendered=stream.rendered,
-        progress=progress,
-    )
 
 
 def resolve_filter(
@@ -97,8 +70,7 @@ def resolve_filter(
     """
     coder_ids: tuple[int, ...] | None = None
     if coders:
-        everyone = Names("coder", [(n, i) for i, n in session.execute(select(Coder.id, Coder.name))])
-        coder_ids = tuple(sorted(set(everyone.find_all(coders))))
+        coder_ids = coder_ids_named(session.execute(select(Coder.id, Coder.name)).all(), coders)
     code_ids: tuple[int, ...] | None = None
     if codes:
         code_ids = tuple(sorted(expand_codes(session, codes)))
@@ -116,33 +88,12 @@ def expand_codes(session: Session, codes: Sequence[str]) -> list[int]:
     rows = session.execute(
         select(Code.id, Code.key, Code.name, Code.parent_id).order_by(Code.ordinal, Code.key)
     ).all()
-    lookup = Names("code", [(k, i) for i, k, _n, _p in rows] + [(n, i) for i, _k, n, _p in rows])
-    named = lookup.find_all(codes)
-    children: dict[int | None, list[int]] = {}
-    for i, _k, _n, parent in rows:
-        children.setdefault(parent, []).append(i)
-    out: dict[int, None] = {}
-    for code_id in named:
-        todo = [code_id]
-        while todo:
-            cid = todo.pop()
-            if cid not in out:
-                out[cid] = None
-                todo.extend(reversed(children.get(cid, [])))
-    return list(out)
+    return codes_with_descendants(rows, codes)
 
 
 def attribute_keys(session: Session) -> list[str]:
     """Every document attribute key, in order of first appearance (documents by name)."""
-    keys: dict[str, None] = {}
-    for attrs in session.scalars(select(Document.attributes).order_by(Document.name)):
-        keys.update(dict.fromkeys(attrs or {}))
-    return list(keys)
-
-
-def attribute_columns(keys: Sequence[str]) -> list[str]:
-    """Column names for attributes: the key itself unless a fixed column has that name."""
-    return [f"document_{k}" if k in LONG_COLUMNS else k for k in keys]
+    return attribute_keys_of(session.scalars(select(Document.attributes).order_by(Document.name)))
 
 
 def _guard(col: ColumnElement[Any], on: bool) -> ColumnElement[Any]:
@@ -216,11 +167,6 @@ def long_select(dialect: str, keys: Sequence[str], flt: ExportFilter, *, guard: 
     )
 
 
-def long_header(keys: Sequence[str]) -> tuple[str, ...]:
-    """Header of the long format for these attribute keys."""
-    return ("document", *attribute_columns(keys), *SEGMENT_COLUMNS, *CODING_COLUMNS)
-
-
 def long_sql(session: Session, flt: ExportFilter = ALL, *, guard: bool = True) -> str:
     """The long export's join as plain columns, values inlined (the benchmark gives it to ``sqlite3``)."""
     dialect = session.get_bind().dialect
@@ -246,13 +192,14 @@ def coded_segment_rows(
 ) -> RowStream:
     """The long format: one row per coding, streamed in chunks.
 
-    On SQLite (unless ``render`` is false) each row is a finished CSV record rendered by the
-    database (``sqlite_render``); elsewhere rows are tuples for the ``csv`` module.
+    On SQLite (unless ``render`` is false, or a text holds a NUL character) each row is a
+    finished CSV record rendered by the database (``sqlite_render``); elsewhere rows are tuples
+    for the ``csv`` module.
     """
     keys = attribute_keys(session)
     total = count_codings(session, flt)
     dialect = session.get_bind().dialect
-    if dialect.name == "sqlite" and render:
+    if dialect.name == "sqlite" and render and not session.scalar(sql_text(sqlite_render.NUL_CHECK)):
         query = _render_query(session, keys, flt, guard)
         return RowStream(
             long_header(keys),

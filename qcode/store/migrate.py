@@ -135,6 +135,47 @@ def _upgrade(engine: Engine, path: Path | None, current: str | None, where: str)
                 conn.connection.driver_connection.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]
 
 
+#: Alembic's own version table, as its migrations leave it.
+_VERSION_TABLE = (
+    "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL,"
+    " CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+)
+#: The event log refuses UPDATE and DELETE (as migrations 0001 and 0002 make it).
+_APPEND_ONLY = {
+    "sqlite": tuple(
+        f"CREATE TRIGGER events_no_{verb.lower()} BEFORE {verb} ON events "
+        "BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END"
+        for verb in ("UPDATE", "DELETE")
+    ),
+    "postgresql": (
+        "CREATE OR REPLACE FUNCTION qcode_events_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'the event log is append-only'; END $$",
+        "CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events "
+        "FOR EACH ROW EXECUTE FUNCTION qcode_events_append_only()",
+    ),
+}
+
+
+def _create(engine: Engine) -> None:
+    """A new project's schema at :data:`HEAD` in one transaction, built from the models.
+
+    What the migrations build from nothing (tests/store/test_create.py compares the two on both
+    backends), without loading Alembic and replaying every step: a quarter of a second less for
+    ``qcode init`` and a first ``qcode import``.
+    """
+    from qcode.store import models  # noqa: F401 - registers the tables on Base.metadata
+    from qcode.store.base import Base
+
+    with engine.begin() as conn:  # the write lock first: a second creator waits, then finds it made
+        if _current_revision(conn, "") == HEAD:
+            return
+        Base.metadata.create_all(conn)
+        for statement in _APPEND_ONLY[conn.dialect.name]:
+            conn.exec_driver_sql(statement)
+        conn.exec_driver_sql(_VERSION_TABLE)
+        conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": HEAD})
+
+
 def current_revision(url: str) -> str | None:
     """The schema revision of the database at ``url``, read without changing anything."""
     path = sqlite_path(url)
@@ -178,7 +219,9 @@ def open_store(
             current = _current_revision(conn, where)
         if current is None and not create:
             raise StoreError(f"{where}: no qcode project here (run `qcode init` first)")
-        if current != HEAD:
+        if current is None:
+            _create(engine)
+        elif current != HEAD:
             if not upgrade:
                 raise StoreError(f"{where}: schema {current} needs `qcode db upgrade`")
             _upgrade(engine, path, current, where)

@@ -193,3 +193,38 @@ def test_memos_export_one_row_per_memo_on_each_kind_of_target(project: str, tmp_
     assert _run(project, "export", "memos").exit_code == 0 and (tmp_path / "exports" / "memos.csv").exists()
     again = _run(project, "export", "memos")
     assert again.exit_code != 0 and "--force" in again.stderr
+
+
+def test_long_export_on_sqlite_loads_no_sqlalchemy_and_matches_the_portable_path(
+    project: str, tmp_path: Path
+) -> None:
+    """The long format of a SQLite project goes over sqlite3 alone (SQLAlchemy is most of the start-up)."""
+    import subprocess
+    import sys
+
+    argv = ["qcode", "--db", project, "export", "segments", "--out", "fast.csv", "--codes", "bribery"]
+    code = (
+        f"import sys\nsys.argv = {argv!r}\n"
+        "from qcode.cli.main import main\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "heavy = {m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'rich', 'alembic'}\n"
+        "print('LOADED', sorted(heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert out.stdout.strip().splitlines()[-1] == "LOADED []", out.stdout + out.stderr
+    portable = _run(project, "export", "segments", "--out", "-", "--codes", "bribery", "--query", "*")
+    assert portable.exit_code == 0, portable.output
+    assert (tmp_path / "fast.csv").read_bytes() == portable.stdout_bytes
+
+
+def test_long_export_of_a_foreign_file_or_folder_is_one_line(tmp_path: Path) -> None:
+    import sqlite3
+
+    foreign = tmp_path / "other.db"
+    with sqlite3.connect(foreign) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    for db, says in ((foreign, "not a qcode database"), (tmp_path, "is a folder")):
+        result = _run(str(db), "export", "segments", "--out", str(tmp_path / "x.csv"))
+        assert result.exit_code != 0 and says in result.stderr and result.stderr.count("\n") == 1
+        assert not (tmp_path / "x.csv").exists()

@@ -209,6 +209,46 @@ def test_sqlite_rendering_matches_the_csv_module_byte_for_byte(seeded_sqlite: St
     assert hours["code_name"] == ("'@hours\nlong" if raw else "''@hours\nlong")
 
 
+def _render_export(store: Store, render: bool, guard: bool = True) -> tuple[bool, str]:
+    buf = io.StringIO(newline="")
+    with store.sessions() as session, session.begin():
+        stream = coded_segment_rows(session, guard=guard, render=render, chunk_rows=4)
+        write_stream(buf, stream)
+    return stream.rendered, buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value", "rendered"),
+    [
+        ("passages", "section", "'=x, \"y\"\r\nz", True),
+        ("passages", "section", "-1\ttab", True),
+        ("segments", "text", "'plain", True),
+        ("segments", "text", "a\x00, b", False),
+        ("passages", "section", "x\x00\n", False),
+        ("passages", "speaker", '=Interviewer, "K"', True),
+        ("passages", "speaker", "K\x00", False),
+        ("codings", "memo", "m\x00, \"n\"", True),
+        ("coders", "name", "bo\x00b", False),
+        ("documents", "attributes", '{"gender": "F\\u0000, x"}', False),
+    ],
+)
+def test_sqlite_rendering_handles_awkward_cells_and_nul(
+    seeded_sqlite: Store, table: str, column: str, value: str, rendered: bool
+) -> None:
+    """Quoting found by LIKE and records built by printf: NUL in a text they see takes the portable path."""
+    from sqlalchemy import text
+
+    with seeded_sqlite.sessions() as session, session.begin():
+        session.execute(text(f"UPDATE {table} SET {column} = :v WHERE id = 1"), {"v": value})
+    for guard in (True, False):
+        used, fast = _render_export(seeded_sqlite, True, guard)
+        assert used is rendered
+        assert fast == _render_export(seeded_sqlite, False, guard)[1]
+    column_out = {"name": "coder", "attributes": None}.get(column, column)
+    if column_out is not None:  # (SQLite's JSON functions themselves end an attribute at a NUL)
+        assert value in {row[column_out] for row in _rows(fast)}
+
+
 def test_filters_apply_to_the_rendered_query(seeded_sqlite: Store) -> None:
     out = _rows(_export(seeded_sqlite, coders=("alice",), codes=("remittance",)))
     assert [(r["document"], r["segment"], r["coder"]) for r in out] == [

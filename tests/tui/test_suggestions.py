@@ -15,7 +15,7 @@ from qcode.store.models import Event
 from qcode.tui.app import QcodeApp
 from qcode.tui.screens import suggesting
 from qcode.tui.widgets.suggestions import SuggestionPanel
-from tests.coding.sample import Sample, add_coding
+from tests.coding.sample import Sample, add_coding, fill_sample
 from tests.tui.harness import SIZE, main_screen, position, screen_text, stored_codings
 
 pytestmark = pytest.mark.anyio
@@ -132,3 +132,16 @@ async def test_s_hides_and_the_setting_turns_them_off(project: tuple[Store, Samp
         assert "Suggested" in screen_text(app)
         await pilot.press("S")
         assert not panel(app).display and "suggestions hidden" in screen_text(app)
+
+
+async def test_on_postgresql_too(store: Store, backend: str) -> None:
+    with store.sessions() as s, s.begin():
+        fill_sample(s)
+    app = QcodeApp(store, "alice", suggestions=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("right_square_bracket", "j")  # B 2: "Our passports were kept by the manager…"
+        got = await shown(pilot)
+        assert got.suggestions[0].code == "confine"
+        assert got.suggestions[0].reasons[0].describe() == "keyword “passport”"
+        await pilot.press("Y")
+        assert stored_codings(store) == {("B", 2, "confine")}

@@ -1,0 +1,54 @@
+"""The entry point builds only the command it runs; help and unknown names keep the whole table."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import typer
+
+from qcode.cli.main import app, only
+
+
+def _names(t: typer.Typer) -> list[str]:
+    return [c.name or (c.callback.__name__ if c.callback else "") for c in t.registered_commands] + [
+        g.name or "" for g in t.registered_groups
+    ]
+
+
+def test_a_command_or_a_group_command_is_all_that_is_built() -> None:
+    whole = _names(app)
+    assert _names(only(app, ["--db", "x.db", "import", "a.txt"])) == ["import"]
+    pruned = only(app, ["--debug", "--db=x", "export", "segments", "--out", "-"])
+    assert _names(pruned) == ["export"]
+    export = pruned.registered_groups[0].typer_instance
+    assert export is not None and _names(export) == ["segments"]
+    assert _names(app) == whole  # the module's own table is untouched
+    original = next(g.typer_instance for g in app.registered_groups if g.name == "export")
+    assert original is not None and len(_names(original)) > 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[], ["--help"], ["--version"], ["--db", "export"], ["exprt", "segments"], ["-h", "export"]],
+)
+def test_help_version_and_unknown_names_keep_every_command(args: list[str]) -> None:
+    assert only(app, args) is app
+
+
+def test_a_group_keeps_its_commands_for_its_help_and_for_typos() -> None:
+    for args in (["export"], ["export", "--help"], ["export", "segmnts"]):
+        group = only(app, args).registered_groups[0].typer_instance
+        assert group is not None and len(group.registered_commands) > 1
+
+
+def test_the_installed_entry_point_still_suggests_and_helps() -> None:
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        code = f"import sys; sys.argv = ['qcode', *{list(args)!r}]\nfrom qcode.cli.main import main\nmain()"
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+
+    typo = run("export", "segmnts")
+    assert typo.returncode == 2 and "Did you mean 'segments'?" in typo.stderr
+    sub_help = run("export", "segments", "--help")
+    assert sub_help.returncode == 0 and "--wide" in sub_help.stdout
