@@ -34,6 +34,8 @@ __all__ = ["ProjectAccess"]
 
 #: Seconds ``close`` waits for the background opening (importing and connecting: well under one).
 CLOSE_WAIT = 10.0
+#: SQLite result codes that say the file itself cannot be read (the app says so and ends).
+_UNREADABLE = ("SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_IOERR", "SQLITE_CANTOPEN")
 #: Seconds any one statement of the coding screen may run on PostgreSQL before it is refused and said.
 STATEMENT_TIMEOUT_S = 30.0
 
@@ -134,9 +136,14 @@ class ProjectAccess:
 
     @contextmanager
     def read(self) -> Iterator[Source]:
-        """Where to run the coding queries: the read-only connection on SQLite, else a session."""
+        """Where to run the coding queries: the read-only connection on SQLite, else a session.
+
+        Raises:
+            TransactionFailedError: the read was refused (busy) and may be tried again.
+            StoreError: the file cannot be read (damaged, gone): the app says so and ends.
+        """
         if self._reader is not None:
-            with self._reading:
+            with self._reading, self._reader_failures():
                 self._reader.execute("BEGIN")  # one snapshot for the whole read
                 try:
                     yield self._reader
@@ -145,6 +152,20 @@ class ProjectAccess:
             return
         with self.reading() as session:
             yield session
+
+    @contextmanager
+    def _reader_failures(self) -> Iterator[None]:
+        from qcode.store.faults import reason
+
+        try:
+            yield
+        except sqlite3.Error as exc:
+            name = getattr(exc, "sqlite_errorname", "") or ""
+            if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+                raise TransactionFailedError(f"the database refused the read: {reason(exc)}") from exc
+            if name.startswith(_UNREADABLE):
+                raise StoreError(f"{sqlite_file(self.url or '') or self.url}: {reason(exc)}") from exc
+            raise  # a query's own mistake: not the file's
 
     @contextmanager
     def reading(self) -> Iterator[Session]:

@@ -63,8 +63,12 @@ class QcodeApp(App[None]):
             return
         from qcode.tui.screens.prompts import CoderPrompt
 
-        with self.access.read() as s:
-            existing = [c.name for c in queries.list_coders(s)]
+        try:
+            with self.access.read() as s:
+                existing = [c.name for c in queries.list_coders(s)]
+        except StoreError as exc:
+            self.post_message(StoreFailed(exc))
+            return
         self.push_screen(CoderPrompt(existing), self._prompted)
 
     def _prompted(self, name: str | None) -> None:
@@ -76,7 +80,16 @@ class QcodeApp(App[None]):
         self.start(name)
 
     def start(self, name: str) -> None:
-        """Register the coder if new, load the project and show the coding screen."""
+        """Register the coder if new, load the project and show the coding screen.
+
+        A project that cannot be read (a damaged file, a server gone) ends the app with its reason.
+        """
+        try:
+            self._start(name)
+        except StoreError as exc:
+            self.post_message(StoreFailed(exc))
+
+    def _start(self, name: str) -> None:
         with self.access.read() as s:
             coder = queries.find_coder(s, name)
         if coder is None:

@@ -94,7 +94,8 @@ class MainScreen(SuggestingScreen):
         self.query_one(CodeDetail).show_code(self.codebook.highlighted)
         if c.documents:
             doc, ordinal = self.start
-            self.open_document(doc, ordinal=ordinal)
+            with self._reading():
+                self.open_document(doc, ordinal=ordinal)
         else:
             self.query_one("#transcript-pane").border_title = "No documents: import transcripts first"
         self.transcript.focus()
@@ -234,6 +235,8 @@ class MainScreen(SuggestingScreen):
             yield
         except TransactionFailedError as exc:
             self.notify(f"Could not read: {exc}. Nothing changed; try again.", severity="error", timeout=10)
+        except StoreError as exc:  # the file cannot be read at all: say why and end
+            self.app.post_message(StoreFailed(exc))
 
     def apply_code(self, code: CodeInfo) -> None:
         """Toggle a code on the current segment, or on the visual selection."""
