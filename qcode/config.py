@@ -93,6 +93,8 @@ RESERVED_HOTKEYS: frozenset[str] = frozenset(
         ":",
         "[",
         "]",
+        "{",
+        "}",
         "<",
         ">",
         "C",
