@@ -15,6 +15,8 @@ from sqlalchemy.engine import make_url
 from qcode.store.migrate import Store, open_store
 
 REPO = Path(__file__).resolve().parent.parent
+#: A test that reads beside the checkout fails (everything it needs ships in the repository).
+pytest_plugins = ["tests.confine"]
 PG_ENV = "QCODE_TEST_PG_URL"
 _TABLES = (
     "memos", "codings", "segments", "passages", "documents", "codes", "coders", "events", "settings",
