@@ -80,7 +80,7 @@ class FindingScreen(QueryFiltering):
             self.query_step(step)
             return
         if not self.hit_indices:
-            self.message = f"no hits for /{self.search_text}" if self.search_text else "no search: / searches"
+            self.message = "" if self.search_text else "no search: / searches"  # the status says "no hits"
             self.update_status()
             return
         cur = self.transcript.cursor

@@ -104,6 +104,7 @@ class MainScreen(SuggestingScreen):
         detail.show_code(self.codebook.highlighted)
         if not c.codes:
             self.message = f"no codebook: {NO_CODEBOOK}"
+            self._message_error = True  # true wherever the coder goes: kept until the next action
         if c.documents:
             doc, ordinal = self.start
             with self._reading():
