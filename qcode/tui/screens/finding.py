@@ -19,6 +19,7 @@ class FindingScreen(QueryFiltering):
     hit_indices: list[int]
     search_text: str
     message: str  # on the status line, until the coder moves on
+    typing_ahead = False  # a key that opens a box was pressed: the keys after it are for the box
 
     @property
     def transcript(self) -> TranscriptView:
@@ -53,6 +54,7 @@ class FindingScreen(QueryFiltering):
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
         self.query_one("#search", Input).display = False
+        self.typing_ahead = False
         self.transcript.focus()
         if self.search_text:
             self.action_hit(1, include_current=True)
