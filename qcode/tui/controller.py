@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from qcode.coding import queries
 from qcode.coding.history import Action, History
 from qcode.coding.types import (
+    UNSAVED,
     CodeInfo,
     CoderRef,
     CodingOp,
@@ -26,6 +27,8 @@ from qcode.coding.types import (
 from qcode.config import RESERVED_HOTKEYS
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from qcode.tui.access import ProjectAccess
 
 #: Documents whose attributes are read at start (about a screenful); the rest come with progress.
@@ -140,6 +143,14 @@ class CodingController:
 
     # -- changes ------------------------------------------------------------------------------
 
+    def _writer(self, session: Session) -> CoderRef:
+        """The coder for a write, created in that write's transaction if new (opening creates no one)."""
+        if self.coder.id != UNSAVED:
+            return self.coder
+        from qcode.coding.service import ensure_coder  # SQLAlchemy: loaded by the store, not at start
+
+        return ensure_coder(session, self.coder.name)
+
     def toggle(self, index: int, code: CodeInfo, via: str | None = None) -> CodingOp:
         """Toggle ``code`` on one segment: one transaction, then remembered for undo.
 
@@ -149,7 +160,9 @@ class CodingController:
         from qcode.coding.service import toggle_coding  # SQLAlchemy: loaded by the store, not at start
 
         with self.unit() as s:
-            op = toggle_coding(s, self.coder, self.transcript.ref(index), code, via)
+            coder = self._writer(s)
+            op = toggle_coding(s, coder, self.transcript.ref(index), code, via)
+        self.coder = coder
         self._absorb([op])
         verb = "applied" if op.added else "removed"
         self.history.record(Action(f"{code.name} {verb}" + (f" ({via})" if via else ""), (op,)))
@@ -163,7 +176,9 @@ class CodingController:
         from qcode.coding.service import set_codings  # SQLAlchemy: loaded by the store, not at start
 
         with self.unit() as s:
-            ops = set_codings(s, self.coder, refs, code, present)
+            coder = self._writer(s)
+            ops = set_codings(s, coder, refs, code, present)
+        self.coder = coder
         self._absorb(ops)
         verb = "applied to" if present else "removed from"
         self.history.record(Action(f"{code.name} {verb} {len(indices)} segments", tuple(ops)))
@@ -175,7 +190,9 @@ class CodingController:
         from qcode.coding.service import set_segment_memo  # SQLAlchemy: loaded by the store, not at start
 
         with self.unit() as s:
-            op = set_segment_memo(s, self.coder, self.transcript.ref(index), text)
+            coder = self._writer(s)
+            op = set_segment_memo(s, coder, self.transcript.ref(index), text)
+        self.coder = coder
         if op is not None:
             self._absorb([op])
             self.history.record(Action("memo", (op,)))
