@@ -22,7 +22,7 @@ from qcode.tui import keymap
 from qcode.tui.controller import CodingController
 from qcode.tui.messages import ApplyCode, JumpTo, ProgressLoaded, StoreFailed
 from qcode.tui.screens.suggesting import SuggestingScreen
-from qcode.tui.widgets.codebook import CodebookList, CodeDetail
+from qcode.tui.widgets.codebook import CodebookList, CodeDetail, not_codable_reason
 from qcode.tui.widgets.documents import DocumentList
 from qcode.tui.widgets.suggestions import SuggestionPanel
 from qcode.tui.widgets.transcript import TranscriptView
@@ -43,6 +43,12 @@ def _code_commands() -> type[Provider]:
 AFTER_CHANGE_DELAY = 0.02
 #: Below this many columns the documents pane is hidden (``[`` and ``]`` still change document).
 NARROW = 100
+#: How to get codes into a project that has none (said in the status line and by the code keys).
+NO_CODEBOOK = "qcode codebook load codebooks/nk-overseas-labor.yaml (or your own), then start qcode again"
+#: What the transcript pane says in a project without documents.
+NO_DOCUMENTS = (
+    "No documents yet.\n\nIn a shell, import transcripts and start qcode again:\n\nqcode import transcripts/"
+)
 
 
 class MainScreen(SuggestingScreen):
@@ -91,13 +97,19 @@ class MainScreen(SuggestingScreen):
         self.transcript.set_codebook(c.codes)
         self.query_one("#documents-pane").border_title = "Documents"
         self.query_one("#codebook-pane").border_title = "Codebook"
-        self.query_one(CodeDetail).show_code(self.codebook.highlighted)
+        detail = self.query_one(CodeDetail)
+        detail.codes = c.codes
+        detail.show_code(self.codebook.highlighted)
+        if not c.codes:
+            self.message = f"no codebook: {NO_CODEBOOK}"
         if c.documents:
             doc, ordinal = self.start
             with self._reading():
                 self.open_document(doc, ordinal=ordinal)
         else:
             self.query_one("#transcript-pane").border_title = "No documents: import transcripts first"
+            self.transcript.empty_note = NO_DOCUMENTS
+            self.update_status()
         self.transcript.focus()
         self.start_suggestions()
         # after the first frame: the count scans every segment and would hold up the first paint
@@ -130,7 +142,7 @@ class MainScreen(SuggestingScreen):
         """Tick the current segment's codes in the codebook and update the status line."""
         if self.controller.transcript is None:
             return
-        self.codebook.set_active(self.controller.codes_at(self.transcript.cursor))
+        self.codebook.set_active(self.controller.codes_at(self.transcript.cursor))  # none on an empty one
         self.update_status()
         self.suggest_later()
 
@@ -138,12 +150,16 @@ class MainScreen(SuggestingScreen):
         """``A · segment 3/7 · coded 2/7 · alice`` plus mode, search and the last message."""
         c, tv = self.controller, self.transcript
         if c.transcript is None:
+            parts = ["no documents", f"coder {c.coder.name}", *([self.message] if self.message else [])]
+            self.query_one("#status", Static).update(Content(" " + " · ".join(parts)), layout=False)
             return
         segs = c.transcript.segments
         p = c.progress.get(c.transcript.document.id)
         parts = [c.transcript.document.name]
         if segs:
             parts.append(f"segment {segs[tv.cursor].ordinal}/{len(segs)}")
+        else:
+            parts.append("no passages")
         if p is not None:
             parts.append(f"coded {p.coded}/{p.total}")
         parts.append(f"coder {c.coder.name}")
@@ -215,6 +231,36 @@ class MainScreen(SuggestingScreen):
         code = self.controller.code_by_hotkey.get(char)
         if code is not None:
             self.apply_code(code)
+        elif not self.controller.codes:
+            self.say(f"no codebook, so no code keys: {NO_CODEBOOK}")
+        else:
+            self.say(f"no code has the key {char!r} (? lists every key and code)")
+
+    def say(self, message: str) -> None:
+        """Put ``message`` in the status line (until the next move)."""
+        self.message = message
+        self.update_status()
+
+    def nothing_to_code(self) -> str | None:
+        """Why no segment can be coded here (no document, or one without text), else ``None``."""
+        tr = self.controller.transcript
+        if tr is None:
+            return "no document open: import transcripts first"
+        if not tr.segments:
+            return f"{tr.document.name} has no passages: nothing to code here (] opens the next document)"
+        return None
+
+    def refusal(self, code: CodeInfo) -> str | None:
+        """Why ``code`` cannot be applied to the selection (a group, or a code not for coding), else ``None``.
+
+        Taking a code off is always allowed, so a coding made elsewhere (an import) can be undone here.
+        """
+        if code.codable:
+            return None
+        c = self.controller
+        if all(code.id in c.codes_at(i) for i in self.transcript.selection):
+            return None
+        return not_codable_reason(code, c.codes)
 
     @contextmanager
     def _changing(self) -> Iterator[None]:
@@ -245,8 +291,11 @@ class MainScreen(SuggestingScreen):
 
     def _apply_code(self, code: CodeInfo) -> None:
         tv, c = self.transcript, self.controller
-        if c.transcript is None or not c.transcript.segments:
+        refusal = self.nothing_to_code() or self.refusal(code)
+        if refusal is not None:
+            self.say(refusal)
             return
+        assert c.transcript is not None
         if tv.visual_anchor is not None:
             selection = tv.selection
             ops = c.apply_range(list(selection), code)
@@ -280,10 +329,16 @@ class MainScreen(SuggestingScreen):
         code = self.codebook.highlighted
         if code is not None:
             self.apply_code(code)
+        else:
+            self.say(f"no codebook, so nothing to apply: {NO_CODEBOOK}")
 
     def action_visual(self) -> None:
         """Start or leave visual mode."""
         tv = self.transcript
+        refusal = self.nothing_to_code()
+        if refusal is not None and tv.visual_anchor is None:
+            self.say(refusal)
+            return
         tv.set_anchor(None if tv.visual_anchor is not None else tv.cursor)
         tv.focus()
         self.update_status()
@@ -304,7 +359,9 @@ class MainScreen(SuggestingScreen):
         from qcode.tui.screens.prompts import MemoPrompt
 
         c, tv = self.controller, self.transcript
-        if c.transcript is None or not c.transcript.segments:
+        refusal = self.nothing_to_code()
+        if refusal is not None or c.transcript is None:
+            self.say(refusal or "")
             return
         index = tv.cursor
         seg = c.transcript.segments[index]
