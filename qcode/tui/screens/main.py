@@ -63,7 +63,9 @@ class MainScreen(SuggestingScreen):
         self.start = start
         self.hit_indices: list[int] = []
         self.search_text = ""
-        self.message = ""
+        self._message = ""
+        self._message_at: tuple[int, int] | None = None
+        self._message_error = False
         self._after_timer: Timer | None = None
         self._open_pending = False
         # set before mounting: changing the class later restyles the whole screen (tens of ms)
@@ -102,6 +104,7 @@ class MainScreen(SuggestingScreen):
         detail.show_code(self.codebook.highlighted)
         if not c.codes:
             self.message = f"no codebook: {NO_CODEBOOK}"
+            self._message_error = True  # true wherever the coder goes: kept until the next action
         if c.documents:
             doc, ordinal = self.start
             with self._reading():
@@ -118,6 +121,18 @@ class MainScreen(SuggestingScreen):
     def on_resize(self, event: events.Resize) -> None:
         """Hide the documents pane when the terminal is narrow."""
         self.set_class(event.size.width < NARROW, "-narrow")
+
+    @property
+    def message(self) -> str:
+        """The status line's last word on an action; it goes when the coder moves on (an error stays)."""
+        return self._message
+
+    @message.setter
+    def message(self, text: str) -> None:
+        self._message, self._message_error, self._message_at = text, False, self._here()
+
+    def _here(self) -> tuple[int, int]:
+        return self.controller.doc_index, self.transcript.cursor
 
     # -- showing --------------------------------------------------------------------------------
 
@@ -166,9 +181,11 @@ class MainScreen(SuggestingScreen):
         if tv.visual_anchor is not None:
             parts.append(f"VISUAL {len(tv.selection)} (code key applies, esc leaves)")
         if self.search_text:
-            parts.append(f"/{self.search_text}: {len(self.hit_indices)} hits")
+            parts.append(self.search_status())
         elif self.query_hits or self.query_text:
             parts.append(self.query_status())
+        if self._message and not self._message_error and self._message_at != self._here():
+            self._message = ""  # about a segment or action the coder has moved on from
         if self.message:
             parts.append(self.message)
         self.query_one("#status", Static).update(Content(" " + " · ".join(parts)), layout=False)
@@ -269,6 +286,7 @@ class MainScreen(SuggestingScreen):
             yield
         except TransactionFailedError as exc:
             self.message = "not saved"
+            self._message_error = True  # kept until the next action, wherever the coder goes
             self.update_status()
             self.notify(f"Not saved: {exc}. Nothing changed; try again.", severity="error", timeout=10)
         except StoreError as exc:
@@ -399,20 +417,19 @@ class MainScreen(SuggestingScreen):
             self.update_status()
             return
         c = self.controller
-        self.message = replayed.label
         if replayed.document_changed and c.transcript is not None:
             self.open_document(c.doc_index, segment=replayed.indices[0] if replayed.indices else 0)
         else:
             self.refresh_segments(replayed.indices)
             if replayed.indices:
                 self.transcript.move_to(replayed.indices[0], notify=False)
+        self.message = replayed.label  # said where undo put the cursor: the first segment it changed
         self.after_move()
 
     # -- moving ---------------------------------------------------------------------------------
 
     @on(VirtualList.Moved, "#transcript")
     def _segment_moved(self) -> None:
-        self.message = ""
         self.after_move()
 
     @on(VirtualList.Moved, "#documents")
