@@ -85,6 +85,9 @@ def test_attribution_in_the_reports_style() -> None:
     )
     assert attribution("B", {"age": "40", "gender": "Male", "country": "China"}) == "— B (40, Male, China)"
     assert attribution("Z", {}) == "— Z"
+    place = {"age": "50", "gender": "Male", "country": "Arab Emirates (Abu Dhabi)"}
+    assert attribution("A", place) == "— A (50, Male, Arab Emirates, Abu Dhabi)"  # no nested brackets
+    assert attribution("X", {"country": "Russia (Far East) border"}) == "— X (Russia [Far East] border)"
     assert attribution("minister", {"role": "Korean Church Minister", "country": "Seoul"}) == (
         "— Korean Church Minister (Seoul)"
     )
