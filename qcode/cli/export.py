@@ -419,10 +419,11 @@ def chart(
         int | None, typer.Option("--width", min=30, help="Chart width (default: terminal).")
     ] = None,
 ) -> None:
-    """Code frequencies as a bar chart in the terminal."""
+    """Code frequencies as a bar chart: one row per code, its bar and its count (NO_COLOR honoured)."""
     import shutil
     import sys
 
+    from qcode.config import colour_wanted
     from qcode.export.chart import bar_chart
     from qcode.export.report_service import code_frequencies
     from qcode.export.service import resolve_filter
@@ -436,6 +437,6 @@ def chart(
         [f.count for f in freqs],
         title=f"Code frequencies ({unit.value})",
         width=width or min(shutil.get_terminal_size().columns, 120),
-        colour=sys.stdout.isatty(),
+        colour=colour_wanted(sys.stdout),
     )
     sys.stdout.write(text)
