@@ -1,10 +1,13 @@
 """The coder × unit matrices inter-coder agreement needs, read in a few set-based queries.
 
 Units (issue 7): every segment — or passage, with ``unit="passage"`` — of every document that at
-least one compared coder has coded (applied any code to any of its segments). A coder who coded a
-document is taken to have decided "absent" (0) for every code on its segments they left uncoded; a
-coder who coded nothing in a document is missing (-1) on all its units. A passage is present for a
-coder when any of its segments carries the code.
+least one compared coder has coded. A coder *coded a document* when they applied at least one code,
+any code in the codebook, to any of its segments (the one definition, in docs/teams.md and in every
+agreement header). A coder who coded a document is taken to have decided "absent" (0) for every code
+on its segments they left uncoded; a coder who did not code a document is missing (-1) on all its
+units, and the statistics (:mod:`qcode.agreement.report`) give the complete-data figures only the
+units every compared coder coded. A passage is present for a coder when any of its segments carries
+the code.
 
 Three queries (who coded which document; the segments of those documents, chunked by document;
 the codings of the compared coders and codes) and NumPy build everything, so a million segments
@@ -176,6 +179,34 @@ def agreement_data(
         coded,
         applied,
         tuple(notes),
+    )
+
+
+@dataclass(frozen=True)
+class Compared:
+    """The units the complete-data figures compare, for headers and titles.
+
+    Attributes:
+        units: units of the documents every compared coder coded (coders who coded none aside).
+        documents: those documents.
+        with_codes: of ``units``, those where some compared coder applied some reported code.
+    """
+
+    units: int
+    documents: int
+    with_codes: int
+
+
+def compared(data: AgreementData) -> Compared:
+    """Count the units every compared coder coded, their documents, and those carrying a code."""
+    active = data.coded.any(axis=1)
+    every = data.coded[active].all(axis=0) if active.sum() >= 2 else np.zeros(len(data.unit_ids), np.bool_)
+    applied = np.zeros(len(data.unit_ids), dtype=np.bool_)
+    applied[data.applied[:, 2]] = True
+    return Compared(
+        units=int(every.sum()),
+        documents=len(np.unique(data.unit_documents[every])),
+        with_codes=int((every & applied).sum()),
     )
 
 

@@ -49,7 +49,7 @@ async def test_screen_shows_rows_bands_undefined_and_notes_then_escape_closes() 
         assert hours[9] == "unused"
         assert overall[0] == "overall (mean of 2)" and overall[4] == "0.583 moderate"
         header = str(screen.query_one("#agreement-header", Static).render())
-        assert "alice, bob: 10 segments, 10 coded by two or more" in header and "'absent'" in header
+        assert "alice, bob on the 10 segments every one of them coded" in header and "'absent'" in header
         notes = screen.notes()
         assert notes[0] == "carol coded none of these documents"
         assert notes[1].startswith("nobody applied Hours (1 of 2 codes): no figure is defined for it")

@@ -18,7 +18,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from qcode.agreement.report import UNITS_RULE, figure_bands, row_flags
+from qcode.agreement.report import figure_bands, row_flags, units_line, units_rule
 
 if TYPE_CHECKING:
     from qcode.agreement import AgreementReport, CodeAgreement
@@ -89,27 +89,46 @@ class AgreementScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Close")]
 
-    def __init__(self, report: AgreementReport, *, unit: str = "segment", notes: Sequence[str] = ()) -> None:
-        """Show ``report``; ``unit`` names the unit for the header, ``notes`` come from the data."""
+    def __init__(
+        self,
+        report: AgreementReport,
+        *,
+        unit: str = "segment",
+        notes: Sequence[str] = (),
+        documents: int | None = None,
+        with_codes: int | None = None,
+    ) -> None:
+        """Show ``report``; ``unit`` names the unit for the header, ``notes`` come from the data.
+
+        ``documents`` and ``with_codes`` (see :class:`qcode.coding.matrices.Compared`) complete the
+        header's count of the compared units.
+        """
         super().__init__()
         self.report = report
         self.unit = unit
         self.extra_notes = tuple(notes)
+        self.documents = documents
+        self.with_codes = with_codes
 
     def header_text(self) -> str:
         """Who, on how many units, and the rules that decide what the figures mean."""
         r = self.report
-        compared = max((row.units for row in r.codes), default=0)
         interval = (
             f"{r.ci_level:.0%} bootstrap interval of alpha ({r.n_boot} replicates)"
             if r.n_boot
             else "no interval"
         )
         return (
-            f"Agreement between {', '.join(r.coders)}: {r.units} {self.unit}s, {compared} coded by two or "
-            f"more.\n{UNITS_RULE.format(unit=self.unit).capitalize()}.\n{BANDS} α CI: {interval}. "
+            f"{self._units_line()}\n{units_rule(self.unit)}\n{BANDS} α CI: {interval}. "
             f"Pooled kappa: {figure(r.overall.pooled_kappa, r.overall.kappa_band).plain}."
         )
+
+    def _units_line(self) -> str:
+        r = self.report
+        if self.documents is None or self.with_codes is None:
+            who = ", ".join(r.coders)
+            return f"Agreement between {who} on the {r.units} {self.unit}s every one of them coded."
+        return units_line(r.coders, self.unit, r.units, self.documents, self.with_codes)
 
     def notes(self) -> list[str]:
         """The data's notes, then the report's, each kind once with the codes it concerns."""
