@@ -265,3 +265,20 @@ def test_the_source_text_is_kept_as_written(sqlite_store: Store, tmp_path: Path)
     path = _write(tmp_path, "dash.txt", "- Did they pay you?\r\n- +50% was taken\r\n")
     assert read_file(path).passages[0].text == "- Did they pay you?\n- +50% was taken"
     assert _stored(sqlite_store, path) == [(None, None, None, ["- Did they pay you?", "- +50% was taken"])]
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Y el dinero, ¿lo enviaban a casa? Sí.", ["Y el dinero, ¿lo enviaban a casa?", "Sí."]),
+        ("Nos dijo: ¡Fuera de aquí! Y salimos.", ["Nos dijo: ¡Fuera de aquí!", "Y salimos."]),
+        ("Ganábamos poco ¿sabes? y trabajábamos mucho.", ["Ganábamos poco ¿sabes? y trabajábamos mucho."]),
+        ("Llegó tarde ¿Por qué nadie lo dijo?", ["Llegó tarde", "¿Por qué nadie lo dijo?"]),
+        ("Hola. ¿Qué tal? ¡Basta!", ["Hola.", "¿Qué tal?", "¡Basta!"]),
+    ],
+)
+def test_spanish_questions_inside_a_sentence_stay_in_it(text: str, sentences: list[str]) -> None:
+    """``¿…?`` and ``¡…!`` after a comma or colon, or followed by a small letter, belong to the sentence."""
+    from qcode.ingest.languages import sentence_spans
+
+    assert [text[a:b] for a, b in sentence_spans(text, "es")] == sentences
