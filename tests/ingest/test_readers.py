@@ -84,6 +84,28 @@ def test_a_word_interview_laid_out_as_a_table(sqlite_store: Store, tmp_path: Pat
     ]
 
 
+@pytest.mark.parametrize(
+    ("header", "marked"),
+    [(["Hablante", "Texto"], 0), (["화자", "내용"], 0), (["Persona", "Relato"], 1)],
+)
+def test_a_table_header_row_is_skipped_in_any_language_or_when_word_marks_it(
+    sqlite_store: Store, tmp_path: Path, header: list[str], marked: int
+) -> None:
+    rows = [header, ["P", "¿Le pagaban?"], ["R", "No. Nunca."]]
+    path = _write(tmp_path, "tabla.docx", docx_with_table("Entrevista", "Grabada en 2019.", rows, marked))
+    assert [(speaker, segs) for speaker, _, _, segs in _stored(sqlite_store, path)] == [
+        (None, ["Grabada en 2019."]),
+        ("P", ["¿Le pagaban?"]),
+        ("R", ["No.", "Nunca."]),
+    ]
+
+
+def test_an_unmarked_first_row_of_testimony_is_kept(sqlite_store: Store, tmp_path: Path) -> None:
+    rows = [["P", "Hola"], ["R", "Buenos días. Empecemos."]]
+    path = _write(tmp_path, "sin.docx", docx_with_table("Entrevista", "Grabada.", rows))
+    assert [speaker for speaker, *_ in _stored(sqlite_store, path)] == [None, "P", "R"]
+
+
 def test_an_odt_interview(sqlite_store: Store, tmp_path: Path) -> None:
     body = (
         '<text:h text:outline-level="1">Part one</text:h>'
