@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from textual.app import App
 
 from qcode.coding import queries
+from qcode.coding.types import UNSAVED, CoderRef
 from qcode.config import suggestions_enabled
 from qcode.errors import StoreError
 from qcode.tui.access import ProjectAccess
@@ -100,15 +101,8 @@ class QcodeApp(App[None]):
     def _start(self, name: str) -> None:
         with self.access.read() as s:
             coder = queries.find_coder(s, name)
-        if coder is None:
-            from qcode.coding.service import ensure_coder
-
-            try:
-                with self.access.unit() as session:
-                    coder = ensure_coder(session, name)
-            except StoreError as exc:
-                self.post_message(StoreFailed(exc))
-                return
+        if coder is None:  # a new coder: in the database from their first change, not from opening
+            coder = CoderRef(UNSAVED, "", name.strip())
         if coder.role != "coder":  # the services refuse its writes too; say so before any key
             self.exit(
                 return_code=6,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from qcode.coding import queries
 from qcode.coding.history import Action, History
 from qcode.coding.types import (
+    UNSAVED,
     CodeInfo,
     CoderRef,
     CodingOp,
@@ -26,6 +27,8 @@ from qcode.coding.types import (
 from qcode.config import RESERVED_HOTKEYS
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from qcode.tui.access import ProjectAccess
 
 #: Documents whose attributes are read at start (about a screenful); the rest come with progress.
@@ -141,6 +144,14 @@ class CodingController:
 
     # -- changes ------------------------------------------------------------------------------
 
+    def _writer(self, session: Session) -> CoderRef:
+        """The coder for a write, created in that write's transaction if new (opening creates no one)."""
+        if self.coder.id != UNSAVED:
+            return self.coder
+        from qcode.coding.service import ensure_coder  # SQLAlchemy: loaded by the store, not at start
+
+        return ensure_coder(session, self.coder.name)
+
     def toggle(self, index: int, code: CodeInfo, via: str | None = None) -> CodingOp:
         """Toggle ``code`` on one segment: one transaction, then remembered for undo.
 
@@ -148,16 +159,18 @@ class CodingController:
         """
         assert self.transcript is not None
         segment = self.transcript.ref(index)
-        if self.access.writes_sqlite:  # the same rows through sqlite3: never waits for the store
+        if self.access.writes_sqlite and self.coder.id != UNSAVED:  # sqlite3: never waits for the store
             from qcode.coding import sqlite_toggle
 
             with self.access.sqlite_unit() as conn:
                 op = sqlite_toggle.toggle_coding(conn, self.coder, segment, code, via)
-        else:
+        else:  # through the store (and a new coder's first write, which creates them in it)
             from qcode.coding.service import toggle_coding  # SQLAlchemy: loaded by the store, not at start
 
             with self.unit() as s:
-                op = toggle_coding(s, self.coder, segment, code, via)
+                coder = self._writer(s)
+                op = toggle_coding(s, coder, segment, code, via)
+            self.coder = coder
         self._absorb([op])
         verb = "applied" if op.added else "removed"
         self.history.record(Action(f"{code.name} {verb}" + (f" ({via})" if via else ""), (op,)))
@@ -171,7 +184,9 @@ class CodingController:
         from qcode.coding.service import set_codings  # SQLAlchemy: loaded by the store, not at start
 
         with self.unit() as s:
-            ops = set_codings(s, self.coder, refs, code, present)
+            coder = self._writer(s)
+            ops = set_codings(s, coder, refs, code, present)
+        self.coder = coder
         self._absorb(ops)
         verb = "applied to" if present else "removed from"
         self.history.record(Action(f"{code.name} {verb} {len(indices)} segments", tuple(ops)))
@@ -183,7 +198,9 @@ class CodingController:
         from qcode.coding.service import set_segment_memo  # SQLAlchemy: loaded by the store, not at start
 
         with self.unit() as s:
-            op = set_segment_memo(s, self.coder, self.transcript.ref(index), text)
+            coder = self._writer(s)
+            op = set_segment_memo(s, coder, self.transcript.ref(index), text)
+        self.coder = coder
         if op is not None:
             self._absorb([op])
             self.history.record(Action("memo", (op,)))
