@@ -249,21 +249,32 @@ def test_disagreements_lists_the_differing_segments(project: str) -> None:
     assert none.exit_code == 0 and "0 segments" in none.stdout
 
 
-def test_a_group_nobody_applied_reads_as_a_leaf_nobody_applied(
+def test_a_group_reads_as_any_code_under_it_and_unused_like_a_leaf_when_none_is_applied(
     sqlite_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``--codes money`` once read 1.000 "almost perfect" with no positive unit; a code nobody applied is
-    undefined whether it is a group or a leaf."""
+    """``--codes money`` once read 1.000 "almost perfect" with no positive unit, then "unused" while Debt,
+    under it, held every coding. A group aggregates the codes under it (a segment has it when a coder
+    applied it or any code below), so here it reads as Debt does; a group with nothing applied under it
+    is undefined exactly like a leaf nobody applied."""
     monkeypatch.chdir(tmp_path)
     codes = [("money", "money", None), ("debt", "Debt", "money"), ("hours", "Hours", None)]
+    codes += [("time", "time", None), ("shifts", "Shifts", "time")]
     with transaction(sqlite_store.sessions) as session:
         build(session, DOCS, codes, ("alice", "bob"), DEBT)
     db = sqlite_store.url.removeprefix("sqlite:///")
-    rows = {r["code"]: r for r in _json(db, "--codes", "money,Hours")["codes"]}
-    group, leaf = rows.pop("money"), rows.pop("Hours")
-    assert {k: v for k, v in group.items() if k != "code"} == {k: v for k, v in leaf.items() if k != "code"}
-    assert group["flags"] == ["unused"] and group["gwet_ac1"] is None and group["percent_agreement"] is None
-    table = runner.invoke(APP, ["--db", db, "agreement", "--codes", "money"], env={"COLUMNS": "120"})
+    data = _json(db, "--codes", "money,Debt,Hours,time")
+    rows = {r["code"]: r for r in data["codes"]}
+    group, child = rows.pop("money"), rows.pop("Debt")
+    seeded = ("code", "ci_low", "ci_high")  # the interval's seed takes in the code's name
+    assert {k: v for k, v in group.items() if k not in seeded} == {
+        k: v for k, v in child.items() if k not in seeded
+    }
+    assert group["cohen_kappa"] == pytest.approx(0.28 / 0.48)
+    empty, leaf = rows.pop("time"), rows.pop("Hours")
+    assert {k: v for k, v in empty.items() if k != "code"} == {k: v for k, v in leaf.items() if k != "code"}
+    assert empty["flags"] == ["unused"] and empty["gwet_ac1"] is None and empty["percent_agreement"] is None
+    assert any("money is a group" in note for note in data["notes"])
+    table = runner.invoke(APP, ["--db", db, "agreement", "--codes", "time"], env={"COLUMNS": "120"})
     assert table.exit_code == 0 and "almost perfect" not in table.stdout and "1.000" not in table.stdout
-    undefined = r"money +10 +0\.000 +undefined +undefined +undefined +undefined +undefined"
+    undefined = r"time +10 +0\.000 +undefined +undefined +undefined +undefined +undefined"
     assert re.search(undefined, table.stdout), table.stdout
