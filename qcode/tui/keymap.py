@@ -40,11 +40,11 @@ SCREEN_KEYS: tuple[Key, ...] = (
     Key("N", "uncoded(-1)", "previous segment you have not coded", group="Moving"),
     Key("space", "toggle_highlighted", "toggle the code highlighted in the codebook"),
     Key("v", "visual", "visual mode: select a range, then a code hotkey", "Visual"),
-    Key(":", "code_prompt", "find a code by name or keyword and apply it", "Code"),
+    Key(":", "code_prompt", "find a code by name or keyword and apply it"),
     Key("m", "memo", "memo on the current segment", "Memo"),
     Key("Y", "accept_suggestion", "accept the first suggested code (undo takes it back)"),
     Key("u", "undo", "undo (whole session, across documents)", "Undo"),
-    Key("ctrl+r", "redo", "redo", "Redo"),
+    Key("ctrl+r", "redo", "redo"),
     Key("/", "search", "search the text (~ prefix: fuzzy)", "Search", group="Finding"),
     Key(">", "hit(1)", "next search hit (or query match)", group="Finding"),
     Key("<", "hit(-1)", "previous search hit (or query match)", group="Finding"),
@@ -55,11 +55,13 @@ SCREEN_KEYS: tuple[Key, ...] = (
         "",
         group="Finding",
     ),
-    Key("C", "code_view", "code view: every segment with a code", "Code view", group="Finding"),
+    Key("C", "code_view", "code view: every segment with a code", group="Finding"),
     Key("A", "compare", "compare coders on this document", group="Finding"),
     Key("B", "chart", "bar chart of your code frequencies", group="Finding"),
     Key("K", "agreement", "inter-coder agreement for the project (not blind)", group="Finding"),
     Key("escape", "cancel", "leave visual mode / clear the search", group="Other"),
+    Key("ctrl+d", "documents", "documents pane: show and focus it, or hide it on a narrow screen", "Docs",
+        group="Moving"),
     Key("F", "focus_mode", "focus mode: transcript only", group="Other"),
     Key("T", "theme", "dark / light theme", group="Other"),
     Key("S", "toggle_suggestions", "show / hide code suggestions", group="Other"),
@@ -71,9 +73,15 @@ SCREEN_KEYS: tuple[Key, ...] = (
 APP_KEYS: tuple[Key, ...] = (Key("ctrl+p", "", "command palette: codes and commands", group="Finding"),)
 
 
+#: Footer labels shown first, so a narrow terminal never cuts them off.
+FOOTER_FIRST = ("Help", "Quit")
+
+
 def bindings(keys: tuple[Key, ...]) -> list[Binding]:
-    """Textual bindings for a key table (footer shows the ones with a footer label)."""
-    return [Binding(k.keys, k.action, k.footer or k.help, show=bool(k.footer)) for k in keys if k.action]
+    """Textual bindings for a key table (footer shows the ones with a footer label, help and quit first)."""
+    first = [k for label in FOOTER_FIRST for k in keys if k.footer == label]
+    ordered = [*first, *(k for k in keys if k not in first)]
+    return [Binding(k.keys, k.action, k.footer or k.help, show=bool(k.footer)) for k in ordered if k.action]
 
 
 def printable_keys() -> set[str]:
