@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TextIO
 
 #: Environment variable naming the project database URL.
 DB_ENV = "QCODE_DB"
@@ -40,6 +41,11 @@ def bundled_report() -> Path:
 def bundled_codebook() -> Path:
     """The default codebook for the bundled corpus."""
     return data_dir("codebooks") / "nk-overseas-labor.yaml"
+
+
+def colour_wanted(stream: TextIO) -> bool:
+    """Whether to colour output to ``stream``: a terminal, and no ``NO_COLOR`` (no-color.org) set."""
+    return bool(stream.isatty()) and not os.environ.get("NO_COLOR")
 
 
 def database_url(explicit: str | None = None) -> str:
@@ -98,6 +104,8 @@ RESERVED_HOTKEYS: frozenset[str] = frozenset(
         ":",
         "[",
         "]",
+        "{",
+        "}",
         "<",
         ">",
         "C",

@@ -17,8 +17,14 @@ interval are computed from it. Choices, documented once here:
   handles missing data and any number of coders by design, and bootstrapping
   it is Krippendorff's own practice.
 * ``rare``: fewer than ``min_positive`` (default 10) units where any coder
-  applied the code. With so few, a single changed decision moves kappa and
-  alpha a long way, and low prevalence depresses kappa (the "kappa paradox").
+  applied the code (but some coder applied it somewhere). With so few, a single changed decision moves
+  kappa and alpha a long way, and low prevalence depresses kappa (the "kappa
+  paradox").
+* Unused: a code no coder applied on any unit (a group code whose
+  coders apply its leaves, a theme nobody met) has no figure at all, not even
+  percent agreement or AC1: agreeing that it is absent everywhere says nothing
+  about how it is applied. It is left out of the overall means and of pooled
+  kappa, like any undefined figure, whether it is a leaf or a group.
 * Bands: Landis & Koch (1977) for the kappa-type figure (Fleiss' kappa per
   code, pooled kappa overall): < 0 poor, ≤ .20 slight, ≤ .40 fair, ≤ .60
   moderate, ≤ .80 substantial, above almost perfect. Krippendorff (2004) for
@@ -56,6 +62,7 @@ from qcode.agreement.terms import (
     pair_agreement,
     table_weights,
 )
+from qcode.text import plural
 
 BinaryMatrix: TypeAlias = ReliabilityData | NDArray[Any] | Sequence[Sequence[Any]]
 """Coder × unit: 1 applied, 0 not applied, ``None``/NaN/negative not coded."""
@@ -178,12 +185,13 @@ def figure_bands(item: CodeAgreement | OverallAgreement) -> dict[str, str | None
     }
 
 
+UNUSED_NOTE = "nobody applied it: no figure is defined"
+"""The one note of a code nobody applied."""
+
+
 def row_flags(row: CodeAgreement) -> list[str]:
     """``rare`` (too few positive units for a stable figure) and ``unused`` (nobody applied the code)."""
-    flags = ["rare"] if row.rare else []
-    if row.units and not row.positive_units:
-        flags.append("unused")
-    return flags
+    return ["rare"] if row.rare else ["unused"] if UNUSED_NOTE in row.notes else []
 
 
 def build_report(
@@ -250,11 +258,16 @@ def _code_row(
     values, notes = _coefficients(coders, counts)
     units = int(counts.weights @ (counts.totals >= 2))
     positive = int(counts.weights @ ((counts.totals >= 2) & (counts.counts[:, 1] > 0)))
-    notes += _undefined_notes(values, data, counts, units)
+    unused = units > 0 and not int(counts.weights @ counts.counts[:, 1])  # no coder applied it anywhere
+    if unused:
+        values, notes = dict.fromkeys(COEFFICIENTS), [UNUSED_NOTE]
+    else:
+        notes += _undefined_notes(values, data, counts, units)
     interval = _interval(code, counts, values["krippendorff_alpha"], settings, notes)
-    if positive < settings.min_positive:
+    rare = positive < settings.min_positive and not unused
+    if rare:
         notes.append(
-            f"rare: {positive} units with the code applied (fewer than "
+            f"rare: {plural(positive, 'unit')} with the code applied (fewer than "
             f"{settings.min_positive}); the figures are unstable"
         )
     shares = category_shares(counts, table_weights(counts))
@@ -266,13 +279,13 @@ def _code_row(
         **values,
         ci_low=interval[0] if interval else None,
         ci_high=interval[1] if interval else None,
-        rare=positive < settings.min_positive,
+        rare=rare,
         kappa_band=_band(values["fleiss_kappa"], landis_koch_band),
         alpha_band=_band(values["krippendorff_alpha"], krippendorff_band),
         notes=tuple(notes),
     )
     pa, pe = fleiss_terms(counts, table_weights(counts))
-    return row, (float(pa), float(pe)) if units else None
+    return row, (float(pa), float(pe)) if units and not unused else None
 
 
 def _coefficients(coders: CoderPatterns, counts: CountPatterns) -> tuple[dict[str, float | None], list[str]]:
@@ -373,7 +386,7 @@ def _overall(rows: list[tuple[CodeAgreement, tuple[float, float] | None]]) -> Ov
         defined = [getattr(row, name) for row in codes if getattr(row, name) is not None]
         means[name] = math.fsum(defined) / len(defined) if defined else None
         if len(defined) < len(codes):
-            notes.append(f"{LABELS[name]}: mean over {len(defined)} of {len(codes)} codes")
+            notes.append(f"{LABELS[name]}: mean over {len(defined)} of {plural(len(codes), 'code')}")
     pooled = _pooled([terms for _, terms in rows if terms is not None])
     return OverallAgreement(
         codes=len(codes),

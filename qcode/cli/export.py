@@ -23,6 +23,7 @@ from qcode.cli.findings import (
     redaction,
     where_list,
 )
+from qcode.text import plural
 
 if TYPE_CHECKING:
     from qcode.export.shape import RowStream
@@ -135,7 +136,7 @@ def _long_without_orm(
         if stream is None:
             return False
         rows = _write_stream(path, stream, force=force, bom=bom)
-    _done(f"wrote {rows} codings to {path}", path)
+    _done(f"wrote {plural(rows, 'coding')} to {path}", path)
     return True
 
 
@@ -187,7 +188,7 @@ def export_memos(
         rows = _write_stream(path, stream, force=force, bom=bom)
     if red is not None:
         red.finish(force=force)
-    _done(f"wrote {rows} memos to {path}", path)
+    _done(f"wrote {plural(rows, 'memo')} to {path}", path)
 
 
 @export_app.command("qdpx")
@@ -228,8 +229,8 @@ def export_qdpx(
     if red is not None:
         red.finish(force=force)
     typer.echo(
-        f"wrote {len(data.project.sources)} documents, {len(data.project.users)} coders, "
-        f"{data.codings} codings and {data.memos} memos to {path}"
+        f"wrote {plural(len(data.project.sources), 'document')}, {plural(len(data.project.users), 'coder')}, "
+        f"{plural(data.codings, 'coding')} and {plural(data.memos, 'memo')} to {path}"
     )
 
 
@@ -244,8 +245,9 @@ def codings_import(
         report = import_codings_csv(session, file, actor=actor())
     created = f"; new coders: {', '.join(report.coders_created)}" if report.coders_created else ""
     typer.echo(
-        f"{report.rows} rows: {report.added} codings added, {report.already_present} already present, "
-        f"{report.memos_updated} memos updated{created}"
+        f"{plural(report.rows, 'row')}: {plural(report.added, 'coding')} added,"
+        f" {report.already_present} already present, "
+        f"{plural(report.memos_updated, 'memo')} updated{created}"
     )
 
 
@@ -284,11 +286,12 @@ def run_qdpx_import(
         )
     r = report
     typer.echo(
-        f"{path}: {len(r.documents_imported)} documents new, {len(r.documents_present)} present already; "
-        f"{len(r.codes_created)} codes created, {len(r.codes_matched)} matched; "
-        f"{len(r.coders_created)} coders created; {r.codings_added} codings added, "
-        f"{r.codings_present} already present; {r.memos_added} memos added; "
-        f"{r.selections_exact} of {r.selections} selections "
+        f"{path}: {plural(len(r.documents_imported), 'document')} new,"
+        f" {len(r.documents_present)} present already; "
+        f"{plural(len(r.codes_created), 'code')} created, {len(r.codes_matched)} matched; "
+        f"{plural(len(r.coders_created), 'coder')} created; {plural(r.codings_added, 'coding')} added, "
+        f"{r.codings_present} already present; {plural(r.memos_added, 'memo')} added; "
+        f"{r.selections_exact} of {plural(r.selections, 'selection')} "
         f"matched one segment exactly (endPosition read as {r.end_convention})"
     )
 
@@ -403,7 +406,7 @@ def quotes(
     if red is not None:
         red.finish(force=force)
     count = sum(len(s.quotes) for s in sections)
-    _done(f"wrote {count} quotes under {len(sections)} codes to {path}", path)
+    _done(f"wrote {plural(count, 'quote')} under {plural(len(sections), 'code')} to {path}", path)
 
 
 def chart(
@@ -416,10 +419,11 @@ def chart(
         int | None, typer.Option("--width", min=30, help="Chart width (default: terminal).")
     ] = None,
 ) -> None:
-    """Code frequencies as a bar chart in the terminal."""
+    """Code frequencies as a bar chart: one row per code, its bar and its count (NO_COLOR honoured)."""
     import shutil
     import sys
 
+    from qcode.config import colour_wanted
     from qcode.export.chart import bar_chart
     from qcode.export.report_service import code_frequencies
     from qcode.export.service import resolve_filter
@@ -433,6 +437,6 @@ def chart(
         [f.count for f in freqs],
         title=f"Code frequencies ({unit.value})",
         width=width or min(shutil.get_terminal_size().columns, 120),
-        colour=sys.stdout.isatty(),
+        colour=colour_wanted(sys.stdout),
     )
     sys.stdout.write(text)

@@ -10,7 +10,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from qcode.cli.common import JsonOption, actor, echo_err, print_json, progress, reading, unit_of_work
+from qcode.cli.common import (
+    JsonOption,
+    actor,
+    echo_err,
+    paused_collector,
+    print_json,
+    progress,
+    reading,
+    unit_of_work,
+)
+from qcode.text import plural
 
 if TYPE_CHECKING:
     from qcode.ingest.service import ImportReport, PassageText
@@ -50,12 +60,24 @@ def import_(
     ] = None,
 ) -> None:
     """Import transcripts (or a REFI-QDA .qdpx project): all or nothing; unchanged files are skipped."""
-    from qcode.ingest.formats import collect_paths
-    from qcode.ingest.service import import_transcripts
-
     if any(_is_project_file(p) for p in paths):
         _import_projects(paths, segment.value)
         return
+    with paused_collector():
+        _import_files(paths, segment, replace, encoding, max_mb, lang)
+
+
+def _import_files(
+    paths: list[Path],
+    segment: SegmentMode,
+    replace: bool,
+    encoding: str | None,
+    max_mb: int,
+    lang: str | None,
+) -> None:
+    from qcode.ingest.formats import collect_paths
+    from qcode.ingest.service import import_transcripts
+
     files = collect_paths(paths)
     with progress(show=_total_bytes(files) >= PROGRESS_BYTES) as bar:
         parsed = [_read(p, encoding, max_mb * _MIB, lang) for p in bar.track(files, "reading")]
@@ -68,10 +90,22 @@ def import_(
 
 
 def _is_project_file(path: Path) -> bool:
-    """A REFI-QDA project, known by its extension or its content (a zip holding project.qde)."""
+    """A REFI-QDA project, known by its extension or its content (a zip holding project.qde).
+
+    A file that does not start as a zip is not read further (nor the REFI-QDA reader loaded).
+    """
+    if not path.is_file():
+        return False
+    if path.suffix.lower() != ".qdpx":
+        try:
+            with path.open("rb") as fh:
+                if fh.read(2) != b"PK":
+                    return False
+        except OSError:
+            return False
     from qcode.exchange.qdpx_read import is_qdpx
 
-    return path.is_file() and is_qdpx(path)
+    return is_qdpx(path)
 
 
 def _import_projects(paths: list[Path], segment: str) -> None:
@@ -113,13 +147,14 @@ def _print_report(report: ImportReport) -> None:
     for u in report.unplaced:
         what = f"coding {u.code!r}" if u.code else "memo"
         echo_err(f"could not place {what} of {u.coder} on {u.document} segment {u.segment}: {u.text[:60]!r}")
-    carried = f"{report.carried} codings and memos carried over"
+    carried = f"{plural(report.carried, 'coding or memo', 'codings and memos')} carried over"
     if report.moved:
         carried += f" ({report.moved} to a moved or edited sentence)"
     merged = f", {report.merged} merged into an identical one (memos kept)" if report.merged else ""
     typer.echo(
         f"imported {len(report.imported)}, replaced {len(report.replaced)}, skipped {len(report.skipped)} "
-        f"documents; {report.segments} segments; {carried}{merged}, {len(report.unplaced)} not placed"
+        f"documents; {plural(report.segments, 'segment')}; {carried}{merged},"
+        f" {len(report.unplaced)} not placed"
     )
 
 
@@ -172,7 +207,7 @@ def duplicates(
         return
     for r in rows:
         typer.echo(f"{r['score']:5.1f}  {r['kind']:<9}  {_place(r['a'])}  ~  {_place(r['b'])}")
-    typer.echo(f"{len(rows)} pairs at threshold {threshold:g}")
+    typer.echo(f"{plural(len(rows), 'pair')} at threshold {threshold:g}")
 
 
 def _where(p: PassageText) -> dict[str, Any]:

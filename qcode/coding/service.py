@@ -14,7 +14,8 @@ from sqlalchemy import Table, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from qcode.coding.queries import find_coder
-from qcode.coding.roles import require_coder
+from qcode.coding.roles import MAX_CODER_NAME, coder_name_problem, require_coder
+from qcode.coding.sqlite_toggle import coding_event
 from qcode.coding.types import CodeInfo, CoderRef, CodingOp, CodingRow, MemoOp, Op, SegmentRef
 from qcode.errors import InputError
 from qcode.store.base import new_guid, utcnow
@@ -38,8 +39,8 @@ def ensure_coder(session: Session, name: str) -> CoderRef:
         InputError: the name is empty or longer than 200 characters.
     """
     name = name.strip()
-    if not name or len(name) > 200:
-        raise InputError(f"coder name must be 1–200 characters, got {name!r}")
+    if coder_name_problem(name) is not None:
+        raise InputError(f"coder name must be 1–{MAX_CODER_NAME} characters, got {name!r}")
     existing = find_coder(session, name)
     if existing is not None:
         return existing
@@ -52,16 +53,8 @@ def ensure_coder(session: Session, name: str) -> CoderRef:
 
 
 def _log_coding(session: Session, coder: CoderRef, op: CodingOp, via: str | None) -> None:
-    payload: dict[str, Any] = {
-        "coding": op.guid,
-        "coder": coder.name,
-        "code": op.code_key,
-        "document": op.segment.document,
-        "segment": op.segment.ordinal,
-    }
-    if via:
-        payload["via"] = via
-    log_event(session, coder.name, "coding.add" if op.added else "coding.remove", **payload)
+    action, payload = coding_event(coder, op, via)
+    log_event(session, coder.name, action, **payload)
 
 
 # Hot-path statements, built once: constructing a statement costs more than running it on SQLite.

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from qcode.coding import queries
 from qcode.coding.history import Action, History
 from qcode.coding.types import (
+    UNSAVED,
     CodeInfo,
     CoderRef,
     CodingOp,
@@ -26,6 +27,8 @@ from qcode.coding.types import (
 from qcode.config import RESERVED_HOTKEYS
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from qcode.tui.access import ProjectAccess
 
 #: Documents whose attributes are read at start (about a screenful); the rest come with progress.
@@ -49,6 +52,7 @@ class CodingController:
         self.read = access.read  # queries: at once, before the store is open
         self.unit = access.unit  # changes: one transaction each, once the store is open
         self.reading = access.reading  # long reads: once the store is open, never holding the write lock
+        self.access = access
         self.coder = coder
         self.documents: list[DocumentInfo] = []
         self.codes: list[CodeInfo] = []
@@ -85,10 +89,10 @@ class CodingController:
     def load_progress(self) -> tuple[dict[int, Progress], dict[int, dict[str, str]]]:
         """Progress and attributes of every document (slow on big projects: call from a worker thread).
 
-        Waits for the store, so the scan never competes with the first screen for the connection;
-        a read-only transaction, so it never makes a change wait.
+        A read of its own (:meth:`ProjectAccess.scanning`): it never holds up the screen's reads
+        nor makes a change wait.
         """
-        with self.reading() as s:
+        with self.access.scanning() as s:
             return queries.document_progress(s, self.coder.id), queries.document_attributes(s)
 
     def merge_attributes(self, attributes: dict[int, dict[str, str]]) -> None:
@@ -140,16 +144,33 @@ class CodingController:
 
     # -- changes ------------------------------------------------------------------------------
 
+    def _writer(self, session: Session) -> CoderRef:
+        """The coder for a write, created in that write's transaction if new (opening creates no one)."""
+        if self.coder.id != UNSAVED:
+            return self.coder
+        from qcode.coding.service import ensure_coder  # SQLAlchemy: loaded by the store, not at start
+
+        return ensure_coder(session, self.coder.name)
+
     def toggle(self, index: int, code: CodeInfo, via: str | None = None) -> CodingOp:
         """Toggle ``code`` on one segment: one transaction, then remembered for undo.
 
         ``via`` (e.g. ``"suggestion"``) is written in the event and said in the undo label.
         """
         assert self.transcript is not None
-        from qcode.coding.service import toggle_coding  # SQLAlchemy: loaded by the store, not at start
+        segment = self.transcript.ref(index)
+        if self.access.writes_sqlite and self.coder.id != UNSAVED:  # sqlite3: never waits for the store
+            from qcode.coding import sqlite_toggle
 
-        with self.unit() as s:
-            op = toggle_coding(s, self.coder, self.transcript.ref(index), code, via)
+            with self.access.sqlite_unit() as conn:
+                op = sqlite_toggle.toggle_coding(conn, self.coder, segment, code, via)
+        else:  # through the store (and a new coder's first write, which creates them in it)
+            from qcode.coding.service import toggle_coding  # SQLAlchemy: loaded by the store, not at start
+
+            with self.unit() as s:
+                coder = self._writer(s)
+                op = toggle_coding(s, coder, segment, code, via)
+            self.coder = coder
         self._absorb([op])
         verb = "applied" if op.added else "removed"
         self.history.record(Action(f"{code.name} {verb}" + (f" ({via})" if via else ""), (op,)))
@@ -163,7 +184,9 @@ class CodingController:
         from qcode.coding.service import set_codings  # SQLAlchemy: loaded by the store, not at start
 
         with self.unit() as s:
-            ops = set_codings(s, self.coder, refs, code, present)
+            coder = self._writer(s)
+            ops = set_codings(s, coder, refs, code, present)
+        self.coder = coder
         self._absorb(ops)
         verb = "applied to" if present else "removed from"
         self.history.record(Action(f"{code.name} {verb} {len(indices)} segments", tuple(ops)))
@@ -175,7 +198,9 @@ class CodingController:
         from qcode.coding.service import set_segment_memo  # SQLAlchemy: loaded by the store, not at start
 
         with self.unit() as s:
-            op = set_segment_memo(s, self.coder, self.transcript.ref(index), text)
+            coder = self._writer(s)
+            op = set_segment_memo(s, coder, self.transcript.ref(index), text)
+        self.coder = coder
         if op is not None:
             self._absorb([op])
             self.history.record(Action("memo", (op,)))

@@ -61,11 +61,11 @@ async def test_every_key_on_an_empty_document_changes_nothing_and_says_so(demo: 
         assert transcript(app).visual_anchor is None
         await pilot.press("Y", "j", "k", "G", "g", "pagedown", "pageup", "u", "ctrl+r", "escape")
         await pilot.press("slash", *"embassy", "enter", "greater_than_sign", "less_than_sign")
-        assert "0 hits" in status(app)
+        assert "/embassy: no hits" in status(app)
         await pilot.press("escape", "S", "S", "F", "F", "tab", "tab", "tab")
         await pilot.pause()
         assert stored_codings(demo, "newbie") == set()
-        await pilot.press("n")  # the next segment to code is in the next document with text
+        await pilot.press("right_curly_bracket")  # the next segment to code is in the next document with text
         tr = transcript(app).transcript
         assert tr is not None and tr.document.name == "L" and tr.segments
 

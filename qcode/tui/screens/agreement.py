@@ -127,14 +127,10 @@ class AgreementScreen(ModalScreen[None]):
         return [f"{UNITS_RULE.format(unit=self.unit).capitalize()}.", f"{bands} α CI: {interval}."]
 
     def notes(self) -> list[str]:
-        """Every note of the report: the rules, the data's, each code's, the overall row's."""
-        r = self.report
-        return [
-            *self.rules(),
-            *self.extra_notes,
-            *(f"{row.code}: {n}" for row in r.codes for n in row.notes),
-            *r.overall.notes,
-        ]
+        """The rules, then the data's notes, then the report's, each kind once with the codes it concerns."""
+        from qcode.agreement.notes import summary_notes
+
+        return [*self.rules(), *summary_notes(self.report, self.extra_notes)]
 
     def compose(self) -> ComposeResult:
         """Header, table, notes."""

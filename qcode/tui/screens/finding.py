@@ -18,6 +18,8 @@ class FindingScreen(QueryFiltering):
     controller: CodingController
     hit_indices: list[int]
     search_text: str
+    message: str  # on the status line, until the coder moves on
+    typing_ahead = False  # a key that opens a box was pressed: the keys after it are for the box
 
     @property
     def transcript(self) -> TranscriptView:
@@ -52,8 +54,12 @@ class FindingScreen(QueryFiltering):
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
         self.query_one("#search", Input).display = False
+        self.typing_ahead = False
         self.transcript.focus()
-        self.action_hit(1, include_current=True)
+        if self.search_text:
+            self.action_hit(1, include_current=True)
+        else:  # an empty search clears it
+            self.update_status()
 
     def run_search(self, raw: str) -> None:
         """Highlight every hit of ``raw`` in the open transcript."""
@@ -71,20 +77,35 @@ class FindingScreen(QueryFiltering):
         self.update_status()
 
     def action_hit(self, step: int, include_current: bool = False) -> None:
-        """``>`` / ``<``: the next or previous search hit (wrapping around), else query match."""
+        """``n`` / ``N``: the next or previous search hit (wrapping, and saying so), else query match."""
         if not self.search_text and self.query_hits:
             self.query_step(step)
             return
         if not self.hit_indices:
+            self.message = "" if self.search_text else "no search: / searches"  # the status says "no hits"
+            self.update_status()
             return
         cur = self.transcript.cursor
         if step > 0:
-            later = [i for i in self.hit_indices if i > cur or (include_current and i == cur)]
-            target = later[0] if later else self.hit_indices[0]
+            ahead = [i for i in self.hit_indices if i > cur or (include_current and i == cur)]
+            target = ahead[0] if ahead else self.hit_indices[0]
         else:
-            earlier = [i for i in self.hit_indices if i < cur]
-            target = earlier[-1] if earlier else self.hit_indices[-1]
+            ahead = [i for i in self.hit_indices if i < cur]
+            target = ahead[-1] if ahead else self.hit_indices[-1]
         self.transcript.move_to(target)
+        wrapped = not ahead
+        self.message = f"search wrapped to the {'top' if step > 0 else 'bottom'}" if wrapped else ""
+        self.update_status()
+
+    def search_status(self) -> str:
+        """``/embassy: hit 2/4 (n N)`` for the status line: where the cursor is among the hits."""
+        hits = self.hit_indices
+        if not hits:
+            return f"/{self.search_text}: no hits"
+        cur = self.transcript.cursor
+        if cur in hits:
+            return f"/{self.search_text}: hit {hits.index(cur) + 1}/{len(hits)} (n N)"
+        return f"/{self.search_text}: {len(hits)} {'hit' if len(hits) == 1 else 'hits'} (n N)"
 
     def action_code_prompt(self) -> None:
         """``:``: find a code by name or keyword, then toggle it."""
@@ -97,12 +118,24 @@ class FindingScreen(QueryFiltering):
         self.app.push_screen(CodePrompt(self.controller.codes, self.current_codes()), chosen)
 
     def action_code_view(self) -> None:
-        """``C``: every segment coded with the highlighted code."""
+        """``C``: every segment coded with a code: the highlighted one if you used it, else your first.
+
+        With no codings of yours yet, the view opens with its code picker focused.
+        """
+        from qcode.coding.queries import coded_codes
         from qcode.tui.screens.code_view import CodeViewScreen
 
-        code = self.codebook.highlighted
-        if code is not None:
-            self.app.push_screen(CodeViewScreen(self.controller, code.id), self._jump)
+        c = self.controller
+        if not c.codes:
+            return
+        with c.read() as s:
+            used = coded_codes(s, c.coder.id)
+        highlighted = self.codebook.highlighted
+        if highlighted is not None and highlighted.id in used:
+            code = highlighted
+        else:
+            code = next((k for k in c.codes if k.id in used), highlighted or c.codes[0])
+        self.app.push_screen(CodeViewScreen(c, code.id, pick=code.id not in used), self._jump)
 
     def action_compare(self) -> None:
         """``A``: every coder's codes on this document side by side."""
@@ -134,7 +167,6 @@ class FindingScreen(QueryFiltering):
 
     def action_chart(self) -> None:
         """``B``: a bar chart of this coder's own code frequencies (segments per code)."""
-        from qcode.export.chart import bar_chart
         from qcode.export.report_service import code_frequencies
         from qcode.export.service import ExportFilter
         from qcode.tui.screens.chart import ChartScreen
@@ -142,10 +174,14 @@ class FindingScreen(QueryFiltering):
         coder = self.controller.coder
         with self.controller.unit() as session:
             freqs = code_frequencies(session, ExportFilter(coder_ids=(coder.id,)))
-        width = max(40, self.app.size.width - 12)
-        chart = bar_chart([f.name for f in freqs], [f.count for f in freqs], width=width, colour=False,
-                          title=f"Segments per code, coded by {coder.name}")
-        self.app.push_screen(ChartScreen(chart, f"Code frequencies · {coder.name}"))
+        self.app.push_screen(
+            ChartScreen(
+                [f.name for f in freqs],
+                [f.count for f in freqs],
+                f"Code frequencies · {coder.name}",
+                f"Segments per code, coded by {coder.name}",
+            )
+        )
 
     def _jump(self, target: JumpTo | None) -> None:
         if target is not None:

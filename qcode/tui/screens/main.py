@@ -41,6 +41,13 @@ def _code_commands() -> type[Provider]:
 
 #: Seconds after a change before the codebook ticks, progress and status follow the transcript.
 AFTER_CHANGE_DELAY = 0.02
+#: Keys that open a box to type in: keys typed right after them belong to the box.
+OPENS_A_BOX = frozenset(
+    name
+    for k in keymap.SCREEN_KEYS
+    if k.action in {"query", "code_prompt", "search", "memo"}
+    for name in k.keys.split(",")
+)
 #: Below this many columns the documents pane is hidden (``[`` and ``]`` still change document).
 NARROW = 100
 #: Below this many columns the codebook pane is slimmer, leaving the transcript room for its title.
@@ -79,7 +86,10 @@ class MainScreen(SuggestingScreen):
         self.start = start
         self.hit_indices: list[int] = []
         self.search_text = ""
-        self.message = ""
+        self._message = ""
+        self._sent_on: list[events.Key] = []  # keys sent on to a box, not to be held back again
+        self._message_at: tuple[int, int] | None = None
+        self._message_error = False
         self._after_timer: Timer | None = None
         self._told = ""
         self._open_pending = False
@@ -124,6 +134,7 @@ class MainScreen(SuggestingScreen):
         detail.show_code(self.codebook.highlighted)
         if not c.codes:
             self.message = f"no codebook: {NO_CODEBOOK}"
+            self._message_error = True  # true wherever the coder goes: kept until the next action
         if c.documents:
             doc, ordinal = self.start
             with self._reading():
@@ -152,6 +163,18 @@ class MainScreen(SuggestingScreen):
             return
         self.set_class(self.has_class("-narrow") or self.has_class("-focus"), "-documents")
         documents.focus()
+
+    @property
+    def message(self) -> str:
+        """The status line's last word on an action; it goes when the coder moves on (an error stays)."""
+        return self._message
+
+    @message.setter
+    def message(self, text: str) -> None:
+        self._message, self._message_error, self._message_at = text, False, self._here()
+
+    def _here(self) -> tuple[int, int]:
+        return self.controller.doc_index, self.transcript.cursor
 
     # -- showing --------------------------------------------------------------------------------
 
@@ -197,9 +220,11 @@ class MainScreen(SuggestingScreen):
         if tv.visual_anchor is not None:
             parts.append((f"VISUAL {len(tv.selection)} (code key applies, esc leaves)", 0))
         if self.search_text:
-            parts.append((f"/{self.search_text}: {len(self.hit_indices)} hits", 1))
+            parts.append((self.search_status(), 1))
         elif self.query_hits or self.query_text:
             parts.append((self.query_status(), 1))
+        if self._message and not self._message_error and self._message_at != self._here():
+            self._message = ""  # about a segment or action the coder has moved on from
         if self.message:
             parts.append((self.message, 0))
         line = fit_status(parts, self.app.size.width)
@@ -249,9 +274,21 @@ class MainScreen(SuggestingScreen):
         The key is handled where the app runs key bindings, after every key typed before it:
         moving keys (``j``, ``]``…) are bindings, and a key reaches this screen before the
         bindings of the keys ahead of it have run, so applying here at once could code the wrong
-        segment. A key typed ahead into a prompt or the search box that a key before it opened
-        (``:wages``, ``/wages``) goes on to it.
+        segment. Keys typed ahead after a key that opens a box (``:``, ``/``, ``m``, ctrl+f) reach
+        this screen before the box is up: every one of them, bound (``g``, ``n``, space) or not,
+        goes on to the box once it is (``:wages``, ``/night``, ctrl+f ``hours AND NOT wages``).
         """
+        sent_on = next((i for i, e in enumerate(self._sent_on) if e is event), None)
+        if sent_on is not None:
+            del self._sent_on[sent_on]  # a key this screen sent on: handled as an ordinary key now
+        elif self.typing_ahead:
+            event.stop()
+            event.prevent_default()
+            self.app.call_later(self._typed, event.key, event.character, True)
+            return
+        if event.key in OPENS_A_BOX or event.character in OPENS_A_BOX:
+            self.typing_ahead = True  # until the box closes
+            return
         char = event.character
         if not char or not char.isprintable() or char in RESERVED_HOTKEYS or isinstance(self.focused, Input):
             return
@@ -259,9 +296,25 @@ class MainScreen(SuggestingScreen):
         event.prevent_default()
         self.app.call_later(self._typed, event.key, char)
 
-    def _typed(self, key: str, char: str) -> None:
-        if self.app.screen is not self or isinstance(self.app.focused, Input):
-            self.app.post_message(events.Key(key, char))  # as the terminal would: to the prompt
+    def on_screen_resume(self) -> None:
+        """A box on top closed: keys are the coding screen's again."""
+        self.typing_ahead = False
+        self._sent_on.clear()
+
+    def _send_on(self, key: str, char: str | None) -> None:
+        """Send a key on as the terminal would: to the focused widget (a box, if one is up)."""
+        event = events.Key(key, char)
+        self._sent_on.append(event)
+        self.app.post_message(event)
+
+    def _typed(self, key: str, char: str | None, ahead: bool = False) -> None:
+        box_up = self.app.screen is not self or isinstance(self.app.focused, Input)
+        if box_up or ahead:
+            if not box_up:  # the box is closed (or never opened: nothing to memo): an ordinary key again
+                self.typing_ahead = False
+            self._send_on(key, char)
+            return
+        if char is None:
             return
         code = self.controller.code_by_hotkey.get(char)
         if code is not None:
@@ -304,6 +357,7 @@ class MainScreen(SuggestingScreen):
             yield
         except TransactionFailedError as exc:
             self.message = "not saved"
+            self._message_error = True  # kept until the next action, wherever the coder goes
             self.update_status()
             self.notify(f"Not saved: {exc}. Nothing changed; try again.", severity="error", timeout=10)
         except StoreError as exc:
@@ -383,6 +437,7 @@ class MainScreen(SuggestingScreen):
         self.set_class(False, "-documents")
         self.transcript.set_anchor(None)
         search = self.query_one("#search", Input)
+        self.typing_ahead = False
         if search.display or self.search_text:
             search.display = False
             search.value = ""
@@ -435,20 +490,19 @@ class MainScreen(SuggestingScreen):
             self.update_status()
             return
         c = self.controller
-        self.message = replayed.label
         if replayed.document_changed and c.transcript is not None:
             self.open_document(c.doc_index, segment=replayed.indices[0] if replayed.indices else 0)
         else:
             self.refresh_segments(replayed.indices)
             if replayed.indices:
                 self.transcript.move_to(replayed.indices[0], notify=False)
+        self.message = replayed.label  # said where undo put the cursor: the first segment it changed
         self.after_move()
 
     # -- moving ---------------------------------------------------------------------------------
 
     @on(VirtualList.Moved, "#transcript")
     def _segment_moved(self) -> None:
-        self.message = ""
         self.after_move()
 
     @on(VirtualList.Moved, "#documents")
