@@ -62,7 +62,13 @@ NO_DOCUMENTS = (
 )
 
 
-def fit_status(parts: list[tuple[str, int]], width: int) -> str:
+#: A part of the status line and its rank: on a narrow screen the highest ranks go first.
+StatusPart = tuple[str, int]
+#: Said shorter when even the parts of rank 0 do not fit (``segment 3/7`` → ``3/7``).
+SHORTER = (("segment ", ""), (" (n N)", ""))
+
+
+def fit_status(parts: list[StatusPart], width: int) -> str:
     """`` A · segment 3/7 · coded 2/7 · coder alice``: parts dropped, highest rank first, until it fits."""
     kept = list(parts)
 
@@ -71,6 +77,9 @@ def fit_status(parts: list[tuple[str, int]], width: int) -> str:
 
     while len(line()) > width and any(rank for _, rank in kept):
         kept.pop(max(range(len(kept)), key=lambda i: (kept[i][1], i)))
+    for long, short in SHORTER:
+        if len(line()) > width:
+            kept = [(text.replace(long, short, 1), rank) for text, rank in kept]
     return line()
 
 
@@ -206,7 +215,7 @@ class MainScreen(SuggestingScreen):
     def update_status(self) -> None:
         """``A · segment 3/7 · coded 2/7 · alice`` plus mode, search and the last message."""
         c, tv = self.controller, self.transcript
-        parts: list[tuple[str, int]] = []  # (text, rank): on a narrow screen the highest ranks go first
+        parts: list[StatusPart] = []
         if c.transcript is None:
             parts.append(("no documents", 0))
         else:
@@ -220,7 +229,7 @@ class MainScreen(SuggestingScreen):
         if tv.visual_anchor is not None:
             parts.append((f"VISUAL {len(tv.selection)} (code key applies, esc leaves)", 0))
         if self.search_text:
-            parts.append((self.search_status(), 1))
+            parts.append((self.search_status(), 0))
         elif self.query_hits or self.query_text:
             parts.append((self.query_status(), 1))
         if self._message and not self._message_error and self._message_at != self._here():
