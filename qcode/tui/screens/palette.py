@@ -1,15 +1,21 @@
-"""Command palette (ctrl+p): find any code by fuzzy name or keyword and toggle it."""
+"""Command palette (ctrl+p): every command of the coding screen, each document, and every code.
+
+Commands are the coding screen's key table (:mod:`qcode.tui.keymap`), so a key and its command
+never disagree; codes are found by fuzzy name or keyword and toggled.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Protocol, runtime_checkable
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from qcode.coding.types import CodeInfo
-from qcode.tui.messages import ApplyCode
+from qcode.coding.types import CodeInfo, DocumentInfo
+from qcode.tui import keymap
+from qcode.tui.messages import ApplyCode, JumpTo
 
 
 @runtime_checkable
@@ -21,6 +27,12 @@ class CodingScreen(Protocol):
 
     def current_codes(self) -> frozenset[int]:
         """Codes on the current segment."""
+
+    def palette_documents(self) -> list[DocumentInfo]:
+        """The project's documents, in the documents pane's order."""
+
+    def run_action(self, action: str) -> Awaitable[bool]:
+        """Run one of the screen's actions, as its key would."""
 
 
 def _title(code: CodeInfo, active: frozenset[int]) -> str:
@@ -68,3 +80,50 @@ class CodeCommands(Provider):
         for code in target.palette_codes():
             title = _title(code, active)
             yield DiscoveryHit(title, partial(self._apply, code.id), text=title, help=code.description)
+
+
+def _key_hint(keys: str) -> str:
+    from qcode.tui.screens.help import key_label
+
+    return f"key {key_label(keys)}"
+
+
+class ScreenCommands(Provider):
+    """Every command of the coding screen (its key table), and "Open document …" for each document."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        screen = self.screen
+        if not isinstance(screen, CodingScreen):
+            return []
+        out: list[tuple[str, str, Callable[[], object]]] = []
+        for k in keymap.SCREEN_KEYS:
+            if k.action:
+                title = k.palette or k.help[:1].upper() + k.help[1:]
+                out.append((title, _key_hint(k.keys), partial(screen.run_action, k.action)))
+        return out
+
+    def _documents(self) -> list[tuple[str, str, Callable[[], object]]]:
+        screen = self.screen
+        if not isinstance(screen, CodingScreen):
+            return []
+        return [
+            (
+                f"Open document {d.name}" + (f" — {d.title}" if d.title else ""),
+                d.attribute_line(),
+                partial(screen.post_message, JumpTo(d.id, 0)),
+            )
+            for d in screen.palette_documents()
+        ]
+
+    async def search(self, query: str) -> Hits:
+        """Commands and documents whose title matches ``query`` (fuzzy)."""
+        matcher = self.matcher(query)
+        for title, hint, run in [*self._commands(), *self._documents()]:
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), run, text=title, help=hint)
+
+    async def discover(self) -> Hits:
+        """Every command (documents and codes come as soon as something is typed)."""
+        for title, hint, run in self._commands():
+            yield DiscoveryHit(title, run, text=title, help=hint)
