@@ -160,3 +160,19 @@ async def test_the_palette_runs_every_command_and_opens_documents(project: tuple
             await pilot.press("escape")
         await _palette(app, pilot, "theme: dark")
         assert app.theme == "textual-light"
+
+
+async def test_undo_and_redo_of_a_range_go_to_its_first_segment_in_its_document(
+    project: tuple[Store, Sample],
+) -> None:
+    store, _ = project
+    app = QcodeApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("G", "k", "v", "k", "k", "w")  # A6..A4, selected upwards
+        assert stored_codings(store) == {("A", 4, "wages"), ("A", 5, "wages"), ("A", 6, "wages")}
+        await pilot.press("g", "u")
+        assert stored_codings(store) == set() and position(app) == ("A", 4)
+        await pilot.press("right_square_bracket", "ctrl+r")  # from document B: back to A, at A4
+        assert len(stored_codings(store)) == 3 and position(app) == ("A", 4)
+        await pilot.press("right_square_bracket", "j", "v", "j", "d", "left_square_bracket", "u")  # B2..B3
+        assert position(app) == ("B", 2) and len(stored_codings(store)) == 3

@@ -12,6 +12,7 @@ from typing import Protocol, runtime_checkable
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
 
 from qcode.coding.types import CodeInfo, DocumentInfo
 from qcode.tui import keymap
@@ -49,7 +50,7 @@ class CodeCommands(Provider):
         return screen if isinstance(screen, CodingScreen) else None
 
     def _apply(self, code_id: int) -> None:
-        self.screen.post_message(ApplyCode(code_id))
+        _apply_code(self.screen, code_id)
 
     async def search(self, query: str) -> Hits:
         """Codes matching ``query``; the best match scores 1."""
@@ -71,15 +72,9 @@ class CodeCommands(Provider):
                 help=code.description,
             )
 
-    async def discover(self) -> Hits:
-        """Every code, in codebook order, before anything is typed."""
-        target = self._target()
-        if target is None:
-            return
-        active = target.current_codes()
-        for code in target.palette_codes():
-            title = _title(code, active)
-            yield DiscoveryHit(title, partial(self._apply, code.id), text=title, help=code.description)
+
+def _apply_code(screen: Screen[object], code_id: int) -> None:
+    screen.post_message(ApplyCode(code_id))
 
 
 def _key_hint(keys: str) -> str:
@@ -116,14 +111,25 @@ class ScreenCommands(Provider):
         ]
 
     async def search(self, query: str) -> Hits:
-        """Commands and documents whose title matches ``query`` (fuzzy)."""
+        """Commands and documents whose title matches ``query``, ranked on the codes' scale."""
+        from qcode.coding.search import match_titles
+
         matcher = self.matcher(query)
-        for title, hint, run in [*self._commands(), *self._documents()]:
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), run, text=title, help=hint)
+        entries = [*self._commands(), *self._documents()]
+        for score, i in match_titles(query, [title for title, _, _ in entries]):
+            title, hint, run = entries[i]
+            display = matcher.highlight(title) if matcher.match(title) else Text(title)
+            yield Hit(min(score / 110, 1.0), display, run, text=title, help=hint)
 
     async def discover(self) -> Hits:
-        """Every command (documents and codes come as soon as something is typed)."""
+        """Every command, then every code (documents come as soon as something is typed)."""
         for title, hint, run in self._commands():
             yield DiscoveryHit(title, run, text=title, help=hint)
+        screen = self.screen
+        if not isinstance(screen, CodingScreen):
+            return
+        active = screen.current_codes()
+        for code in screen.palette_codes():  # in codebook order, under the commands
+            title = _title(code, active)
+            run = partial(_apply_code, self.screen, code.id)
+            yield DiscoveryHit(title, run, text=title, help=code.description)
