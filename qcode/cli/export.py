@@ -23,7 +23,7 @@ from qcode.cli.findings import (
     redaction,
     where_list,
 )
-from qcode.text import plural
+from qcode.text import noun, plural
 
 if TYPE_CHECKING:
     from qcode.export.shape import RowStream
@@ -281,7 +281,8 @@ def run_qdpx_import(
     for note in report.inexact:
         where = ", ".join(str(s) for s in note.segments) or "none"
         echo_err(
-            f"selection {note.start}-{note.end} in {note.document} ({note.kind}) coded on segment(s) "
+            f"selection {note.start}-{note.end} in {note.document} ({note.kind}) coded on"
+            f" {noun(len(note.segments), 'segment')} "
             f"{where}: {note.text[:60]!r}"
         )
     r = report
