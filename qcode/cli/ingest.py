@@ -144,6 +144,8 @@ def _print_report(report: ImportReport) -> None:
     if report.skipped:
         names = ", ".join(report.skipped)
         echo_err(f"skipped {len(report.skipped)} already imported with the same content: {names}")
+    for copy, original in report.copies:
+        echo_err(f"{copy}: the same file as document {original!r} (imported too; see `qcode duplicates`)")
     for u in report.unplaced:
         what = f"coding {u.code!r}" if u.code else "memo"
         echo_err(f"could not place {what} of {u.coder} on {u.document} segment {u.segment}: {u.text[:60]!r}")

@@ -322,3 +322,25 @@ def test_import_and_documents_on_each_backend(store: Store) -> None:
     assert rows and all(texts[doc][a:b] == text for a, b, text, doc in rows)
     again = qcode(url, "import", str(TRANSCRIPTS / "P.md"))
     assert "skipped 1" in again.stdout
+
+
+def test_a_copy_under_another_name_is_imported_and_said(project: Path, tmp_path: Path) -> None:
+    """The same file twice under two names would be coded twice and counted twice in every figure."""
+    copies = [tmp_path / "copy1.txt", tmp_path / "copy2.txt"]
+    for path in copies:
+        shutil.copy(tmp_path / "valid.txt", path)
+    result = qcode(project, "import", *map(str, copies))
+    assert result.exit_code == 0, result.output
+    assert "imported 2" in result.stdout
+    assert result.stderr.splitlines() == [
+        "copy1: the same file as document 'valid' (imported too; see `qcode duplicates`)",
+        "copy2: the same file as document 'valid' (imported too; see `qcode duplicates`)",
+    ]
+    other = tmp_path / "other.txt"
+    other.write_text("A different interview. Nothing alike.\n", encoding="utf-8")
+    twice = tmp_path / "twice.txt"
+    shutil.copy(other, twice)
+    result = qcode(project, "import", str(other), str(twice))
+    assert result.stderr.splitlines() == [
+        "twice: the same file as document 'other' (imported too; see `qcode duplicates`)"
+    ]
