@@ -50,7 +50,7 @@ async def test_a_blank_name_is_refused_with_the_reason(project: tuple[Store, Sam
         await pilot.pause()
         await pilot.press("space", "space", "enter")
         assert isinstance(app.screen, CoderPrompt)
-        assert "Not that name: a name is needed" in screen_text(app)
+        assert "A name is needed: it labels every coding you make." in screen_text(app)
         await pilot.press("ctrl+u", *"carol", "enter")
         assert isinstance(app.screen, MainScreen) and app.coder_name == "carol"
 
