@@ -361,6 +361,8 @@ class DocumentSummary:
     passages: int
     segments: int
     words: int
+    #: The language its sentences were cut in (``en``, ``es``, ``ko``, ``zh``…), as given or detected.
+    language: str = ""
 
 
 def document_summaries(session: Session) -> list[DocumentSummary]:
@@ -371,16 +373,18 @@ def document_summaries(session: Session) -> list[DocumentSummary]:
     """
     passages = _counts(session, Passage.document_id)
     segments = _counts(session, Segment.document_id)
-    query = select(Document.id, Document.name, Document.title, Document.attributes, Document.text)
+    query = select(
+        Document.id, Document.name, Document.title, Document.attributes, Document.text, Document.language
+    )
     # Sorted here, not in SQL: code-point order on every backend, whatever its collation.
     rows = sorted(session.execute(query), key=lambda row: row.name)
     keys = dict.fromkeys(key for row in rows for key in (row.attributes or {}))
     return [
         DocumentSummary(
             name, title, {key: attribute_text((attributes or {}).get(key, "")) for key in keys},
-            passages.get(doc_id, 0), segments.get(doc_id, 0), len(text.split()),
+            passages.get(doc_id, 0), segments.get(doc_id, 0), len(text.split()), language or "",
         )
-        for doc_id, name, title, attributes, text in rows
+        for doc_id, name, title, attributes, text, language in rows
     ]
 
 

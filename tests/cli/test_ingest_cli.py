@@ -273,11 +273,13 @@ def test_bundled_corpus_import_documents_and_reimport(tmp_path: Path) -> None:
         assert {"gender", "country", "occupation", "note"} <= set(by_name[name]["attributes"]), name
     assert by_name["P"]["attributes"]["occupation"] == "Shoe factory manager"
     assert by_name["R"]["attributes"]["gender"] == "Female"
+    assert {d["language"] for d in docs} == {"en"}  # detected, and shown: sentences were cut as English
     assert sum(d["passages"] for d in docs) == before[1]["passages"]
     assert sum(d["segments"] for d in docs) == before[1]["segments"]
 
     table = qcode(db, "documents")
     assert table.exit_code == 0 and "unattributed" in table.stdout and "Female" in table.stdout
+    assert " lang " not in table.stdout  # all in English: no column to read
 
 
 def test_duplicates_finds_the_repeated_testimony_of_p(tmp_path: Path) -> None:
@@ -344,3 +346,13 @@ def test_a_copy_under_another_name_is_imported_and_said(project: Path, tmp_path:
     assert result.stderr.splitlines() == [
         "twice: the same file as document 'other' (imported too; see `qcode duplicates`)"
     ]
+
+
+def test_documents_show_a_language_other_than_english(project: Path, tmp_path: Path) -> None:
+    spanish = tmp_path / "entrevista.txt"
+    spanish.write_text("Nos quitaron los pasaportes. ¿Quién podía negarse? Nada más.\n", "utf-8")
+    assert qcode(project, "import", str(spanish)).exit_code == 0
+    table = qcode(project, "documents").stdout
+    assert " lang " in table
+    rows = {line.split("│")[1].strip(): line for line in table.splitlines() if line.startswith("│")}
+    assert " es " in rows["entrevista"] and " en " in rows["valid"]

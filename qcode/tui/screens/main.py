@@ -467,6 +467,8 @@ class MainScreen(SuggestingScreen):
             search.display = False
             search.value = ""
             self.run_search("")
+            if "search" in self._message and not self._message_error:
+                self._message = ""  # "search wrapped…" is about the search just cleared
         self.transcript.focus()
         self.update_status()
 
