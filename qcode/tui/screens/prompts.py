@@ -63,7 +63,7 @@ class CoderPrompt(ModalScreen[str | None]):
             self.dismiss(event.value.strip())
             return
         refused = self.query_one("#coder-refused", Label)
-        refused.update(f"Not that name: {problem}.")
+        refused.update(f"{problem[:1].upper()}{problem[1:]}.")
         refused.display = True
 
     @on(OptionList.OptionSelected, "#coders")
@@ -158,8 +158,10 @@ class CodePrompt(ModalScreen[int | None]):
         for code in self.matches:
             label = Text()
             label.append("✓ " if code.id in self.active else "  ", style="bold green")
-            label.append(f"{code.hotkey or ' '} ", style="bold")
-            label.append(code.name)
+            label.append(f"{code.hotkey if code.hotkey and code.codable else ' '} ", style="bold")
+            label.append(code.name, style="" if code.codable else "dim")
+            if not code.codable:
+                label.append(" (group)", style="dim italic")
             if code.keywords:
                 label.append(f"  {', '.join(code.keywords)}", style="dim")
             options.add_option(Option(label))
