@@ -30,7 +30,7 @@ def code_ancestors(session: Session) -> dict[int, tuple[int, ...]]:
     when a coder applied the group or any code under it. The wide export, ``report matrix`` and
     agreement read codings through this map, so the three agree on what a group means.
     """
-    parent = dict(session.execute(select(Code.id, Code.parent_id)).tuples().all())
+    parent: dict[int, int | None] = {i: up for i, up in session.execute(select(Code.id, Code.parent_id))}
     out: dict[int, tuple[int, ...]] = {}
     for code_id in parent:
         chain, seen, up = [code_id], {code_id}, parent[code_id]

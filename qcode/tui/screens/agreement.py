@@ -18,7 +18,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from qcode.agreement.report import figure_bands, row_flags, units_line, units_rule
+from qcode.agreement.report import figure_bands, row_flags, units_rule
+from qcode.text import plural
 
 if TYPE_CHECKING:
     from qcode.agreement import AgreementReport, CodeAgreement
@@ -124,7 +125,7 @@ class AgreementScreen(ModalScreen[None]):
         """Who, on how many units, and the pooled kappa (the rules come first among the notes)."""
         r = self.report
         pooled = figure(r.overall.pooled_kappa, r.overall.kappa_band).plain
-        return f"{self._units_line()} Pooled kappa: {pooled}."
+        return f"{self._units_line()}\nPooled kappa: {pooled}."
 
     def rules(self) -> list[str]:
         """The rules that decide what the figures mean: units, bands, the interval."""
@@ -142,7 +143,11 @@ class AgreementScreen(ModalScreen[None]):
         if self.documents is None or self.with_codes is None:
             who = ", ".join(r.coders)
             return f"Agreement between {who} on the {r.units} {self.unit}s every one of them coded."
-        return units_line(r.coders, self.unit, r.units, self.documents, self.with_codes)
+        return (
+            f"Agreement between {', '.join(r.coders)} on {plural(r.units, self.unit)} "
+            f"({plural(self.documents, 'document')} all of them coded; "
+            f"{self.with_codes} with a reported code)."
+        )
 
     def notes(self) -> list[str]:
         """The rules, then the data's notes, then the report's, each kind once with the codes it concerns."""
