@@ -16,9 +16,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from qcode.errors import QcodeError
+from qcode.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from qcode.teams.adjudicate import Case
@@ -130,7 +131,7 @@ class AdjudicateScreen(Screen[None]):
         yield Horizontal(id="adj-sides")
         yield Static(id="adj-decision")
         yield Static(id="adj-status", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Start at the first undecided case."""
