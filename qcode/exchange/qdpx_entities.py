@@ -30,7 +30,9 @@ class CoderResolver:
     def __init__(self, session: Session, project: QProject, created: list[str]) -> None:
         self.session, self.created = session, created
         rows = session.execute(select(Coder.id, Coder.guid, Coder.name, Coder.role)).all()
+        self.project = project
         self.by_guid = {g: i for i, g, _, _r in rows}
+        self.guid_of = {i: g for i, g, _, _r in rows}
         self.by_exact = {n: i for i, _, n, _r in rows}
         self.by_name = {n.casefold(): i for i, _, n, _r in rows}
         #: coders standing for one of the file's user GUIDs (never matched by name to another user)
@@ -58,7 +60,9 @@ class CoderResolver:
             found = self._get(None, UNATTRIBUTED)
         else:
             found = self._get(guid, (self.names.get(guid) or "").strip() or f"user {guid[:8]}")
-        if writing and found in self.consensus:
+        # a qcode file's own consensus record (same GUID, consensus there too) is the consensus's work
+        own = guid is not None and self.guid_of.get(found) == guid and self.project.role_of(guid) == CONSENSUS
+        if writing and found in self.consensus and not own:
             raise RoleError(
                 f"the file's user {self.consensus[found]!r} is this project's consensus coder: only "
                 "adjudication writes it (`qcode merge` the file to bring in the coders' work)"
@@ -76,9 +80,15 @@ class CoderResolver:
             found = self.by_name[name.casefold()]
         else:
             new = guid if guid is not None and GUID_RE.match(guid) else new_guid()
+            role = self.project.role_of(guid) if guid is not None else "coder"
             found = self.session.execute(
-                insert(Coder).values(guid=new, name=name[:200], created_at=utcnow()).returning(Coder.id)
+                insert(Coder)
+                .values(guid=new, name=name[:200], role=role, created_at=utcnow())
+                .returning(Coder.id)
             ).scalar_one()
+            self.guid_of[found] = new
+            if role == CONSENSUS:
+                self.consensus[found] = name
             self.by_name.setdefault(name.casefold(), found)
             self.by_exact[name[:200]] = found
             self.created.append(name)

@@ -197,3 +197,33 @@ def test_codings_import_cannot_write_the_consensus(here: Store, tmp_path: Path) 
     before = counts(here)
     result = run(here, "codings", "import", str(sneaky))
     assert result.exit_code == 2 and "only adjudication writes it" in result.output and counts(here) == before
+
+
+def test_the_consensus_role_survives_a_qdpx_round_trip(here: Store, tmp_path: Path) -> None:
+    """Adjudicate, export .qdpx (valid against Project.xsd), import it anew, merge it back."""
+    import zipfile
+
+    import xmlschema
+
+    from tests.exchange.test_qdpx import XSD
+
+    toggle(here, "alice", "A", 1, "wages")
+    toggle(here, "bob", "A", 2, "wages")
+    assert run(here, "adjudicate", "--prefer", "alice").exit_code == 0
+    out = tmp_path / "adjudicated.qdpx"
+    assert run(here, "export", "qdpx", str(out)).exit_code == 0
+    with zipfile.ZipFile(out) as zf:
+        xmlschema.XMLSchema(str(XSD)).validate(zf.read("project.qde"))
+    new = tmp_path / "new.db"
+    assert runner.invoke(app, ["--db", str(new), "init"]).exit_code == 0
+    imported = runner.invoke(app, ["--db", str(new), "import", str(out)])
+    assert imported.exit_code == 0, imported.output
+    coders = runner.invoke(app, ["--db", str(new), "coders", "--json"])
+    roles = {r["name"]: (r["role"], r["codings"]) for r in json.loads(coders.output)}
+    assert roles["consensus"] == ("consensus", 1) and roles["alice"][0] == "coder"
+    agreement = runner.invoke(app, ["--db", str(new), "agreement", "--boot", "0"])
+    assert "Agreement between alice, bob:" in agreement.output, agreement.output
+    before = counts(here)
+    back = run(here, "merge", str(out))
+    assert back.exit_code == 0, back.output
+    assert counts(here) == before
