@@ -48,6 +48,12 @@ def colour_wanted(stream: TextIO) -> bool:
     return bool(stream.isatty()) and not os.environ.get("NO_COLOR")
 
 
+def state_dir() -> Path:
+    """qcode's own state (not settings, not projects): ``$XDG_STATE_HOME/qcode``, ``~/.local/state/qcode``."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "qcode"
+
+
 def database_url(explicit: str | None = None) -> str:
     """Resolve the project database URL: ``--db``, then ``QCODE_DB``, then ``./qcode.db``.
 

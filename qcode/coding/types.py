@@ -62,6 +62,7 @@ class DocumentInfo:
     name: str
     title: str
     attributes: Mapping[str, str] = field(default_factory=dict)
+    content_hash: str = ""
 
     def attribute_line(self, keys: tuple[str, ...] = ("gender", "country", "occupation")) -> str:
         """The attributes coders care about most, in a fixed order, joined by `` · ``."""

@@ -12,6 +12,7 @@ from qcode.coding import queries
 from qcode.coding.types import UNSAVED, CoderRef
 from qcode.config import suggestions_enabled
 from qcode.errors import StoreError
+from qcode.tui import positions
 from qcode.tui.access import ProjectAccess
 from qcode.tui.controller import CodingController
 from qcode.tui.messages import StoreFailed
@@ -111,7 +112,8 @@ class QcodeApp(App[None]):
             return
         self.coder_name = coder.name
         self.controller = CodingController(self.access, coder)
-        start = self.controller.load()
+        saved = positions.load(self.access.url, coder.name) if self.access.url else None
+        start = self.controller.load((saved.document, saved.ordinal) if saved is not None else None)
         self.push_screen(MainScreen(self.controller, start))
         self.call_after_refresh(self._first_screen_up)
 
@@ -124,7 +126,11 @@ class QcodeApp(App[None]):
         self.access.open_in_background(self._store_failed_elsewhere)
 
     def on_unmount(self) -> None:
-        """Hand the frozen objects back to the collector (tests run many apps in one process)."""
+        """Remember where the coder is; hand frozen objects back to the collector (tests run many apps)."""
+        c = self.controller
+        left_at = c.left_at() if c is not None else None
+        if c is not None and left_at is not None and self.access.url:
+            positions.save(self.access.url, c.coder.name, positions.Position(*left_at))
         gc.unfreeze()
         gc.enable()
         if self._own_access:

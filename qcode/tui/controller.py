@@ -61,6 +61,7 @@ class CodingController:
         self.progress: dict[int, Progress] = {}
         self.transcript: Transcript | None = None
         self.doc_index = -1
+        self.cursor = 0  # the segment index under the screen's cursor (kept by the screen)
         self.codings: dict[int, frozenset[int]] = {}
         self.memos: dict[int, str] = {}
         self._seg_index: dict[int, int] = {}
@@ -68,23 +69,40 @@ class CodingController:
 
     # -- loading ------------------------------------------------------------------------------
 
-    def load(self) -> tuple[int, int]:
-        """Load documents and codebook; returns where to start (document index, segment ordinal)."""
+    def load(self, left_at: tuple[str, int] | None = None) -> tuple[int, int]:
+        """Load documents and codebook; returns where to start (document index, segment ordinal).
+
+        ``left_at`` is where the coder quit (a document's content hash, a segment ordinal); while
+        that document is in the project it wins, else the screen opens at their latest coding.
+        """
         with self.read() as s:
             self.documents = queries.list_documents(s, attributes=False)
             self.codes = queries.codebook(s)
-            resume = queries.resume_point(s, self.coder.id)
-            shown = [d.id for d in self.documents[:FIRST_ATTRIBUTES]] + ([resume[0]] if resume else [])
+            hashes = {d.content_hash: i for i, d in enumerate(self.documents)}
+            quit_at = (hashes[left_at[0]], left_at[1]) if left_at and left_at[0] in hashes else None
+            resume = None if quit_at is not None else queries.resume_point(s, self.coder.id)
+            first = self.documents[quit_at[0]].id if quit_at is not None else resume[0] if resume else None
+            shown = [d.id for d in self.documents[:FIRST_ATTRIBUTES]] + ([first] if first is not None else [])
             self.merge_attributes(queries.document_attributes(s, shown))
         self.code_by_id = {c.id: c for c in self.codes}
         self.code_by_hotkey = {
             c.hotkey: c for c in self.codes if c.hotkey and c.hotkey not in RESERVED_HOTKEYS
         }
+        if quit_at is not None:
+            return quit_at
         if resume is not None:
             for i, doc in enumerate(self.documents):
                 if doc.id == resume[0]:
                     return i, resume[1]
         return 0, 0
+
+    def left_at(self) -> tuple[str, int] | None:
+        """Where the coder is: the open document's content hash, the ordinal of the segment at the cursor."""
+        tr = self.transcript
+        if tr is None:
+            return None
+        on_segment = 0 <= self.cursor < len(tr.segments)
+        return tr.document.content_hash, tr.segments[self.cursor].ordinal if on_segment else 0
 
     def load_progress(self) -> tuple[dict[int, Progress], dict[int, dict[str, str]]]:
         """Progress and attributes of every document (slow on big projects: call from a worker thread).

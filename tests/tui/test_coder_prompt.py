@@ -74,7 +74,7 @@ async def test_a_new_coder_is_in_the_project_from_their_first_change_not_from_op
         await pilot.press("w")  # the first change: carol and her coding, in one transaction
         await pilot.pause()
         assert coders(store) == sorted([*before, "carol"]) and coder_events(store).count("carol") == 1
-        assert stored_codings(store, "carol") == {("A", 1, "wages")}
+        assert stored_codings(store, "carol") == {("B", 1, "wages")}  # where she quit
         await pilot.press("j", "m", *"second", "ctrl+s", "u", "u")
         await pilot.pause()
         assert stored_codings(store, "carol") == set() and stored_memos(store, "carol") == {}
