@@ -53,18 +53,34 @@ def merge(
             "--skip-unmatched", help="Leave out work on documents, segments or codes this project lacks."
         ),
     ] = False,
+    prefer_memos: Annotated[
+        str | None,
+        typer.Option(
+            "--prefer-memos",
+            help="Memos edited on both sides: keep ours (here), take theirs (there), or keep both texts.",
+            metavar="here|there|both",
+        ),
+    ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would change; write nothing.")] = False,
     json_: JsonOption = False,
 ) -> None:
     """Bring in another copy's coders, codings, memos and events (all of it or, on conflicts, nothing)."""
     from qcode.config import database_url
     from qcode.teams.identity import parse_renames
+    from qcode.teams.memo_edits import PREFER_MEMOS
     from qcode.teams.merge import MergeOptions, merge_snapshot
     from qcode.teams.source import load_source
 
     _refuse_self(other, database_url(state().db))
+    if prefer_memos is not None and prefer_memos not in PREFER_MEMOS:
+        raise InputError(f"--prefer-memos {prefer_memos}: expected one of {', '.join(PREFER_MEMOS)}")
     options = MergeOptions(
-        tuple(same_coder or ()), parse_renames(rename_coder or ()), add_codes, skip_unmatched, dry_run
+        tuple(same_coder or ()),
+        parse_renames(rename_coder or ()),
+        add_codes,
+        skip_unmatched,
+        dry_run,
+        prefer_memos,
     )
     snap = load_source(other)  # read whole and closed before this project is written
     with unit_of_work() as session:

@@ -20,6 +20,7 @@ from qcode.store.base import new_guid, utcnow
 from qcode.store.events import log_event
 from qcode.store.models import Code, Coder, Coding, Event, Memo, Setting
 from qcode.teams.identity import ALIAS_PREFIX, CoderMatch, Conflict, match_coders
+from qcode.teams.memo_edits import PreferMemos
 from qcode.teams.places import Places
 from qcode.teams.plan import (
     Plan,
@@ -48,6 +49,8 @@ class MergeOptions:
     add_codes: bool = False
     skip_unmatched: bool = False
     dry_run: bool = False
+    #: memos edited on both sides: keep ours, take theirs, or keep both (``None``: a conflict)
+    prefer_memos: PreferMemos | None = None
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,9 @@ def merge_snapshot(
     plan_codes(session, snap, plan, add_codes=options.add_codes, skip_unmatched=options.skip_unmatched)
     places = Places(session, snap)
     plan_codings(session, snap, plan, places, skip_unmatched=options.skip_unmatched)
-    plan_memos(session, snap, plan, places, skip_unmatched=options.skip_unmatched)
+    plan_memos(
+        session, snap, plan, places, skip_unmatched=options.skip_unmatched, prefer_memos=options.prefer_memos
+    )
     plan.events = new_events(session, snap)
     if plan.conflicts:
         raise MergeConflictError(snap.where, plan.conflicts)

@@ -15,7 +15,7 @@ from qcode.store.engine import transaction
 from qcode.store.migrate import Store
 from qcode.teams.coderfile import read_coder_file
 from tests.coding.sample import fill_sample
-from tests.teams.projects import counts, keys, laptop, memo, toggle
+from tests.teams.projects import counts, keys, laptop, memo, memos, toggle
 
 runner = CliRunner()
 
@@ -227,3 +227,26 @@ def test_the_consensus_role_survives_a_qdpx_round_trip(here: Store, tmp_path: Pa
     back = run(here, "merge", str(out))
     assert back.exit_code == 0, back.output
     assert counts(here) == before
+
+
+def test_a_memo_edited_on_both_sides_is_a_conflict_until_a_side_is_chosen(
+    here: Store, sqlite_template: Path, tmp_path: Path
+) -> None:
+    memo(here, "alice", "A", 1, "first")
+    with laptop(here, sqlite_template, tmp_path / "laptop.db") as there:
+        memo(there, "alice", "A", 1, "first LAPTOP EDIT")
+        memo(here, "alice", "A", 1, "first DESKTOP EDIT")
+        before = counts(here)
+        refused = run(here, "merge", path_of(there))
+        assert refused.exit_code == 4, refused.output
+        assert "memo of alice on A #1: edited on both sides" in refused.output
+        assert "--prefer-memos here|there" in refused.output and "'first LAPTOP EDIT'" in refused.output
+        assert counts(here) == before and memos(here)[("alice", "A", 1)] == "first DESKTOP EDIT"
+        assert run(here, "merge", path_of(there), "--prefer-memos", "sideways").exit_code == 2
+        both = run(here, "merge", path_of(there), "--prefer-memos", "both")
+        assert both.exit_code == 0, both.output
+        assert memos(here)[("alice", "A", 1)] == (
+            f"first DESKTOP EDIT\n\n--- merged from {path_of(there)} ---\nfirst LAPTOP EDIT"
+        )
+        again = run(here, "merge", path_of(there))  # the laptop's edit is known here now
+        assert again.exit_code == 0 and "nothing to merge" in again.output, again.output
