@@ -377,13 +377,31 @@ def _here_memos(session: Session, plan: Plan) -> dict[tuple[str, Target], HereMe
     return out
 
 
+#: Events about coders' work, which is what a merge brings; the other side's own history (its
+#: creation, documents imported, codebooks loaded, attributes) is not this project's, and its
+#: documents and codes are matched here, never brought.
+WORK_EVENTS = frozenset(
+    {
+        "coding.add",
+        "coding.remove",
+        "memo.set",
+        "memo.delete",
+        "coder.add",
+        "codings.import",
+        "adjudication.decide",
+        "merge",
+    }
+)
+
+
 def new_events(session: Session, snap: Snapshot) -> list[Any]:
-    """The snapshot's events this project does not have yet (by event GUID)."""
-    guids = [e.guid for e in snap.events]
+    """The snapshot's events about coders' work this project does not have yet (by event GUID)."""
+    work = [e for e in snap.events if e.action in WORK_EVENTS]
+    guids = [e.guid for e in work]
     present: set[str] = set()
     for lo in range(0, len(guids), _CHUNK):
         present.update(session.scalars(select(Event.guid).where(Event.guid.in_(guids[lo : lo + _CHUNK]))))
-    return [e for e in snap.events if e.guid not in present]
+    return [e for e in work if e.guid not in present]
 
 
 def used_coders(snap: Snapshot) -> list[Any]:
