@@ -85,8 +85,9 @@ class MergeReport:
 class MergeConflictError(ConflictError):
     """The merge met conflicts, so it wrote nothing; ``conflicts`` lists each with what to do."""
 
-    def __init__(self, where: str, conflicts: Sequence[Conflict]) -> None:
-        lines = [f"{where}: {len(conflicts)} conflict(s), so nothing was merged:"]
+    def __init__(self, where: str, conflicts: Sequence[Conflict], *, foreign: str = "") -> None:
+        lines = [foreign] if foreign else []
+        lines.append(f"{where}: {len(conflicts)} conflict(s), so nothing was merged:")
         lines += [f"  {c}" for c in conflicts]
         super().__init__("\n".join(lines))
         self.conflicts = tuple(conflicts)
@@ -114,12 +115,23 @@ def merge_snapshot(
     )
     plan.events = new_events(session, snap)
     if plan.conflicts:
-        raise MergeConflictError(snap.where, plan.conflicts)
+        raise MergeConflictError(snap.where, plan.conflicts, foreign=_foreign(session, snap))
     report = _report(snap, plan, options.dry_run)
     if plan.changes and not options.dry_run:
         _apply(session, plan)
         log_event(session, actor, "merge", **_summary(report))
     return report
+
+
+def _foreign(session: Session, snap: Snapshot) -> str:
+    """The line saying ``snap`` comes from another project than this one, if it does."""
+    ours = session.get(Setting, "project_guid")
+    if not snap.project or ours is None or ours.value == snap.project:
+        return ""
+    return (
+        f"{snap.where}: comes from a different project (project {snap.project[:8]}…; this is "
+        f"{ours.value[:8]}…), not a copy of this one"
+    )
 
 
 def _report(snap: Snapshot, plan: Plan, dry_run: bool) -> MergeReport:

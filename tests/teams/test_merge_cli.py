@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -250,3 +251,30 @@ def test_a_memo_edited_on_both_sides_is_a_conflict_until_a_side_is_chosen(
         )
         again = run(here, "merge", path_of(there))  # the laptop's edit is known here now
         assert again.exit_code == 0 and "nothing to merge" in again.output, again.output
+
+
+def test_a_coder_file_from_another_project_says_so_before_its_conflicts(
+    here: Store, sqlite_template: Path, tmp_path: Path
+) -> None:
+    from qcode.store.base import new_guid
+    from qcode.store.migrate import open_store
+    from qcode.store.models import Setting
+
+    with transaction(here.sessions) as s:
+        s.merge(Setting(key="project_guid", value=new_guid()))
+    shutil.copy(sqlite_template, tmp_path / "elsewhere.db")
+    elsewhere = open_store(f"sqlite:///{tmp_path / 'elsewhere.db'}")
+    try:
+        with transaction(elsewhere.sessions) as s:  # another `qcode init`: its own project GUID
+            s.merge(Setting(key="project_guid", value=new_guid()))
+            fill_sample(s)
+        toggle(elsewhere, "bob", "A", 1, "wages")
+        out = tmp_path / "bob.json"
+        assert run(elsewhere, "export", "coder", "bob", str(out)).exit_code == 0
+    finally:
+        elsewhere.close()
+    result = run(here, "merge", str(out))
+    assert result.exit_code == 4
+    first = result.output.splitlines()[0]
+    assert f"{out}: comes from a different project (project " in first, result.output
+    assert "conflict(s)" in result.output.splitlines()[1]
