@@ -197,6 +197,7 @@ def adjudicate(
     if not scripted:
         _adjudicate_on_screen(_split(coders), _split(codes), consensus)
         return
+    adjudicator = _adjudicator(consensus)
     if write_cases is not None:
         from qcode.export.files import check_target
 
@@ -208,15 +209,15 @@ def adjudicate(
             coders=_split(coders),
             codes=_split(codes),
             consensus=consensus,
-            actor=actor(),
+            actor=adjudicator,
             write=writes,
         )
         if decisions is not None:
-            adj = _from_csv(session, adj, decisions)
+            adj = _from_csv(session, adj, decisions, adjudicator)
         if prefer is not None:
             from qcode.teams.decide import prefer as by_rule
 
-            adj, report = by_rule(session, adj, prefer, actor=actor())
+            adj, report = by_rule(session, adj, prefer, actor=adjudicator)
             left = f"; {report.left} left open ({prefer} did not code their documents)" if report.left else ""
             typer.echo(
                 f"--prefer {prefer}: {report.decided} decided "
@@ -233,11 +234,19 @@ def _split(values: list[str] | None) -> list[str] | None:
     return [name.strip() for value in values for name in value.split(",") if name.strip()]
 
 
-def _from_csv(session: Session, adj: Adjudication, path: Path) -> Adjudication:
+def _adjudicator(consensus: str) -> str:
+    """Who decides, as the log and the decisions name them: the coder at this machine (``--coder``'s
+    sources: ``$QCODE_CODER``, else the name remembered by the coding screen), else the consensus."""
+    from qcode.cli.tui import resolve_coder
+
+    return resolve_coder(None) or consensus
+
+
+def _from_csv(session: Session, adj: Adjudication, path: Path, adjudicator: str) -> Adjudication:
     from qcode.teams.decide import decide
     from qcode.teams.decisions_csv import read_decisions_csv
 
-    adj, report = decide(session, adj, read_decisions_csv(path, adj), actor=actor())
+    adj, report = decide(session, adj, read_decisions_csv(path, adj), actor=adjudicator)
     typer.echo(
         f"{path}: {report.decided} decided, {report.revised} revised, {report.unchanged} unchanged "
         f"({report.applied} applied, {report.omitted} omitted)"
@@ -265,7 +274,7 @@ def _adjudicate_on_screen(coders: list[str] | None, codes: list[str] | None, con
 
     access = ProjectAccess(open_project(), owns_store=True)
     try:
-        app = AdjudicateApp(access, Settings(coders, codes, consensus, actor()))
+        app = AdjudicateApp(access, Settings(coders, codes, consensus, _adjudicator(consensus)))
         app.run()
     finally:
         access.close()

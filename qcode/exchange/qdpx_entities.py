@@ -32,7 +32,7 @@ class CoderResolver:
         rows = session.execute(select(Coder.id, Coder.guid, Coder.name, Coder.role)).all()
         self.project = project
         self.by_guid = {g: i for i, g, _, _r in rows}
-        self.guid_of = {i: g for i, g, _, _r in rows}
+        self.new_consensus: set[int] = set()
         self.by_exact = {n: i for i, _, n, _r in rows}
         self.by_name = {n.casefold(): i for i, _, n, _r in rows}
         #: coders standing for one of the file's user GUIDs (never matched by name to another user)
@@ -60,9 +60,9 @@ class CoderResolver:
             found = self._get(None, UNATTRIBUTED)
         else:
             found = self._get(guid, (self.names.get(guid) or "").strip() or f"user {guid[:8]}")
-        # a qcode file's own consensus record (same GUID, consensus there too) is the consensus's work
-        own = guid is not None and self.guid_of.get(found) == guid and self.project.role_of(guid) == CONSENSUS
-        if writing and found in self.consensus and not own:
+        # a consensus this import creates (consensus in the qcode file) brings its record along;
+        # an existing one is written only by adjudication (or merged)
+        if writing and found in self.consensus and found not in self.new_consensus:
             raise RoleError(
                 f"the file's user {self.consensus[found]!r} is this project's consensus coder: only "
                 "adjudication writes it (`qcode merge` the file to bring in the coders' work)"
@@ -86,9 +86,9 @@ class CoderResolver:
                 .values(guid=new, name=name[:200], role=role, created_at=utcnow())
                 .returning(Coder.id)
             ).scalar_one()
-            self.guid_of[found] = new
             if role == CONSENSUS:
                 self.consensus[found] = name
+                self.new_consensus.add(found)
             self.by_name.setdefault(name.casefold(), found)
             self.by_exact[name[:200]] = found
             self.created.append(name)

@@ -278,3 +278,31 @@ def test_a_coder_file_from_another_project_says_so_before_its_conflicts(
     first = result.output.splitlines()[0]
     assert f"{out}: comes from a different project (project " in first, result.output
     assert "conflict(s)" in result.output.splitlines()[1]
+
+
+def test_decisions_name_the_coder_at_this_machine_else_the_consensus(
+    here: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import select
+
+    from qcode.store.models import Event
+
+    toggle(here, "alice", "A", 1, "wages")
+    toggle(here, "bob", "A", 2, "wages")
+    monkeypatch.delenv("QCODE_CODER", raising=False)
+    monkeypatch.setenv("QCODE_CODER_FILE", str(tmp_path / "nobody"))
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text("document,segment,code,decision\nA,1,wages,alice\n", encoding="utf-8")
+    assert run(here, "adjudicate", "--decisions", str(decisions)).exit_code == 0
+    (tmp_path / "coder").write_text("judith\n", encoding="utf-8")  # remembered by the coding screen
+    monkeypatch.setenv("QCODE_CODER_FILE", str(tmp_path / "coder"))
+    decisions.write_text("document,segment,code,decision\nA,2,wages,none\n", encoding="utf-8")
+    assert run(here, "adjudicate", "--decisions", str(decisions)).exit_code == 0
+    with here.sessions() as s:
+        decided = select(Event.actor).where(Event.action == "adjudication.decide").order_by(Event.id)
+        actors = list(s.scalars(decided))
+    assert actors == ["consensus", "judith"]
+    both = tmp_path / "both.csv"
+    both.write_text("document,segment,code,decision\nA,1,wages,both\n", encoding="utf-8")
+    refused = run(here, "adjudicate", "--decisions", str(both))
+    assert refused.exit_code == 2 and "bob did not, so 'both' contradicts itself" in refused.output
