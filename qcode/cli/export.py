@@ -23,7 +23,7 @@ from qcode.cli.findings import (
     redaction,
     where_list,
 )
-from qcode.text import plural
+from qcode.text import noun, plural
 
 if TYPE_CHECKING:
     from qcode.export.shape import RowStream
@@ -281,7 +281,8 @@ def run_qdpx_import(
     for note in report.inexact:
         where = ", ".join(str(s) for s in note.segments) or "none"
         echo_err(
-            f"selection {note.start}-{note.end} in {note.document} ({note.kind}) coded on segment(s) "
+            f"selection {note.start}-{note.end} in {note.document} ({note.kind}) coded on"
+            f" {noun(len(note.segments), 'segment')} "
             f"{where}: {note.text[:60]!r}"
         )
     r = report
@@ -378,15 +379,19 @@ def quotes(
 ) -> None:
     """A quote book: coded segments by code, in their passages, attributed `— A (Male, Arab Emirates)`."""
     from qcode.export.files import check_target, default_output, open_output
-    from qcode.export.report_service import quote_sections
+    from qcode.export.report_service import consensus_coder, quote_sections
     from qcode.export.service import resolve_filter
 
     path = out or default_output(f"quotes.{format_.value}")
     check_target(path, force=force)
     red = redaction(pseudonymize, threshold, pseudonym_report, path, force=force)
+    chosen = _split(coders)
     with reading() as session:
-        flt = resolve_filter(session, _split(coders), query=query, where=where_list(where))
+        decided = None if chosen else consensus_coder(session)
+        flt = resolve_filter(session, [decided] if decided else chosen, query=query, where=where_list(where))
         sections = quote_sections(session, _split(codes), flt)
+    if decided:
+        echo_err(f"quoting the consensus coder {decided!r}, as decided (--coders to choose others)")
     if red is not None:
         from qcode.export.pseudonymise import pseudonymise_sections
 

@@ -18,6 +18,7 @@ from qcode.export.files import neutralise, unneutralise
 from qcode.export.tables import CsvRecord, read_csv
 from qcode.teams.adjudicate import BOTH, EDIT, NONE, Adjudication, Case
 from qcode.teams.decide import Choice, both_refusal
+from qcode.text import plural
 
 COLUMNS = ("document", "segment", "code", "decision")
 #: every compared coder's call (refused where they contradict: see ``decide.both_refusal``)
@@ -36,7 +37,9 @@ class DecisionsError(InputError):
         if len(problems) > MAX_LISTED:
             listed.append(f"… and {len(problems) - MAX_LISTED} more")
         super().__init__(
-            "\n".join([f"{len(problems)} row(s) cannot be used, so no decision was recorded:", *listed])
+            "\n".join(
+                [f"{plural(len(problems), 'row')} cannot be used, so no decision was recorded:", *listed]
+            )
         )
         self.problems = tuple(problems)
 

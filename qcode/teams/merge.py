@@ -32,6 +32,7 @@ from qcode.teams.plan import (
     used_coders,
 )
 from qcode.teams.snapshot import SnapEvent, Snapshot
+from qcode.text import plural
 
 _CHUNK = 5000
 # Core tables: bulk inserts skip the ORM's per-row bookkeeping (several times faster at 10⁵ rows).
@@ -87,7 +88,7 @@ class MergeConflictError(ConflictError):
 
     def __init__(self, where: str, conflicts: Sequence[Conflict], *, foreign: str = "") -> None:
         lines = [foreign] if foreign else []
-        lines.append(f"{where}: {len(conflicts)} conflict(s), so nothing was merged:")
+        lines.append(f"{where}: {plural(len(conflicts), 'conflict')}, so nothing was merged:")
         lines += [f"  {c}" for c in conflicts]
         super().__init__("\n".join(lines))
         self.conflicts = tuple(conflicts)
