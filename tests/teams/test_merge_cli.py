@@ -277,7 +277,7 @@ def test_a_coder_file_from_another_project_says_so_before_its_conflicts(
     assert result.exit_code == 4
     first = result.output.splitlines()[0]
     assert f"{out}: comes from a different project (project " in first, result.output
-    assert "conflict(s)" in result.output.splitlines()[1]
+    assert "conflicts, so nothing was merged" in result.output.splitlines()[1]
 
 
 def test_decisions_name_the_coder_at_this_machine_else_the_consensus(
