@@ -13,7 +13,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from qcode.cli.common import CsvOption, actor, echo_err, progress, reading, sqlite_snapshot, unit_of_work
+from qcode.cli.common import (
+    CsvOption,
+    actor,
+    creating_unit_of_work,
+    echo_err,
+    progress,
+    reading,
+    sqlite_snapshot,
+    unit_of_work,
+)
 from qcode.cli.findings import (
     PseudonymizeOption,
     QueryOption,
@@ -268,7 +277,7 @@ def run_qdpx_import(
         raise typer.BadParameter(f"unknown --segment {segment!r} or --end-position {end_position!r}")
     from qcode.exchange.qdpx_import import import_qdpx
 
-    with unit_of_work(create=True) as session:
+    with creating_unit_of_work() as session:
         report = import_qdpx(
             session,
             path,

@@ -322,3 +322,21 @@ def test_import_and_documents_on_each_backend(store: Store) -> None:
     assert rows and all(texts[doc][a:b] == text for a, b, text, doc in rows)
     again = qcode(url, "import", str(TRANSCRIPTS / "P.md"))
     assert "skipped 1" in again.stdout
+
+
+def test_a_first_import_where_there_is_no_project_makes_one_and_says_so(tmp_path: Path) -> None:
+    """Like `qcode init`: the project has its GUID and creation event, and the user is told where."""
+    transcript = tmp_path / "Ana.txt"
+    transcript.write_text(PLAIN, encoding="utf-8")
+    db = tmp_path / "qcode.db"
+    first = qcode(db, "import", str(transcript))
+    assert first.exit_code == 0, first.output
+    assert first.stdout.splitlines()[0] == f"created a new project at {db}"
+    status = json.loads(qcode(db, "status", "--json").stdout)
+    assert len(status["project_guid"]) == 36 and status["documents"] == 1
+    assert "created the project" in qcode(db, "log").stdout
+    other = tmp_path / "Ben.txt"
+    other.write_text(PLAIN.replace("manager", "boss"), encoding="utf-8")
+    again = qcode(db, "import", str(other))
+    assert again.exit_code == 0 and "created a new project" not in again.output
+    assert json.loads(qcode(db, "status", "--json").stdout)["project_guid"] == status["project_guid"]
