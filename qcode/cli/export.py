@@ -245,13 +245,24 @@ def export_qdpx(
 
 @codings_app.command("import")
 def codings_import(
-    file: Annotated[Path, typer.Argument(help="CSV in the long format of `qcode export segments`.")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="CSV in the long format of `qcode export segments` (- reads standard input)."),
+    ],
+    new_coder: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--new-coder",
+            help="NAME is a new person, though a coder's name differs from it only in case.",
+            metavar="NAME",
+        ),
+    ] = None,
 ) -> None:
     """Import codings from CSV: every row is checked first; rows already present add nothing."""
     from qcode.exchange.codings_csv import import_codings_csv
 
     with unit_of_work() as session:
-        report = import_codings_csv(session, file, actor=actor())
+        report = import_codings_csv(session, file, actor=actor(), new_coders=new_coder or ())
     created = f"; new coders: {', '.join(report.coders_created)}" if report.coders_created else ""
     typer.echo(
         f"{plural(report.rows, 'row')}: {plural(report.added, 'coding')} added,"
