@@ -220,7 +220,13 @@ class AdjudicateScreen(Screen[None]):
         self.record(call, coder)
 
     def action_apply(self, by: str) -> None:
-        """The code belongs on the segment."""
+        """The code belongs on the segment: ``both`` keeps every coder's call, so where one applied it
+        and another did not it says so and decides nothing (the service refuses it too)."""
+        case = self.case
+        if by == "both" and case is not None and any(call is False for _name, call in case.calls):
+            self.status = "'both' contradicts itself here (one applied it, one did not): 1, 2…, x or e"
+            self.show()
+            return
         self.record(True, by)
 
     def action_omit(self) -> None:
