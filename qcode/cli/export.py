@@ -13,7 +13,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from qcode.cli.common import CsvOption, actor, echo_err, progress, reading, sqlite_snapshot, unit_of_work
+from qcode.cli.common import (
+    CsvOption,
+    actor,
+    creating_unit_of_work,
+    echo_err,
+    progress,
+    reading,
+    sqlite_snapshot,
+    unit_of_work,
+)
 from qcode.cli.findings import (
     PseudonymizeOption,
     QueryOption,
@@ -236,13 +245,24 @@ def export_qdpx(
 
 @codings_app.command("import")
 def codings_import(
-    file: Annotated[Path, typer.Argument(help="CSV in the long format of `qcode export segments`.")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="CSV in the long format of `qcode export segments` (- reads standard input)."),
+    ],
+    new_coder: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--new-coder",
+            help="NAME is a new person, though a coder's name differs from it only in case.",
+            metavar="NAME",
+        ),
+    ] = None,
 ) -> None:
     """Import codings from CSV: every row is checked first; rows already present add nothing."""
     from qcode.exchange.codings_csv import import_codings_csv
 
     with unit_of_work() as session:
-        report = import_codings_csv(session, file, actor=actor())
+        report = import_codings_csv(session, file, actor=actor(), new_coders=new_coder or ())
     created = f"; new coders: {', '.join(report.coders_created)}" if report.coders_created else ""
     typer.echo(
         f"{plural(report.rows, 'row')}: {plural(report.added, 'coding')} added,"
@@ -268,7 +288,7 @@ def run_qdpx_import(
         raise typer.BadParameter(f"unknown --segment {segment!r} or --end-position {end_position!r}")
     from qcode.exchange.qdpx_import import import_qdpx
 
-    with unit_of_work(create=True) as session:
+    with creating_unit_of_work() as session:
         report = import_qdpx(
             session,
             path,
