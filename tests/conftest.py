@@ -9,12 +9,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from qcode.store.migrate import Store, open_store
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Property tests here do real work (spaCy, SQLite, XML); on a shared 2-core machine one example can
+# take longer than Hypothesis' 200 ms deadline, failing runs that found no bug (speed is measured in bench/).
+settings.register_profile(
+    "qcode", deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "qcode"))
 PG_ENV = "QCODE_TEST_PG_URL"
 _TABLES = (
     "memos", "codings", "segments", "passages", "documents", "codes", "coders", "events", "settings",

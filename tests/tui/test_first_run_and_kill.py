@@ -91,7 +91,7 @@ def test_kill_minus_nine_right_after_a_keypress_loses_nothing(project: tuple[Sto
         _read_quiet(fd, screen)  # the whole first screen (the codebook also names "Wages withheld")
         after = bytearray()
         os.write(fd, b"w")
-        assert _read_until(fd, b"Wages withheld", 10, after), after[-2000:]
+        assert _read_until(fd, b"Wages withheld", 60, after), after[-2000:]
     finally:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)

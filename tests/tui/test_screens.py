@@ -71,6 +71,7 @@ async def test_help_lists_every_binding_and_the_code_hotkeys(project: tuple[Stor
     async with app.run_test(size=(120, 60)) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
+        await pilot.pause()  # the help table fills on mount: read it once drawn
         text = screen_text(app)
         for needle in (
             "next segment you have not coded",
