@@ -16,7 +16,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def data_dir(name: str) -> Path:
-    """Return a bundled data folder (``transcripts`` or ``codebooks``).
+    """Return a bundled data folder (``transcripts``, ``codebooks`` or ``sources``).
 
     In a source checkout the folders sit beside the package; in an installed
     wheel they are shipped inside it as ``qcode/_data/<name>``.
@@ -30,6 +30,11 @@ def data_dir(name: str) -> Path:
 def bundled_transcripts() -> Path:
     """The corpus qcode ships: transcripts written from the report."""
     return data_dir("transcripts")
+
+
+def bundled_report() -> Path:
+    """The source report the transcripts are extracted from (``sources/README.md`` says whence)."""
+    return data_dir("sources") / "report-nk-overseas-labor.txt"
 
 
 def bundled_codebook() -> Path:

@@ -16,6 +16,8 @@ from sqlalchemy.engine import make_url
 from qcode.store.migrate import Store, open_store
 
 REPO = Path(__file__).resolve().parent.parent
+#: A test that reads beside the checkout fails (everything it needs ships in the repository).
+pytest_plugins = ["tests.confine"]
 
 # Property tests here do real work (spaCy, SQLite, XML); on a shared 2-core machine one example can
 # take longer than Hypothesis' 200 ms deadline, failing runs that found no bug (speed is measured in bench/).

@@ -40,6 +40,7 @@ def test_wheel_ships_data_and_migrations(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "qcode/store/migrations/versions/0001_initial_schema.py" in names
     assert "qcode/_data/codebooks/nk-overseas-labor.yaml" in names
+    assert "qcode/_data/sources/report-nk-overseas-labor.txt" in names
     corpus = {n for n in names if n.startswith("qcode/_data/transcripts/") and n.endswith(".md")}
     assert {f"qcode/_data/transcripts/{x}.md" for x in ("A", "R", "minister", "unattributed")} <= corpus
 
@@ -48,9 +49,9 @@ def test_installed_wheel_finds_its_data_outside_the_repository(wheel: Path, tmp_
     target = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(target)
     code = (
-        "from qcode.config import bundled_codebook, bundled_transcripts\n"
-        "print(bundled_codebook().is_file(), len(list(bundled_transcripts().glob('*.md'))),"
-        " bundled_codebook())"
+        "from qcode.config import bundled_codebook, bundled_report, bundled_transcripts\n"
+        "print(bundled_codebook().is_file() and bundled_report().is_file(),"
+        " len(list(bundled_transcripts().glob('*.md'))), bundled_codebook())"
     )
     out = subprocess.run(
         [sys.executable, "-c", code],

@@ -18,9 +18,15 @@ def _group() -> None:
 @app.command()
 def extract(
     source: Annotated[
-        Path,
-        typer.Argument(help="The report as UTF-8 text.", exists=True, dir_okay=False, readable=True),
-    ],
+        Path | None,
+        typer.Argument(
+            help="The report as UTF-8 text (default: the copy qcode ships, sources/ in a checkout).",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            show_default=False,
+        ),
+    ] = None,
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder to write the transcripts into.", file_okay=False)
     ] = Path("transcripts"),
@@ -33,9 +39,11 @@ def extract(
     from rich.console import Console
     from rich.table import Table
 
+    from qcode.config import bundled_report
     from qcode.ingest.report import extract_report
     from qcode.ingest.transcript import write_transcript
 
+    source = source or bundled_report()
     extraction = extract_report(source)
     out.mkdir(parents=True, exist_ok=True)
     for transcript in extraction.transcripts:

@@ -6,6 +6,7 @@ The TUI (Textual) is imported inside :func:`code`, so ``qcode --help`` stays fas
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,6 +14,8 @@ import typer
 
 from qcode.cli.common import echo_err, state
 from qcode.config import CODER_ENV
+from qcode.errors import QcodeError
+from qcode.text import plural
 
 if TYPE_CHECKING:
     from qcode.store.migrate import Store
@@ -59,28 +62,54 @@ def resolve_coder(explicit: str | None) -> str | None:
 
 
 def prepare_project(url: str) -> Store:
-    """Open the project at ``url``; where there is none yet, create it with the demo corpus and codebook.
+    """Open the project at ``url``; a local SQLite file that does not exist yet becomes the demo project.
 
-    "None yet" means a new database (no project GUID) with no documents and no codes: a project made
-    with ``qcode init`` stays empty, and one filled by other tools is never touched.
+    Only a new local file gets the demo corpus and codebook, with one line on stderr saying so. A
+    database that exists (a file made by ``qcode init`` or by other tools, a shared PostgreSQL server)
+    is never filled with demo documents unasked: where it holds no project yet it gets an empty one,
+    and one line says that ``qcode demo`` would fill it.
     """
+    from qcode.config import redact_url
     from qcode.project import service as project_service
     from qcode.store.engine import transaction
     from qcode.store.migrate import open_store
+    from qcode.store.probe import sqlite_file
     from qcode.tui.access import STATEMENT_TIMEOUT_S
 
+    local = sqlite_file(url)
+    new_file = local is not None and not local.exists()
     store = open_store(url, create=True, statement_timeout_s=STATEMENT_TIMEOUT_S)
     try:
         with transaction(store.sessions) as session:
             _, created = project_service.ensure_project(session)
-            status = project_service.project_status(session) if created else None
-            if status is not None and not status.documents and not status.codes:
-                echo_err("qcode: no project here yet; creating one from the bundled corpus and codebook…")
-                project_service.create_demo(session)
+            if new_file:
+                demo = project_service.create_demo(session)
+                echo_err(
+                    f"qcode: no project at {local}; created a demo project from the bundled corpus"
+                    f" ({plural(demo.documents, 'document')}, {plural(demo.codes, 'code')})"
+                )
+            elif created:
+                echo_err(
+                    f"qcode: {redact_url(url)} held no qcode project; opened it empty"
+                    " (`qcode demo` adds the demo corpus and codebook)"
+                )
     except BaseException:
         store.close()
         raise
     return store
+
+
+def require_terminal() -> None:
+    """Refuse to open the coding screen without a terminal (piped, cron): it would wait for keys forever.
+
+    Raises:
+        QcodeError: standard input or output is not a terminal.
+    """
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise QcodeError(
+            "the coding screen needs a terminal (standard input and output are not one);"
+            " run a command instead, e.g. `qcode status` or `qcode --help`"
+        )
 
 
 def code(
@@ -100,6 +129,8 @@ def code(
 ) -> None:
     """Open the coding TUI on the project here (a demo project from the bundled corpus if there is none)."""
     from qcode.config import database_url
+
+    require_terminal()
     from qcode.tui.app import QcodeApp
 
     access = open_access(database_url(state().db))

@@ -8,9 +8,10 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from qcode.cli.report import app
+from qcode.config import bundled_report
 
 REPO = Path(__file__).resolve().parents[2]
-REPORT = REPO.parent / "shared" / "seeds" / "report-nk-overseas-labor.txt"
+REPORT = bundled_report()
 
 runner = CliRunner()
 
@@ -23,6 +24,13 @@ def test_extract_regenerates_the_committed_transcripts_byte_for_byte(tmp_path: P
     committed = {p.name: p.read_bytes() for p in (REPO / "transcripts").glob("*.md")}
     assert len(written) == 20
     assert written == committed
+
+
+def test_extract_without_a_source_reads_the_shipped_report(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["extract", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert f"{REPORT}:1238: warning: quotation opened" in result.stderr
+    assert (tmp_path / "A.md").read_bytes() == (REPO / "transcripts" / "A.md").read_bytes()
 
 
 def test_extract_prints_the_summary_table_and_warnings_on_stderr(tmp_path: Path) -> None:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from qcode.codebook.schema import Codebook, parse_codebook, validate_codebook
-from qcode.config import RESERVED_HOTKEYS, bundled_codebook, bundled_transcripts
+from qcode.config import RESERVED_HOTKEYS, bundled_codebook, bundled_report, bundled_transcripts
 
-REPORT = Path("/work/shared/seeds/report-nk-overseas-labor.txt")
+REPORT = bundled_report()
 INTERVIEWEES = set("ABCDEFGHIJKLMNOPQR") | {"minister"}
 
 
@@ -64,7 +63,6 @@ def test_examples_are_verbatim_from_their_interviewee(codebook: Codebook) -> Non
         assert _flat(code.example_text) in _flat(transcript.read_text(encoding="utf-8")), code.id
 
 
-@pytest.mark.skipif(not REPORT.exists(), reason="the report text is not available here")
 def test_examples_are_verbatim_from_the_report(codebook: Codebook) -> None:
     report = _flat(REPORT.read_text(encoding="utf-8"))
     for code in codebook.leaves():

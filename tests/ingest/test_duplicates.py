@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from qcode.config import bundled_transcripts
+from qcode.config import bundled_report, bundled_transcripts
 from qcode.ingest.duplicates import MAX_SHARED, DuplicatePair, candidate_pairs, find_duplicates
 from qcode.ingest.segment import segment_texts
 
-REPORT = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "report-nk-overseas-labor.txt"
+REPORT = bundled_report()
 
 CZECH = (
     "While I went to Libya and the Middle East in order to earn foreign currencies, I started to work in "
@@ -120,7 +120,6 @@ def _report_sentences() -> list[str]:
     return [text[a:b] for a, b in spans]
 
 
-@pytest.mark.skipif(not REPORT.exists(), reason="the seed report is not present")
 def test_the_report_repeats_the_czech_testimony() -> None:
     sentences = _report_sentences()
     found = find_duplicates(list(enumerate(sentences)))

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from qcode.config import bundled_report
 from qcode.errors import InputError
 from qcode.ingest.formats import collect_paths, read_file
 from qcode.ingest.types import ParsedPassage, ParsedTranscript
 
-REPORT = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "report-nk-overseas-labor.txt"
+REPORT = bundled_report()
 
 
 def _write(path: Path, data: str | bytes) -> Path:
@@ -343,7 +344,6 @@ def test_collect_paths_errors(tmp_path: Path) -> None:
         collect_paths([empty / "deeper" / "data.csv"])
 
 
-@pytest.mark.skipif(not REPORT.exists(), reason="the seed report is not present")
 def test_the_seed_report_reads_as_plain_text() -> None:
     t = read_file(REPORT)
     assert len(t.passages) > 1000

@@ -1,6 +1,6 @@
 """The report extractor, pinned to facts checked by reading the report by hand.
 
-Line numbers are those of ``shared/seeds/report-nk-overseas-labor.txt``.
+Line numbers are those of ``sources/report-nk-overseas-labor.txt`` (the copy qcode ships).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from qcode.config import bundled_report
 from qcode.errors import InputError
 from qcode.ingest.report import ReportExtraction, Warning, extract_report
 from qcode.ingest.report_quotes import ends_paragraph
@@ -19,7 +20,7 @@ from qcode.ingest.transcript import content_hash, write_transcript
 from qcode.ingest.types import ParsedPassage, ParsedTranscript
 
 REPO = Path(__file__).resolve().parents[2]
-REPORT = REPO.parent / "shared" / "seeds" / "report-nk-overseas-labor.txt"
+REPORT = bundled_report()
 TRANSCRIPTS = REPO / "transcripts"
 
 #: Quotations per speaker, counted by hand (one per attribution line, plus the two

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import functools
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from qcode.config import bundled_report
 from qcode.ingest.segment import MAX_PIECE_CHARS, Mode, load_nlp, paragraph_spans, segment_texts
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
-REPORT = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "report-nk-overseas-labor.txt"
+REPORT = bundled_report()
 
 
 def sentences(text: str) -> list[str]:
@@ -222,7 +222,6 @@ def test_without_testimony_rules_the_arrays_give_exactly_the_sentencizer(texts: 
     assert rules.spans(docs, testimony=False) == _sentencizer_spans(texts)
 
 
-@pytest.mark.skipif(not REPORT.exists(), reason="the seed report is not present")
 def test_report_paragraphs_match_the_sentencizer_without_rules_and_the_component_with_them() -> None:
     lines = [line.strip() for line in REPORT.read_text(encoding="utf-8").splitlines() if line.strip()]
     texts = [" ".join(lines[i : i + 8]) for i in range(0, len(lines), 8)]
