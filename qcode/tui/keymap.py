@@ -42,6 +42,7 @@ SCREEN_KEYS: tuple[Key, ...] = (
     Key("v", "visual", "visual mode: select a range, then a code hotkey", "Visual"),
     Key(":", "code_prompt", "find a code by name or keyword and apply it", "Code"),
     Key("m", "memo", "memo on the current segment", "Memo"),
+    Key("ctrl+n", "narrow", "narrow a code on the segment to the words that carry it"),
     Key("Y", "accept_suggestion", "accept the first suggested code (undo takes it back)"),
     Key("u", "undo", "undo (whole session, across documents)", "Undo"),
     Key("ctrl+r", "redo", "redo", "Redo"),

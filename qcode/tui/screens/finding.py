@@ -143,8 +143,13 @@ class FindingScreen(QueryFiltering):
         with self.controller.unit() as session:
             freqs = code_frequencies(session, ExportFilter(coder_ids=(coder.id,)))
         width = max(40, self.app.size.width - 12)
-        chart = bar_chart([f.name for f in freqs], [f.count for f in freqs], width=width, colour=False,
-                          title=f"Segments per code, coded by {coder.name}")
+        chart = bar_chart(
+            [f.name for f in freqs],
+            [f.count for f in freqs],
+            width=width,
+            colour=False,
+            title=f"Segments per code, coded by {coder.name}",
+        )
         self.app.push_screen(ChartScreen(chart, f"Code frequencies · {coder.name}"))
 
     def _jump(self, target: JumpTo | None) -> None:
