@@ -98,6 +98,8 @@ RESERVED_HOTKEYS: frozenset[str] = frozenset(
         ":",
         "[",
         "]",
+        "{",
+        "}",
         "<",
         ">",
         "C",

@@ -17,8 +17,14 @@ interval are computed from it. Choices, documented once here:
   handles missing data and any number of coders by design, and bootstrapping
   it is Krippendorff's own practice.
 * ``rare``: fewer than ``min_positive`` (default 10) units where any coder
-  applied the code. With so few, a single changed decision moves kappa and
-  alpha a long way, and low prevalence depresses kappa (the "kappa paradox").
+  applied the code (but some coder applied it somewhere). With so few, a single changed decision moves
+  kappa and alpha a long way, and low prevalence depresses kappa (the "kappa
+  paradox").
+* Unused: a code no coder applied on any unit (a group code whose
+  coders apply its leaves, a theme nobody met) has no figure at all, not even
+  percent agreement or AC1: agreeing that it is absent everywhere says nothing
+  about how it is applied. It is left out of the overall means and of pooled
+  kappa, like any undefined figure, whether it is a leaf or a group.
 * Bands: Landis & Koch (1977) for the kappa-type figure (Fleiss' kappa per
   code, pooled kappa overall): < 0 poor, ≤ .20 slight, ≤ .40 fair, ≤ .60
   moderate, ≤ .80 substantial, above almost perfect. Krippendorff (2004) for
@@ -178,12 +184,13 @@ def figure_bands(item: CodeAgreement | OverallAgreement) -> dict[str, str | None
     }
 
 
+UNUSED_NOTE = "nobody applied it: no figure is defined"
+"""The one note of a code nobody applied."""
+
+
 def row_flags(row: CodeAgreement) -> list[str]:
     """``rare`` (too few positive units for a stable figure) and ``unused`` (nobody applied the code)."""
-    flags = ["rare"] if row.rare else []
-    if row.units and not row.positive_units:
-        flags.append("unused")
-    return flags
+    return ["rare"] if row.rare else ["unused"] if UNUSED_NOTE in row.notes else []
 
 
 def build_report(
@@ -250,9 +257,14 @@ def _code_row(
     values, notes = _coefficients(coders, counts)
     units = int(counts.weights @ (counts.totals >= 2))
     positive = int(counts.weights @ ((counts.totals >= 2) & (counts.counts[:, 1] > 0)))
-    notes += _undefined_notes(values, data, counts, units)
+    unused = units > 0 and not int(counts.weights @ counts.counts[:, 1])  # no coder applied it anywhere
+    if unused:
+        values, notes = dict.fromkeys(COEFFICIENTS), [UNUSED_NOTE]
+    else:
+        notes += _undefined_notes(values, data, counts, units)
     interval = _interval(code, counts, values["krippendorff_alpha"], settings, notes)
-    if positive < settings.min_positive:
+    rare = positive < settings.min_positive and not unused
+    if rare:
         notes.append(
             f"rare: {positive} units with the code applied (fewer than "
             f"{settings.min_positive}); the figures are unstable"
@@ -266,13 +278,13 @@ def _code_row(
         **values,
         ci_low=interval[0] if interval else None,
         ci_high=interval[1] if interval else None,
-        rare=positive < settings.min_positive,
+        rare=rare,
         kappa_band=_band(values["fleiss_kappa"], landis_koch_band),
         alpha_band=_band(values["krippendorff_alpha"], krippendorff_band),
         notes=tuple(notes),
     )
     pa, pe = fleiss_terms(counts, table_weights(counts))
-    return row, (float(pa), float(pe)) if units else None
+    return row, (float(pa), float(pe)) if units and not unused else None
 
 
 def _coefficients(coders: CoderPatterns, counts: CountPatterns) -> tuple[dict[str, float | None], list[str]]:

@@ -160,7 +160,7 @@ def codebook(source: Source) -> list[CodeInfo]:
     rows = _rows(
         source,
         'SELECT id, guid, "key", name, parent_id, description, inclusion, exclusion, keywords, colour,'
-        " hotkey, example_text, example_interviewee FROM codes ORDER BY ordinal, name",
+        " hotkey, example_text, example_interviewee, codable FROM codes ORDER BY ordinal, name",
     )
     children: dict[int | None, list[tuple[Any, ...]]] = defaultdict(list)
     for row in rows:
@@ -169,7 +169,7 @@ def codebook(source: Source) -> list[CodeInfo]:
 
     def walk(parent: int | None, depth: int) -> None:
         for c in children.get(parent, []):
-            code_id, guid, key, name, parent_id, desc, incl, excl, keywords, colour, hotkey, ex, who = c
+            code_id, guid, key, name, parent_id, desc, incl, excl, keywords, colour, hotkey, ex, who, ok = c
             out.append(
                 CodeInfo(
                     code_id,
@@ -186,6 +186,7 @@ def codebook(source: Source) -> list[CodeInfo]:
                     hotkey,
                     ex,
                     who,
+                    bool(ok),
                 )
             )
             walk(code_id, depth + 1)

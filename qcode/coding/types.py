@@ -45,6 +45,8 @@ class CodeInfo:
     hotkey: str | None = None
     example_text: str = ""
     example_interviewee: str = ""
+    #: Whether coders apply it (a group, or a code marked ``codable: false``, only gathers others).
+    codable: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from qcode.export.tables import CsvRecord, CsvTable, read_csv
 from qcode.store.base import new_guid, utcnow
 from qcode.store.events import log_event
 from qcode.store.models import Code, Coder, Coding, Document, Passage, Segment
+from qcode.text import plural
 
 #: Problems listed in the error message (all of them stay on the exception).
 MAX_LISTED = 50
@@ -56,8 +57,11 @@ class CodingsImportError(InputError):
         listed = [str(p) for p in problems[:MAX_LISTED]]
         if len(problems) > MAX_LISTED:
             listed.append(f"… and {len(problems) - MAX_LISTED} more")
-        head = f"{len(problems)} row(s) cannot be imported, so nothing was imported:"
-        super().__init__("\n".join([head, *listed]))
+        if len(problems) == 1:  # one line: the row and what is wrong with it
+            super().__init__(f"{listed[0]} (so nothing was imported)")
+        else:
+            head = f"{plural(len(problems), 'row')} cannot be imported, so nothing was imported:"
+            super().__init__("\n".join([head, *listed]))
         self.problems = tuple(problems)
         self.path = problems[0].path if problems else None
         self.line = problems[0].line if problems else None
@@ -104,9 +108,15 @@ class _Lookups:
         self.documents: dict[str, int] = {
             n: i for n, i in session.execute(select(Document.name, Document.id))
         }
-        codes = session.execute(select(Code.id, Code.key, Code.name)).all()
-        self.codes: dict[str, int] = {name.casefold(): i for i, _k, name in codes}
-        self.codes.update({key.casefold(): i for i, key, _n in codes})
+        codes = session.execute(select(Code.id, Code.key, Code.name, Code.parent_id, Code.codable)).all()
+        self.codes: dict[str, int] = {name.casefold(): i for i, _k, name, _p, _c in codes}
+        self.codes.update({key.casefold(): i for i, key, _n, _p, _c in codes})
+        #: Codes coders do not apply (groups), by id: their name and their children's names.
+        self.not_codable: dict[int, tuple[str, list[str]]] = {
+            i: (name, [n for _i, _k, n, parent, _c in codes if parent == i])
+            for i, _k, name, _p, codable in codes
+            if not codable
+        }
         coders = session.execute(select(Coder.name, Coder.id, Coder.role)).all()
         self.coders: dict[str, int] = {n: i for n, i, _r in coders}
         self.consensus = {n for n, _i, role in coders if role == CONSENSUS}
@@ -170,6 +180,12 @@ def _check(rec: CsvRecord, seg: _Seg) -> list[str]:
     return out
 
 
+def _not_codable(name: str, children: list[str]) -> str:
+    """Why a group cannot be applied, and what to apply instead."""
+    instead = f": apply one of its codes ({', '.join(children)})" if children else ""
+    return f"code {name!r} is a group, not a code coders apply{instead}"
+
+
 def _timestamp(cell: str | None) -> datetime:
     if cell is None:
         raise ValueError("empty")
@@ -207,6 +223,8 @@ def _parse(rec: CsvRecord, look: _Lookups) -> tuple[_Row | None, list[str]]:
     code_id = look.code(rec.cells["code"])
     if code_id is None:
         problems.append(f"unknown code {rec.cells['code']!r}")
+    elif code_id in look.not_codable:
+        problems.append(_not_codable(*look.not_codable[code_id]))
     coded_at = None
     if _optional(rec, "coded_at") is not None:
         try:

@@ -135,9 +135,12 @@ class CodingController:
             self.progress[doc_id] = Progress(len(self.codings), len(self.transcript.segments))
 
     def codes_at(self, index: int) -> frozenset[int]:
-        """This coder's codes on segment ``index`` of the open document."""
+        """This coder's codes on segment ``index`` of the open document (none on a document without text)."""
         assert self.transcript is not None
-        return self.codings.get(self.transcript.segments[index].id, frozenset())
+        segments = self.transcript.segments
+        if not 0 <= index < len(segments):
+            return frozenset()
+        return self.codings.get(segments[index].id, frozenset())
 
     def spans_at(self, index: int) -> dict[int, Span]:
         """This coder's narrowed codings on segment ``index``: code id → span in the segment's text."""

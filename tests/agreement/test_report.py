@@ -28,6 +28,7 @@ from qcode.agreement import (
     pooled_kappa,
     scott_pi,
 )
+from qcode.agreement.report import COEFFICIENTS, UNUSED_NOTE, row_flags
 
 N = None
 CODERS = ["ann", "bob", "cy"]
@@ -54,7 +55,7 @@ def _mean_pairwise(function: Any, matrix: list[list[int | None]]) -> float:
 
 def test_rows_equal_the_public_functions() -> None:
     for row in _report().codes:
-        if row.code == "lonely":
+        if row.code in ("lonely", "never"):  # no unit compared; nobody applied it (tests below)
             continue
         matrix = MATRICES[row.code]
         expected: dict[str, float | None] = {}
@@ -70,9 +71,8 @@ def test_rows_equal_the_public_functions() -> None:
                 expected[name] = function(matrix, categories=[0, 1])
             except ValueError:
                 expected[name] = None
-        if row.code != "never":
-            expected["cohen_kappa"] = _mean_pairwise(cohen_kappa, matrix)
-            expected["scott_pi"] = _mean_pairwise(scott_pi, matrix)
+        expected["cohen_kappa"] = _mean_pairwise(cohen_kappa, matrix)
+        expected["scott_pi"] = _mean_pairwise(scott_pi, matrix)
         for name, value in expected.items():
             assert getattr(row, name) == (None if value is None else pytest.approx(value)), (row.code, name)
 
@@ -88,13 +88,16 @@ def test_counts_prevalence_and_bands() -> None:
     assert row.ci_low <= (row.krippendorff_alpha or 0.0) <= row.ci_high
 
 
-def test_a_code_nobody_applied() -> None:
-    row = next(r for r in _report().codes if r.code == "never")
-    assert row.fleiss_kappa is None and row.cohen_kappa is None and row.krippendorff_alpha is None
-    assert row.gwet_ac1 == 1.0 and row.brennan_prediger == 1.0 and row.percent_agreement == 1.0
-    assert row.ci_low is None and row.rare and row.positive_units == 0
-    assert any("every rating is 'absent'" in note for note in row.notes)
-    assert row.kappa_band is None and row.alpha_band is None
+def test_a_code_nobody_applied_has_no_figure_at_all() -> None:
+    """Agreeing that a code is absent everywhere says nothing: not 1.000 "almost perfect" by AC1."""
+    report = _report()
+    row = next(r for r in report.codes if r.code == "never")
+    assert row.units == 6 and row.positive_units == 0
+    assert all(getattr(row, name) is None for name in COEFFICIENTS)
+    assert row.ci_low is None and row.kappa_band is None and row.alpha_band is None
+    assert row.notes == (UNUSED_NOTE,) and row_flags(row) == ["unused"] and not row.rare
+    alone = build_report(CODERS, UNITS, {"never": MATRICES["never"]})
+    assert alone.overall.pooled_kappa is None and alone.overall.gwet_ac1 is None
 
 
 def test_a_code_only_one_coder_coded() -> None:

@@ -140,8 +140,9 @@ def test_a_code_nobody_used_is_null_with_a_note_never_nan_or_a_silent_one(projec
     hours = next(row for row in json.loads(result.stdout)["codes"] if row["code"] == "Hours")
     for key in ("cohen_kappa", "fleiss_kappa", "krippendorff_alpha", "ci_low", "ci_high"):
         assert hours[key] is None
-    assert "unused" in hours["flags"]
-    assert any("every rating is 'absent'" in note and "undefined" in note for note in hours["notes"])
+    assert hours["flags"] == ["unused"] and hours["rare"] is False
+    assert hours["notes"] == ["nobody applied it: no figure is defined"]
+    assert hours["percent_agreement"] is None and hours["gwet_ac1"] is None  # not "1.000 almost perfect"
 
 
 def test_every_unit_identical_is_undefined_with_a_note(project: str) -> None:
@@ -195,7 +196,8 @@ def test_csv_is_one_row_per_code_and_the_overall_row(project: str) -> None:
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["code"] for r in rows] == ["Debt", "Hours", "Everywhere", "overall"]
     assert float(rows[0]["cohen_kappa"]) == pytest.approx(34 / 60)
-    assert rows[1]["fleiss_kappa"] == "" and "absent" in rows[1]["notes"]
+    assert rows[1]["fleiss_kappa"] == "" and rows[1]["gwet_ac1"] == ""
+    assert "nobody applied" in rows[1]["notes"]
     assert float(rows[3]["pooled_kappa"]) == pytest.approx(38.2 / 72)
 
 
@@ -205,8 +207,9 @@ def test_table_shows_bands_undefined_and_the_units_rule(project: str) -> None:
     out = result.stdout
     assert re.search(r"Debt +10 +0\.308 +0\.800 +0\.567 +0\.531 +0\.604 +0\.652", out), out
     assert re.search(r"rare +moderate +moderate +unreliable +substantial", out), out
-    assert re.search(r"Hours +10 +0\.000 +1\.000 +undefined +undefined +undefined +1\.000", out), out
-    assert "rare unused" in out and "Pooled kappa (De Vries et al., 2008): 0.531 moderate" in out
+    assert re.search(r"Hours +10 +0\.000 +undefined +undefined +undefined +undefined +undefined", out), out
+    assert "\n unused" in out and "rare unused" not in out
+    assert "Pooled kappa (De Vries et al., 2008): 0.531 moderate" in out
     assert "13 segments in 2 documents, 10 coded by two or more" in out
     assert "decided 'absent'" in out and not NAN.search(out)
     narrow = runner.invoke(APP, ["--db", project, "agreement", "--boot", "0"], env={"COLUMNS": "80"})
@@ -245,3 +248,23 @@ def test_disagreements_lists_the_differing_segments(project: str) -> None:
     assert "2 segments where alice, bob differ" in text.stdout
     none = _run(project, "disagreements", "--code", "Everywhere")
     assert none.exit_code == 0 and "0 segments" in none.stdout
+
+
+def test_a_group_nobody_applied_reads_as_a_leaf_nobody_applied(
+    sqlite_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--codes money`` once read 1.000 "almost perfect" with no positive unit; a code nobody applied is
+    undefined whether it is a group or a leaf."""
+    monkeypatch.chdir(tmp_path)
+    codes = [("money", "money", None), ("debt", "Debt", "money"), ("hours", "Hours", None)]
+    with transaction(sqlite_store.sessions) as session:
+        build(session, DOCS, codes, ("alice", "bob"), DEBT)
+    db = sqlite_store.url.removeprefix("sqlite:///")
+    rows = {r["code"]: r for r in _json(db, "--codes", "money,Hours")["codes"]}
+    group, leaf = rows.pop("money"), rows.pop("Hours")
+    assert {k: v for k, v in group.items() if k != "code"} == {k: v for k, v in leaf.items() if k != "code"}
+    assert group["flags"] == ["unused"] and group["gwet_ac1"] is None and group["percent_agreement"] is None
+    table = runner.invoke(APP, ["--db", db, "agreement", "--codes", "money"], env={"COLUMNS": "120"})
+    assert table.exit_code == 0 and "almost perfect" not in table.stdout and "1.000" not in table.stdout
+    undefined = r"money +10 +0\.000 +undefined +undefined +undefined +undefined +undefined"
+    assert re.search(undefined, table.stdout), table.stdout

@@ -116,6 +116,23 @@ def test_bad_rows_are_reported_with_line_numbers_and_nothing_is_imported(
         assert "carol" not in set(session.scalars(select(Coder.name)))
 
 
+def test_a_group_is_refused_in_one_line_naming_it_and_its_codes(seeded: Store, tmp_path: Path) -> None:
+    """Coders apply leaves: a row applying the group "Recruitment" (not codable) imports nothing."""
+    before = _count(seeded)
+    path = _write(
+        tmp_path / "group.csv",
+        ["document", "segment", "code", "coder"],
+        [["C", "2", "hours", "bob"], ["A", "1", "recruitment", "bob"]],
+    )
+    with pytest.raises(CodingsImportError) as info:
+        _import(seeded, path)
+    assert str(info.value) == (
+        f"{path}:3: code 'Recruitment' is a group, not a code coders apply: apply one of its codes"
+        " (Bribery) (so nothing was imported)"
+    )
+    assert _count(seeded) == before
+
+
 def test_line_numbers_count_lines_inside_quoted_cells(seeded: Store, tmp_path: Path) -> None:
     path = _write(
         tmp_path / "multi.csv",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -31,3 +33,34 @@ def _no_user_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
 def anyio_backend() -> str:
     """Pilot tests run on asyncio (Textual's loop)."""
     return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo project a newcomer gets (bundled corpus and codebook, nobody's codings), made once."""
+    from qcode.project.service import create_demo
+    from qcode.store.engine import transaction
+    from qcode.store.migrate import open_store
+
+    path = tmp_path_factory.mktemp("demo") / "qcode.db"
+    store = open_store(f"sqlite:///{path}", create=True)
+    try:
+        with transaction(store.sessions) as session:
+            create_demo(session)
+    finally:
+        store.close()
+    return path
+
+
+@pytest.fixture
+def demo(demo_template: Path, tmp_path: Path) -> Iterator[Store]:
+    """A fresh copy of the demo project, open."""
+    from qcode.store.migrate import open_store
+
+    path = tmp_path / "qcode.db"
+    shutil.copy(demo_template, path)
+    store = open_store(f"sqlite:///{path}")
+    try:
+        yield store
+    finally:
+        store.close()

@@ -65,3 +65,10 @@ def position(app: QcodeApp) -> tuple[str, int]:
     tv = transcript(app)
     assert tv.transcript is not None
     return tv.transcript.document.name, tv.transcript.segments[tv.cursor].ordinal
+
+
+def status_line(app: QcodeApp) -> str:
+    """The coding screen's status line, as shown."""
+    from textual.widgets import Static
+
+    return str(main_screen(app).query_one("#status", Static).render())

@@ -45,13 +45,14 @@ async def test_screen_shows_rows_bands_undefined_and_notes_then_escape_closes() 
         assert debt[:4] == ["Debt", "10", "0.400", "0.800"]
         assert debt[4] == "0.583 moderate" and debt[5] == "0.583 moderate"
         assert debt[6] == "0.604 unreliable" and debt[9] == "rare"
-        assert hours[4:7] == ["undefined"] * 3 and "unused" in hours[9]
+        assert hours[3:7] == ["undefined"] * 4 and hours[8] == "undefined"  # AC1 too: nobody applied it
+        assert hours[9] == "unused"
         assert overall[0] == "overall (mean of 2)" and overall[4] == "0.583 moderate"
         header = str(screen.query_one("#agreement-header", Static).render())
         assert "alice, bob: 10 segments, 10 coded by two or more" in header and "'absent'" in header
         notes = screen.notes()
         assert notes[0] == "carol coded none of these documents"
-        assert any(n.startswith("Hours: every rating is 'absent'") for n in notes)
+        assert "Hours: nobody applied it: no figure is defined" in notes
         assert not any("nan" in c.lower().split() for row in (debt, hours, overall) for c in row)
         await pilot.press("escape")
         await pilot.pause()

@@ -122,17 +122,17 @@ async def test_visual_mode_applies_then_removes_a_range(project: tuple[Store, Sa
         assert transcript(app).visual_anchor is None
 
 
-async def test_n_jumps_to_next_uncoded_across_documents(project: tuple[Store, Sample]) -> None:
+async def test_braces_jump_to_next_uncoded_across_documents(project: tuple[Store, Sample]) -> None:
     store, _ = project
     app = QcodeApp(store, "alice")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("w", "n")
+        await pilot.press("w", "right_curly_bracket")
         assert position(app) == ("A", 2)
-        await pilot.press("G", "w", "k", "w", "k", "k", "N")
+        await pilot.press("G", "w", "k", "w", "k", "k", "left_curly_bracket")
         assert position(app) == ("A", 3)
-        await pilot.press("G", "n")
+        await pilot.press("G", "right_curly_bracket")
         assert position(app) == ("B", 1)
-        await pilot.press("N")
+        await pilot.press("left_curly_bracket")
         assert position(app) == ("A", 5)
 
 

@@ -1,4 +1,4 @@
-"""Pilot tests of the query filter (ctrl+f): matching segments across documents, blind, > < between them."""
+"""Pilot tests of the query filter (ctrl+f): matching segments across documents, blind, n N between them."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ async def test_the_filter_lists_matches_jumps_and_steps_across_documents(
         assert position(app) == ("A", 1)
         await pilot.press("less_than_sign")
         assert position(app) == ("B", 3)
-        assert main_screen(app).query_status() == "query wages AND NOT hours: 2 segments (> <)"
+        assert main_screen(app).query_status() == "query wages AND NOT hours: 2 segments (n N)"
         assert "query wages AND NOT hours" in screen_text(app)  # on the status line, at any width
 
 

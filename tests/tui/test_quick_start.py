@@ -329,6 +329,9 @@ async def test_a_change_the_database_refuses_is_said_and_left_undone(
             await pilot.press("w")
             await pilot.pause()
             assert "not saved" in screen_text(app) and _codes_on_cursor(app) == set()
+            await pilot.press("j", "k")  # an error stays on the status line while the coder moves
+            await pilot.pause()
+            assert "not saved" in screen_text(app)
             await pilot.press("u")  # undoing A1 would open A: refused, so B stays on screen
             await pilot.pause()
             assert position(app)[0] == "B" and app.controller is not None

@@ -18,6 +18,7 @@ class FindingScreen(QueryFiltering):
     controller: CodingController
     hit_indices: list[int]
     search_text: str
+    message: str  # on the status line, until the coder moves on
 
     @property
     def transcript(self) -> TranscriptView:
@@ -53,7 +54,10 @@ class FindingScreen(QueryFiltering):
     def _search_submitted(self) -> None:
         self.query_one("#search", Input).display = False
         self.transcript.focus()
-        self.action_hit(1, include_current=True)
+        if self.search_text:
+            self.action_hit(1, include_current=True)
+        else:  # an empty search clears it
+            self.update_status()
 
     def run_search(self, raw: str) -> None:
         """Highlight every hit of ``raw`` in the open transcript."""
@@ -71,20 +75,35 @@ class FindingScreen(QueryFiltering):
         self.update_status()
 
     def action_hit(self, step: int, include_current: bool = False) -> None:
-        """``>`` / ``<``: the next or previous search hit (wrapping around), else query match."""
+        """``n`` / ``N``: the next or previous search hit (wrapping, and saying so), else query match."""
         if not self.search_text and self.query_hits:
             self.query_step(step)
             return
         if not self.hit_indices:
+            self.message = "" if self.search_text else "no search: / searches"  # the status says "no hits"
+            self.update_status()
             return
         cur = self.transcript.cursor
         if step > 0:
-            later = [i for i in self.hit_indices if i > cur or (include_current and i == cur)]
-            target = later[0] if later else self.hit_indices[0]
+            ahead = [i for i in self.hit_indices if i > cur or (include_current and i == cur)]
+            target = ahead[0] if ahead else self.hit_indices[0]
         else:
-            earlier = [i for i in self.hit_indices if i < cur]
-            target = earlier[-1] if earlier else self.hit_indices[-1]
+            ahead = [i for i in self.hit_indices if i < cur]
+            target = ahead[-1] if ahead else self.hit_indices[-1]
         self.transcript.move_to(target)
+        wrapped = not ahead
+        self.message = f"search wrapped to the {'top' if step > 0 else 'bottom'}" if wrapped else ""
+        self.update_status()
+
+    def search_status(self) -> str:
+        """``/embassy: hit 2/4 (n N)`` for the status line: where the cursor is among the hits."""
+        hits = self.hit_indices
+        if not hits:
+            return f"/{self.search_text}: no hits"
+        cur = self.transcript.cursor
+        if cur in hits:
+            return f"/{self.search_text}: hit {hits.index(cur) + 1}/{len(hits)} (n N)"
+        return f"/{self.search_text}: {len(hits)} {'hit' if len(hits) == 1 else 'hits'} (n N)"
 
     def action_code_prompt(self) -> None:
         """``:``: find a code by name or keyword, then toggle it."""

@@ -22,7 +22,7 @@ from qcode.tui import keymap
 from qcode.tui.controller import CodingController
 from qcode.tui.messages import ApplyCode, JumpTo, ProgressLoaded, StoreFailed
 from qcode.tui.screens.suggesting import SuggestingScreen
-from qcode.tui.widgets.codebook import CodebookList, CodeDetail
+from qcode.tui.widgets.codebook import CodebookList, CodeDetail, not_codable_reason
 from qcode.tui.widgets.documents import DocumentList
 from qcode.tui.widgets.suggestions import SuggestionPanel
 from qcode.tui.widgets.transcript import TranscriptView
@@ -43,6 +43,12 @@ def _code_commands() -> type[Provider]:
 AFTER_CHANGE_DELAY = 0.02
 #: Below this many columns the documents pane is hidden (``[`` and ``]`` still change document).
 NARROW = 100
+#: How to get codes into a project that has none (said in the status line and by the code keys).
+NO_CODEBOOK = "qcode codebook load codebooks/nk-overseas-labor.yaml (or your own), then start qcode again"
+#: What the transcript pane says in a project without documents.
+NO_DOCUMENTS = (
+    "No documents yet.\n\nIn a shell, import transcripts and start qcode again:\n\nqcode import transcripts/"
+)
 
 
 class MainScreen(SuggestingScreen):
@@ -57,7 +63,9 @@ class MainScreen(SuggestingScreen):
         self.start = start
         self.hit_indices: list[int] = []
         self.search_text = ""
-        self.message = ""
+        self._message = ""
+        self._message_at: tuple[int, int] | None = None
+        self._message_error = False
         self._after_timer: Timer | None = None
         self._open_pending = False
         # set before mounting: changing the class later restyles the whole screen (tens of ms)
@@ -91,13 +99,20 @@ class MainScreen(SuggestingScreen):
         self.transcript.set_codebook(c.codes)
         self.query_one("#documents-pane").border_title = "Documents"
         self.query_one("#codebook-pane").border_title = "Codebook"
-        self.query_one(CodeDetail).show_code(self.codebook.highlighted)
+        detail = self.query_one(CodeDetail)
+        detail.codes = c.codes
+        detail.show_code(self.codebook.highlighted)
+        if not c.codes:
+            self.message = f"no codebook: {NO_CODEBOOK}"
+            self._message_error = True  # true wherever the coder goes: kept until the next action
         if c.documents:
             doc, ordinal = self.start
             with self._reading():
                 self.open_document(doc, ordinal=ordinal)
         else:
             self.query_one("#transcript-pane").border_title = "No documents: import transcripts first"
+            self.transcript.empty_note = NO_DOCUMENTS
+            self.update_status()
         self.transcript.focus()
         self.start_suggestions()
         # after the first frame: the count scans every segment and would hold up the first paint
@@ -106,6 +121,18 @@ class MainScreen(SuggestingScreen):
     def on_resize(self, event: events.Resize) -> None:
         """Hide the documents pane when the terminal is narrow."""
         self.set_class(event.size.width < NARROW, "-narrow")
+
+    @property
+    def message(self) -> str:
+        """The status line's last word on an action; it goes when the coder moves on (an error stays)."""
+        return self._message
+
+    @message.setter
+    def message(self, text: str) -> None:
+        self._message, self._message_error, self._message_at = text, False, self._here()
+
+    def _here(self) -> tuple[int, int]:
+        return self.controller.doc_index, self.transcript.cursor
 
     # -- showing --------------------------------------------------------------------------------
 
@@ -130,7 +157,7 @@ class MainScreen(SuggestingScreen):
         """Tick the current segment's codes in the codebook and update the status line."""
         if self.controller.transcript is None:
             return
-        self.codebook.set_active(self.controller.codes_at(self.transcript.cursor))
+        self.codebook.set_active(self.controller.codes_at(self.transcript.cursor))  # none on an empty one
         self.update_status()
         self.suggest_later()
 
@@ -138,21 +165,27 @@ class MainScreen(SuggestingScreen):
         """``A · segment 3/7 · coded 2/7 · alice`` plus mode, search and the last message."""
         c, tv = self.controller, self.transcript
         if c.transcript is None:
+            parts = ["no documents", f"coder {c.coder.name}", *([self.message] if self.message else [])]
+            self.query_one("#status", Static).update(Content(" " + " · ".join(parts)), layout=False)
             return
         segs = c.transcript.segments
         p = c.progress.get(c.transcript.document.id)
         parts = [c.transcript.document.name]
         if segs:
             parts.append(f"segment {segs[tv.cursor].ordinal}/{len(segs)}")
+        else:
+            parts.append("no passages")
         if p is not None:
             parts.append(f"coded {p.coded}/{p.total}")
         parts.append(f"coder {c.coder.name}")
         if tv.visual_anchor is not None:
             parts.append(f"VISUAL {len(tv.selection)} (code key applies, esc leaves)")
         if self.search_text:
-            parts.append(f"/{self.search_text}: {len(self.hit_indices)} hits")
+            parts.append(self.search_status())
         elif self.query_hits or self.query_text:
             parts.append(self.query_status())
+        if self._message and not self._message_error and self._message_at != self._here():
+            self._message = ""  # about a segment or action the coder has moved on from
         if self.message:
             parts.append(self.message)
         self.query_one("#status", Static).update(Content(" " + " · ".join(parts)), layout=False)
@@ -216,6 +249,36 @@ class MainScreen(SuggestingScreen):
         code = self.controller.code_by_hotkey.get(char)
         if code is not None:
             self.apply_code(code)
+        elif not self.controller.codes:
+            self.say(f"no codebook, so no code keys: {NO_CODEBOOK}")
+        else:
+            self.say(f"no code has the key {char!r} (? lists every key and code)")
+
+    def say(self, message: str) -> None:
+        """Put ``message`` in the status line (until the next move)."""
+        self.message = message
+        self.update_status()
+
+    def nothing_to_code(self) -> str | None:
+        """Why no segment can be coded here (no document, or one without text), else ``None``."""
+        tr = self.controller.transcript
+        if tr is None:
+            return "no document open: import transcripts first"
+        if not tr.segments:
+            return f"{tr.document.name} has no passages: nothing to code here (] opens the next document)"
+        return None
+
+    def refusal(self, code: CodeInfo) -> str | None:
+        """Why ``code`` cannot be applied to the selection (a group, or a code not for coding), else ``None``.
+
+        Taking a code off is always allowed, so a coding made elsewhere (an import) can be undone here.
+        """
+        if code.codable:
+            return None
+        c = self.controller
+        if all(code.id in c.codes_at(i) for i in self.transcript.selection):
+            return None
+        return not_codable_reason(code, c.codes)
 
     @contextmanager
     def _changing(self) -> Iterator[None]:
@@ -224,6 +287,7 @@ class MainScreen(SuggestingScreen):
             yield
         except TransactionFailedError as exc:
             self.message = "not saved"
+            self._message_error = True  # kept until the next action, wherever the coder goes
             self.update_status()
             self.notify(f"Not saved: {exc}. Nothing changed; try again.", severity="error", timeout=10)
         except StoreError as exc:
@@ -246,8 +310,11 @@ class MainScreen(SuggestingScreen):
 
     def _apply_code(self, code: CodeInfo) -> None:
         tv, c = self.transcript, self.controller
-        if c.transcript is None or not c.transcript.segments:
+        refusal = self.nothing_to_code() or self.refusal(code)
+        if refusal is not None:
+            self.say(refusal)
             return
+        assert c.transcript is not None
         if tv.visual_anchor is not None:
             selection = tv.selection
             ops = c.apply_range(list(selection), code)
@@ -281,10 +348,16 @@ class MainScreen(SuggestingScreen):
         code = self.codebook.highlighted
         if code is not None:
             self.apply_code(code)
+        else:
+            self.say(f"no codebook, so nothing to apply: {NO_CODEBOOK}")
 
     def action_visual(self) -> None:
         """Start or leave visual mode."""
         tv = self.transcript
+        refusal = self.nothing_to_code()
+        if refusal is not None and tv.visual_anchor is None:
+            self.say(refusal)
+            return
         tv.set_anchor(None if tv.visual_anchor is not None else tv.cursor)
         tv.focus()
         self.update_status()
@@ -305,7 +378,9 @@ class MainScreen(SuggestingScreen):
         from qcode.tui.screens.prompts import MemoPrompt
 
         c, tv = self.controller, self.transcript
-        if c.transcript is None or not c.transcript.segments:
+        refusal = self.nothing_to_code()
+        if refusal is not None or c.transcript is None:
+            self.say(refusal or "")
             return
         index = tv.cursor
         seg = c.transcript.segments[index]
@@ -374,20 +449,19 @@ class MainScreen(SuggestingScreen):
             self.update_status()
             return
         c = self.controller
-        self.message = replayed.label
         if replayed.document_changed and c.transcript is not None:
             self.open_document(c.doc_index, segment=replayed.indices[0] if replayed.indices else 0)
         else:
             self.refresh_segments(replayed.indices)
             if replayed.indices:
                 self.transcript.move_to(replayed.indices[0], notify=False)
+        self.message = replayed.label  # said where undo put the cursor: the first segment it changed
         self.after_move()
 
     # -- moving ---------------------------------------------------------------------------------
 
     @on(VirtualList.Moved, "#transcript")
     def _segment_moved(self) -> None:
-        self.message = ""
         self.after_move()
 
     @on(VirtualList.Moved, "#documents")

@@ -1,10 +1,10 @@
-"""The coding screen's query filter: ``ctrl+f`` lists the segments a query selects, ``>`` ``<`` visit them.
+"""The coding screen's query filter: ``ctrl+f`` lists the segments a query selects, ``n`` ``N`` visit them.
 
 The query language is ``qcode query``'s (docs/queries.md), with ``--where`` conditions separated
 by ``;``. Coding stays blind: codes count as this coder applied them, unless the query names
 another coder on purpose (``bribery@bob``). Enter shows a segment in its transcript; the
-selected segments stay marked there, and ``>`` / ``<`` go to the next or previous one across
-documents until the filter is cleared (an empty query).
+selected segments stay marked there, and ``n`` / ``N`` (or ``>`` / ``<``) go to the next or previous
+one across documents until the filter is cleared (an empty query).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from qcode.tui.controller import CodingController
     from qcode.tui.widgets.transcript import TranscriptView
 
-#: Segments listed (and visited with > <) at most; the count says how many more there are.
+#: Segments listed (and visited with n N) at most; the count says how many more there are.
 LIMIT = 5_000
 
 
@@ -126,7 +126,7 @@ class QueryScreen(Screen[QueryPick | None]):
         docs = len({r.document_id for r in message.rows})
         more = f" (the first {len(message.rows)} listed)" if message.total > len(message.rows) else ""
         count.update(
-            f" {message.total} segments in {docs} documents{more} · enter shows one · > < visit them later"
+            f" {message.total} segments in {docs} documents{more} · enter shows one · n N visit them later"
         )
         if message.rows:
             results.focus()
@@ -209,7 +209,7 @@ class QueryFiltering(Screen[None]):
         what = " ".join(
             p for p in (self.query_text, f"where {self.query_where}" if self.query_where else "") if p
         )
-        return f"query {what}: {len(self.query_hits)} segments (> <)"
+        return f"query {what}: {len(self.query_hits)} segments (n N)"
 
     def mark_query_hits(self) -> None:
         """Mark the open document's selected segments (a text search, while open, takes precedence)."""

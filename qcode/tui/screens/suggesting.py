@@ -166,6 +166,8 @@ class SuggestingScreen(FindingScreen):
         """``Y``: apply the first suggested code to the current segment (an ordinary, undoable coding)."""
         c, panel = self.controller, self.suggestions
         if c.transcript is None or not c.transcript.segments:
+            self.message = "nothing to accept: no segment here (this document has no passages)"
+            self.update_status()
             return
         index = self.transcript.cursor
         seg = c.transcript.segments[index]

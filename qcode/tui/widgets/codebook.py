@@ -15,17 +15,30 @@ from qcode.coding.types import CodeInfo
 from qcode.tui.widgets.transcript import chip_style
 from qcode.tui.widgets.virtual_list import Row, VirtualList
 
+#: What the codebook pane says when the project has no codes yet.
+EMPTY_CODEBOOK = (
+    "No codebook loaded: there are no codes to apply yet.\n\n"
+    "In a shell, load one and start qcode again:\n\n"
+    "qcode codebook load codebooks/nk-overseas-labor.yaml\n\n(or your own codebook file)"
+)
+
 
 class CodebookList(VirtualList):
     """One row per code: colour swatch, hotkey, indented name, a tick if on the current segment."""
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"codebook--cursor", "codebook--hotkey", "codebook--on"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "codebook--cursor",
+        "codebook--hotkey",
+        "codebook--on",
+        "codebook--group",
+    }
 
     DEFAULT_CSS = """
     CodebookList > .codebook--cursor { background: $boost; }
     CodebookList:focus > .codebook--cursor { background: $accent 30%; }
     CodebookList > .codebook--hotkey { color: $accent; text-style: bold; }
     CodebookList > .codebook--on { color: $success; text-style: bold; }
+    CodebookList > .codebook--group { color: $text-muted; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -35,9 +48,11 @@ class CodebookList(VirtualList):
         self._swatch: dict[int, Style] = {}
 
     def set_codes(self, codes: Sequence[CodeInfo]) -> None:
-        """The codebook, in tree order."""
+        """The codebook, in tree order; the cursor starts on the first code coders apply (not a group)."""
         self.codes = codes
         self._swatch = {c.id: Style(color=chip_style(c.colour).bgcolor) for c in codes}
+        self.cursor = next((i for i, c in enumerate(codes) if c.codable), 0)
+        self.empty_note = "" if codes else EMPTY_CODEBOOK
         self.relayout()
 
     def set_active(self, active: frozenset[int]) -> None:
@@ -69,17 +84,29 @@ class CodebookList(VirtualList):
         room = width - 5 - len(tick)
         if len(name) > room:
             name = name[: max(room - 1, 0)] + "…"
+        hotkey = code.hotkey if code.hotkey and code.codable else " "  # groups are never applied
+        name_style = base + self.layer_style("codebook--on" if on else "codebook--group")
         segments = [
             Segment("■ ", base + self._swatch.get(code.id, Style())),
-            Segment(f"{code.hotkey or ' '}  ", base + self.layer_style("codebook--hotkey")),
-            Segment(name, base + self.layer_style("codebook--on") if on else base),
+            Segment(f"{hotkey}  ", base + self.layer_style("codebook--hotkey")),
+            Segment(name, name_style if on or not code.codable else base),
             Segment(tick, base + self.layer_style("codebook--on")),
         ]
         return Strip(segments).adjust_cell_length(width, base)
 
 
+def not_codable_reason(code: CodeInfo, codes: Sequence[CodeInfo]) -> str:
+    """Why ``code`` cannot be applied, naming the codes to apply instead."""
+    children = [c.name for c in codes if c.parent_id == code.id and c.codable]
+    if children:
+        return f"{code.name} is a group, not applied: apply one of its codes ({', '.join(children)})"
+    return f"{code.name} is not for coding (codable: false in the codebook)"
+
+
 class CodeDetail(Static):
     """Definition of the highlighted code: description, inclusion and exclusion criteria."""
+
+    codes: Sequence[CodeInfo] = ()
 
     def show_code(self, code: CodeInfo | None) -> None:
         """Show one code's definition (or nothing)."""
@@ -89,8 +116,11 @@ class CodeDetail(Static):
         text = Text()
         text.append(code.name, style="bold")
         text.append(f"  {code.key}", style="dim")
-        if code.hotkey:
+        if code.hotkey and code.codable:
             text.append(f"  key {code.hotkey}", style="dim")
+        if not code.codable:
+            text.append("\n")
+            text.append(not_codable_reason(code, self.codes), style="italic")
         for label, body in (
             ("", code.description),
             ("Include: ", code.inclusion),

@@ -43,6 +43,17 @@ def chip_style(colour: str) -> Style:
     return Style(bgcolor=Color.from_triplet(rgb), color="black" if luma > 140 else "white")
 
 
+def empty_document_note(transcript: Transcript) -> str:
+    """What an empty document shows: that it has no text to code, and why, so it is not taken for a fault."""
+    doc = transcript.document
+    who = doc.title or doc.name
+    return (
+        f"{who}: no passages.\n\nThis document has no text to code: its transcript holds "
+        f"{'attributes and ' if doc.attributes else ''}a heading but none of the testimony. "
+        "] and [ open the next and previous documents."
+    )
+
+
 class TranscriptView(VirtualList):
     """One document's segments; the cursor is the current segment."""
 
@@ -113,6 +124,7 @@ class TranscriptView(VirtualList):
         self.visual_anchor = None
         self.hits = {}
         self.cursor = min(max(cursor, 0), max(len(transcript.segments) - 1, 0))
+        self.empty_note = "" if transcript.segments else empty_document_note(transcript)
         self.relayout()
         self.scroll_to(y=0, animate=False, immediate=True)
         self.scroll_to_item(self.cursor, top=True)
@@ -167,7 +179,7 @@ class TranscriptView(VirtualList):
 
     def codes_at(self, index: int) -> frozenset[int]:
         """This coder's codes on the segment at ``index``."""
-        if self.transcript is None:
+        if self.transcript is None or not 0 <= index < len(self.transcript.segments):
             return frozenset()
         return self.codings.get(self.transcript.segments[index].id, frozenset())
 

@@ -11,6 +11,7 @@ from bisect import bisect_right
 from math import ceil
 from typing import ClassVar
 
+from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
@@ -19,6 +20,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
+
+from qcode.tui.widgets.wrap import wrap_spans
 
 #: One screen row: (kind, item index, start, end, extra). Subclasses give kinds their meaning.
 Row = tuple[int, int, int, int, tuple[int, ...]]
@@ -47,12 +50,15 @@ class VirtualList(ScrollView, can_focus=True):
         Binding("enter", "choose", "Choose", show=False),
     ]
 
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"virtual-list--note"}
+
     DEFAULT_CSS = """
     VirtualList {
         overflow-x: hidden;
         overflow-y: scroll;
         scrollbar-size-vertical: 1;
     }
+    VirtualList > .virtual-list--note { color: $text-muted; }
     """
 
     class _ItemMessage(Message):
@@ -83,6 +89,8 @@ class VirtualList(ScrollView, can_focus=True):
         self._base_style: Style | None = None
         self._layers: dict[str, Style] = {}
         self.cursor = 0
+        #: Shown in place of the rows when there are no items: why the list is empty, what to do.
+        self.empty_note = ""
 
     # -- subclass interface -------------------------------------------------------------------
 
@@ -237,12 +245,24 @@ class VirtualList(ScrollView, can_focus=True):
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
-        """The Line API hook: render the row at screen line ``y``."""
+        """The Line API hook: render the row at screen line ``y`` (or the note of an empty list)."""
         width = self.size.width
         index = self.scroll_offset.y + y
+        if not self._rows and self.empty_note:
+            return self._note_line(y, width)
         if index >= len(self._rows):
             return Strip.blank(width, self.base_style)
         return self.render_row(self._rows[index], width)
+
+    def _note_line(self, y: int, width: int) -> Strip:
+        """Line ``y`` of :attr:`empty_note`, wrapped to the list's width with a one-cell margin."""
+        room = max(self.row_width - 2, 8)
+        lines = [
+            part[a:b] for part in self.empty_note.split("\n") for a, b in wrap_spans(part, room)
+        ]
+        text = f" {lines[y]}" if y < len(lines) else ""
+        style = self.base_style + self.layer_style("virtual-list--note")
+        return Strip([Segment(text, style)]).adjust_cell_length(width, self.base_style)
 
     # -- cursor -------------------------------------------------------------------------------
 
