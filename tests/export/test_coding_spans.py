@@ -116,3 +116,30 @@ def test_codings_import_refuses_a_span_outside_its_segment(
     )
     with pytest.raises(InputError, match=problem), transaction(seeded_sqlite.sessions) as session:
         import_codings_csv(session, path)
+
+
+def test_a_pseudonymised_export_moves_the_span_with_the_text(seeded_sqlite: Store, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from qcode.cli.main import app
+
+    with transaction(seeded_sqlite.sessions) as session:
+        coding, start, text = session.execute(
+            select(Coding, Segment.start, Segment.text)
+            .join(Segment, Segment.id == Coding.segment_id)
+            .where(Segment.text.startswith("Many people"))
+        ).first()  # type: ignore[misc]
+        at = start + text.index("bribery")
+        coding.start, coding.end = at, at + len("bribery")
+    names, out = tmp_path / "names.csv", tmp_path / "out.csv"
+    names.write_text("name\nMany People\n", encoding="utf-8")
+    db = seeded_sqlite.url.removeprefix("sqlite:///")
+    result = CliRunner().invoke(
+        app, ["--db", db, "export", "segments", "--pseudonymize", str(names), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    rows = [r for r in csv.DictReader(out.open(encoding="utf-8", newline="")) if r["coding_start"]]
+    assert rows and all(r["text"].startswith("[PERSON-1]") for r in rows)  # the text before the span changed
+    for r in rows:
+        a, b = int(r["coding_start"]) - int(r["start"]), int(r["coding_end"]) - int(r["start"])
+        assert r["text"][a:b] == "bribery"

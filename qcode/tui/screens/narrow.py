@@ -51,9 +51,10 @@ class NarrowPrompt(ModalScreen[NarrowChoice | None]):
     def compose(self) -> ComposeResult:
         """The code, the segment's text with the kept words marked, the words box and what it finds."""
         with Vertical(classes="prompt", id="narrow"):
-            yield Label(
-                f"Narrow a coding on segment {self.ordinal}: type the words that carry the code; enter keeps "
-                "them (an empty box: the whole segment), ↑↓ another code, escape cancels"
+            yield Static(
+                f"Narrow a coding on segment {self.ordinal} to the words that carry the code: type them. "
+                "Enter keeps them (an empty box: the whole segment), ↑↓ another code, escape cancels.",
+                classes="narrow-help",
             )
             yield Label("", id="narrow-code")
             yield Static("", id="narrow-text")
