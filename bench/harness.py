@@ -302,6 +302,49 @@ def _record(
         fh.write(json.dumps(row) + "\n")
 
 
+def record_absolute(
+    measure: str,
+    value: float,
+    *,
+    target: float,
+    unit: str = "s",
+    baseline: float | None = None,
+    baseline_name: str = "",
+    kind: str = "median",
+) -> bool:
+    """A target in time rather than a ratio (``value`` < ``target``): print the verdict and record it.
+
+    ``baseline`` is the same figure for the raw floor measured in the same run, if there is one.
+    Returns whether the target is met (never judged under ``--smoke``).
+    """
+    met = value < target
+    scale = 1000 if unit == "ms" else 1
+    floor = f", {baseline_name} {baseline * scale:.3g} {unit}" if baseline is not None else ""
+    verdict = "(smoke run: not judged)" if _smoke else ("met" if met else "NOT met")
+    print(
+        f"    target {measure}: {kind} {value * scale:.3g} {unit} < {target * scale:g} {unit}"
+        f"{floor}, load average {load()}: {verdict}"
+    )
+    path = os.environ.get(JSON_ENV)
+    if path and not _smoke:
+        row = {
+            "bench": Path(sys.argv[0]).stem,
+            "measure": measure,
+            "kind": kind,
+            "value": value,
+            "baseline": baseline_name or None,
+            "baseline_value": baseline,
+            "absolute_target": target,
+            "unit": unit,
+            "met": met,
+            "load": os.getloadavg(),
+            "time": time.strftime("%Y-%m-%d %H:%M:%S"),
+        }
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(row) + "\n")
+    return met
+
+
 def add_options(parser: argparse.ArgumentParser, *, pairs: int = 5) -> argparse.ArgumentParser:
     """The options every bench takes: ``--pairs`` and ``--smoke``."""
     parser.add_argument("--pairs", type=int, default=pairs, help=f"interleaved rounds (default {pairs})")

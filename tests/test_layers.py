@@ -61,6 +61,8 @@ RULES: dict[str, tuple[str, ...]] = {
     # the first screen is drawn before SQLAlchemy loads (qcode.tui.access opens the store later)
     "qcode.tui.app": ("qcode.cli", "sqlalchemy", "qcode.store.models", "qcode.coding.service"),
     "qcode.coding.queries": ("sqlalchemy", "textual", "typer", "rich"),
+    # the coding screen's toggle on SQLite, written before SQLAlchemy loads
+    "qcode.coding.sqlite_toggle": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),
     "qcode.store.probe": ("sqlalchemy", "textual", "typer", "rich"),
     "qcode.cli.tui": ("sqlalchemy", "textual", "spacy", "numpy"),
     "qcode.store.models": (

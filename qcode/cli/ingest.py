@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from qcode.cli.common import JsonOption, actor, echo_err, print_json, progress, reading, unit_of_work
+from qcode.cli.common import (
+    JsonOption,
+    actor,
+    echo_err,
+    paused_collector,
+    print_json,
+    progress,
+    reading,
+    unit_of_work,
+)
 
 if TYPE_CHECKING:
     from qcode.ingest.service import ImportReport, PassageText
@@ -50,12 +59,24 @@ def import_(
     ] = None,
 ) -> None:
     """Import transcripts (or a REFI-QDA .qdpx project): all or nothing; unchanged files are skipped."""
-    from qcode.ingest.formats import collect_paths
-    from qcode.ingest.service import import_transcripts
-
     if any(_is_project_file(p) for p in paths):
         _import_projects(paths, segment.value)
         return
+    with paused_collector():
+        _import_files(paths, segment, replace, encoding, max_mb, lang)
+
+
+def _import_files(
+    paths: list[Path],
+    segment: SegmentMode,
+    replace: bool,
+    encoding: str | None,
+    max_mb: int,
+    lang: str | None,
+) -> None:
+    from qcode.ingest.formats import collect_paths
+    from qcode.ingest.service import import_transcripts
+
     files = collect_paths(paths)
     with progress(show=_total_bytes(files) >= PROGRESS_BYTES) as bar:
         parsed = [_read(p, encoding, max_mb * _MIB, lang) for p in bar.track(files, "reading")]
@@ -68,10 +89,22 @@ def import_(
 
 
 def _is_project_file(path: Path) -> bool:
-    """A REFI-QDA project, known by its extension or its content (a zip holding project.qde)."""
+    """A REFI-QDA project, known by its extension or its content (a zip holding project.qde).
+
+    A file that does not start as a zip is not read further (nor the REFI-QDA reader loaded).
+    """
+    if not path.is_file():
+        return False
+    if path.suffix.lower() != ".qdpx":
+        try:
+            with path.open("rb") as fh:
+                if fh.read(2) != b"PK":
+                    return False
+        except OSError:
+            return False
     from qcode.exchange.qdpx_read import is_qdpx
 
-    return path.is_file() and is_qdpx(path)
+    return is_qdpx(path)
 
 
 def _import_projects(paths: list[Path], segment: str) -> None:

@@ -206,6 +206,12 @@ def resume_point(source: Source, coder_id: int) -> tuple[int, int] | None:
     return None if not rows else (rows[0][0], rows[0][1])
 
 
+def coded_codes(source: Source, coder_id: int) -> set[int]:
+    """Ids of the codes this coder has applied at least once."""
+    rows = _rows(source, "SELECT DISTINCT code_id FROM codings WHERE coder_id = :coder", {"coder": coder_id})
+    return {row[0] for row in rows}
+
+
 _IN_DOC = "(SELECT id FROM segments WHERE document_id = :doc)"
 _SEGMENTS = (
     "SELECT s.id, s.ordinal, p.ordinal, p.section, p.speaker, s.text, s.start FROM segments s"

@@ -13,10 +13,10 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
-from qcode.coding.events import log_coding
 from qcode.coding.queries import find_coder
 from qcode.coding.roles import require_coder
 from qcode.coding.spans import replay_span
+from qcode.coding.sqlite_toggle import coding_event
 from qcode.coding.types import CodeInfo, CoderRef, CodingOp, CodingRow, MemoOp, Op, SegmentRef, Span, SpanOp
 from qcode.errors import InputError
 from qcode.store.base import new_guid, utcnow
@@ -54,7 +54,8 @@ def ensure_coder(session: Session, name: str) -> CoderRef:
 
 
 def _log_coding(session: Session, coder: CoderRef, op: CodingOp, via: str | None) -> None:
-    log_coding(session, coder, "coding.add" if op.added else "coding.remove", op, via)
+    action, payload = coding_event(coder, op, via)
+    log_event(session, coder.name, action, **payload)
 
 
 # Hot-path statements, built once: constructing a statement costs more than running it on SQLite.

@@ -13,10 +13,11 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from qcode.coding.events import log_coding
 from qcode.coding.roles import require_coder
+from qcode.coding.sqlite_toggle import coding_event
 from qcode.coding.types import CodeInfo, CoderRef, SegmentRef, Span, SpanOp
 from qcode.errors import InputError, NotFoundError
+from qcode.store.events import log_event
 from qcode.store.models import Coding, Segment
 
 
@@ -66,7 +67,8 @@ def write_span(session: Session, coder: CoderRef, op: SpanOp, via: str | None) -
     """Store ``op.after`` on the coding and log it."""
     start, end = op.after if op.after is not None else (None, None)
     session.execute(update(Coding).where(Coding.guid == op.guid).values(start=start, end=end))
-    log_coding(session, coder, "coding.narrow", op, via)
+    action, payload = coding_event(coder, op, via)
+    log_event(session, coder.name, action, **payload)
     return op
 
 

@@ -24,10 +24,11 @@ from sqlalchemy.orm import Session
 from qcode.coding.roles import CONSENSUS, acting_coder, require_own
 from qcode.errors import InputError, RoleError
 from qcode.export.files import unneutralise
+from qcode.export.shape import coding_memo_in, memo_cell
 from qcode.export.tables import CsvRecord, CsvTable, read_csv
 from qcode.store.base import new_guid, utcnow
 from qcode.store.events import log_event
-from qcode.store.models import Code, Coder, Coding, Document, Passage, Segment
+from qcode.store.models import Code, Coder, Coding, Document, Memo, Passage, Segment
 from qcode.text import plural
 
 #: Problems listed in the error message (all of them stay on the exception).
@@ -327,6 +328,20 @@ def _create_coders(session: Session, look: _Lookups, names: list[str]) -> list[s
     return names
 
 
+def _segment_memos(session: Session, seg_ids: list[int]) -> dict[tuple[int, int], str]:
+    """Each coder's memo on these segments, which the export's ``memo`` cell carries after the coding's."""
+    out: dict[tuple[int, int], str] = {}
+    for start in range(0, len(seg_ids), 10_000):
+        for coder_id, seg_id, text in session.execute(
+            select(Memo.coder_id, Memo.segment_id, Memo.text).where(
+                Memo.segment_id.in_(seg_ids[start : start + 10_000])
+            )
+        ):
+            if seg_id is not None:
+                out[(coder_id, seg_id)] = text
+    return out
+
+
 def _write(
     session: Session, rows: list[_Row], coders: dict[str, int], has_memo: bool
 ) -> tuple[int, int, int, int]:
@@ -339,6 +354,7 @@ def _write(
             )
         ):
             existing[(coder_id, seg_id, code_id)] = (cid, memo)
+    on_segment = _segment_memos(session, seg_ids) if has_memo else {}
     new: dict[tuple[int, int, int], dict[str, Any]] = {}
     updates: dict[int, str | None] = {}
     already = repeated = 0
@@ -349,15 +365,16 @@ def _write(
         elif key in existing:
             already += 1
             cid, memo = existing[key]
-            if has_memo and memo != r.memo:
-                updates[cid] = r.memo
+            segment_memo = on_segment.get(key[:2])
+            if has_memo and memo_cell(memo, segment_memo) != r.memo:
+                updates[cid] = coding_memo_in(r.memo, segment_memo)
         else:
             new[key] = {
                 "guid": new_guid(),
                 "coder_id": key[0],
                 "segment_id": r.segment,
                 "code_id": r.code,
-                "memo": r.memo,
+                "memo": coding_memo_in(r.memo, on_segment.get(key[:2])),
                 "created_at": r.coded_at or utcnow(),
                 "start": r.span[0] if r.span else None,
                 "end": r.span[1] if r.span else None,

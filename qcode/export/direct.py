@@ -58,7 +58,10 @@ def long_rows(
         json.loads(text) if text is not None else None
         for (text,) in conn.execute("SELECT attributes FROM documents ORDER BY name")
     )
-    query = sqlite_render.build(keys, guard=guard, coder_ids=coder_ids, code_ids=code_ids)
+    segment_memos = bool(conn.execute(sqlite_render.SEGMENT_MEMOS).fetchone()[0])
+    query = sqlite_render.build(
+        keys, guard=guard, coder_ids=coder_ids, code_ids=code_ids, segment_memos=segment_memos
+    )
     where = sqlite_render.filter_clause(coder_ids, code_ids)
     total = conn.execute(f"SELECT count(*) FROM codings AS c {where}").fetchone()[0]
     chunks = _chunks(conn, query.render, chunk_rows)

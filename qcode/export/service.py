@@ -22,6 +22,7 @@ from qcode.export.files import FORMULA_TRIGGERS, neutralise
 from qcode.export.shape import (
     CHUNK_ROWS,
     LONG_COLUMNS,
+    MEMO_BREAK,
     SEGMENT_COLUMNS,
     Chunk,
     RowStream,
@@ -32,7 +33,7 @@ from qcode.export.shape import (
     long_header,
 )
 from qcode.export.shape import write_stream as write_stream  # the writer callers take from here
-from qcode.store.models import Code, Coder, Coding, Document, Passage, Segment
+from qcode.store.models import Code, Coder, Coding, Document, Memo, Passage, Segment
 
 
 @dataclass(frozen=True)
@@ -121,9 +122,19 @@ def _where(flt: ExportFilter) -> list[ColumnElement[bool]]:
     return cond
 
 
+def _memo(coding: Any, segment: Any) -> ColumnElement[Any]:
+    """The ``memo`` cell: :func:`qcode.export.shape.memo_cell` in SQL."""
+    return case(
+        (segment.is_(None), coding),
+        (coding.is_(None) | (coding == segment), segment),
+        else_=coding + literal(MEMO_BREAK) + segment,
+    )
+
+
 def long_select(dialect: str, keys: Sequence[str], flt: ExportFilter, *, guard: bool = True) -> Select[Any]:
     """The join behind the long export (one row per coding), columns as :func:`long_header`."""
     group = aliased(Code)
+    on_segment = aliased(Memo)  # the coder's memo on the coding's segment
     text_cols = [
         Document.name,
         *(Document.attributes[k].as_string() for k in keys),
@@ -134,7 +145,7 @@ def long_select(dialect: str, keys: Sequence[str], flt: ExportFilter, *, guard: 
         Code.name,
         group.key,
         Coder.name,
-        Coding.memo,
+        _memo(Coding.memo, on_segment.text),
     ]
     g = [_guard(c, guard) for c in text_cols]
     n = len(keys)
@@ -164,6 +175,10 @@ def long_select(dialect: str, keys: Sequence[str], flt: ExportFilter, *, guard: 
         .join(Code, Code.id == Coding.code_id)
         .outerjoin(group, group.id == Code.parent_id)
         .join(Coder, Coder.id == Coding.coder_id)
+        .outerjoin(
+            on_segment,
+            and_(on_segment.coder_id == Coding.coder_id, on_segment.segment_id == Coding.segment_id),
+        )
         .where(and_(True, *_where(flt)))
         .order_by(Document.name, Segment.ordinal, Code.ordinal, Code.key, Coder.name)
     )
@@ -228,7 +243,12 @@ def _render_query(
         dialect = session.get_bind().dialect
         segments = str(flt.segments.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
     return sqlite_render.build(
-        keys, guard=guard, coder_ids=flt.coder_ids, code_ids=flt.code_ids, segment_sql=segments
+        keys,
+        guard=guard,
+        coder_ids=flt.coder_ids,
+        code_ids=flt.code_ids,
+        segment_sql=segments,
+        segment_memos=bool(session.scalar(sql_text(sqlite_render.SEGMENT_MEMOS))),
     )
 
 

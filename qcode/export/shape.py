@@ -30,6 +30,32 @@ CODING_COLUMNS: tuple[str, ...] = (
 LONG_COLUMNS: tuple[str, ...] = ("document", *SEGMENT_COLUMNS, *CODING_COLUMNS)
 Chunk = Sequence[Sequence[Any]]
 
+#: Between a coding's own memo and its coder's memo on the segment, where the ``memo`` cell holds both.
+MEMO_BREAK = "\n\n"
+
+
+def memo_cell(coding: str | None, segment: str | None) -> str | None:
+    """The ``memo`` cell of a coding: what its coder wrote about it.
+
+    A coder writes memos on a segment (``m`` in the coding screen); imports and adjudication give a
+    coding a memo of its own. The cell holds the coding's memo, then a blank line, then the coder's
+    memo on the segment; either alone where there is one, once where they are the same text. Each
+    of the segment's codings by that coder carries the segment memo. The SQL of
+    :mod:`qcode.export.service` and :mod:`qcode.export.sqlite_render` computes the same.
+    """
+    if segment is None or coding == segment:
+        return coding if segment is None else segment
+    return segment if coding is None else coding + MEMO_BREAK + segment
+
+
+def coding_memo_in(cell: str | None, segment: str | None) -> str | None:
+    """The coding's own memo in a ``memo`` cell, given its coder's memo on the segment (read back)."""
+    if cell is None or segment is None:
+        return cell
+    if cell == segment:
+        return None
+    return cell.removesuffix(MEMO_BREAK + segment)
+
 
 @dataclass(frozen=True)
 class RowStream:

@@ -14,6 +14,8 @@ long cells (section, segment text) by ``LIKE '%,%'``, which SQLite runs as a ``s
 where each ``instr`` compares byte by byte. Both ``printf``'s ``%s`` and ``LIKE`` stop at a NUL
 character, so a project holding one in a text the rows repeat must not use this query
 (:data:`NUL_CHECK`); a memo, the one per-coding text, keeps the exact ``instr`` test and ``||``.
+The ``memo`` cell joins the coding's own memo and its coder's memo on the segment
+(:func:`qcode.export.shape.memo_cell`); without segment memos the join is left out.
 
 :func:`build` also gives the same join with plain columns (``columns``), which the benchmark
 hands to the ``sqlite3`` shell. Pure string building; the output is checked against the
@@ -39,6 +41,17 @@ NUL_CHECK = (
     " OR EXISTS (SELECT 1 FROM documents WHERE instr(name, char(0)) OR instr(attributes, '\\u0000'))"
     " OR EXISTS (SELECT 1 FROM codes WHERE instr(key, char(0)) OR instr(name, char(0)))"
     " OR EXISTS (SELECT 1 FROM coders WHERE instr(name, char(0)))"
+)
+
+
+#: True when some coder wrote a memo on a segment (else the records need no join to the memos).
+SEGMENT_MEMOS = "SELECT EXISTS (SELECT 1 FROM memos WHERE segment_id IS NOT NULL)"
+#: The coder's memo on the coding's segment, joined after the codings (at most one: unique per coder).
+_MEMO_JOIN = "LEFT JOIN memos AS m ON m.coder_id = c.coder_id AND m.segment_id = c.segment_id\n"
+#: The ``memo`` cell: :func:`qcode.export.shape.memo_cell` in SQL (``char(10, 10)``: its blank line).
+_MEMO = (
+    "(CASE WHEN m.text IS NULL THEN c.memo WHEN c.memo IS NULL OR c.memo = m.text THEN m.text"
+    " ELSE c.memo || char(10, 10) || m.text END)"
 )
 
 
@@ -124,12 +137,16 @@ def build(
     coder_ids: Sequence[int] | None = None,
     code_ids: Sequence[int] | None = None,
     segment_sql: str | None = None,
+    segment_memos: bool = True,
 ) -> Query:
     """The long export for these attribute keys and filters (see ``service.long_header``).
 
-    ``segment_sql`` is a SELECT of the segment ids to keep (a query's selection), or ``None``.
+    ``segment_sql`` is a SELECT of the segment ids to keep (a query's selection), or ``None``;
+    ``segment_memos`` false (no memo on any segment, :data:`SEGMENT_MEMOS`) leaves out the join
+    that brings each coder's segment memo into the ``memo`` cell.
     """
     where = filter_clause(coder_ids, code_ids, segment_sql)
+    memo, join = (_MEMO, _JOIN + _MEMO_JOIN) if segment_memos else ("c.memo", _JOIN)
 
     def q(x: str) -> str:
         return cell(x, guard=guard, quote=True)
@@ -157,11 +174,11 @@ def build(
     fields = "%s,%d,%s,%s,%s,%s,%d,%d,%d,%s,%s,%s,"  # head's cells (NULL prints as nothing)
     span = 'c.start, c."end"'  # the coding's own span (NULL, printed as nothing: the whole segment)
     record = (
-        f"CASE WHEN c.memo IS NULL THEN printf('{fields},%sZ,%s,%s', {head}, {_STAMP_BARE}, {span})"
-        f" ELSE printf('{fields}', {head}) || {q('c.memo')} || ',' || {_STAMP}"
+        f"CASE WHEN {memo} IS NULL THEN printf('{fields},%sZ,%s,%s', {head}, {_STAMP_BARE}, {span})"
+        f" ELSE printf('{fields}', {head}) || {q(memo)} || ',' || {_STAMP}"
         f" || printf(',%s,%s', {span}) END"
     )
-    render = f"{ctes}SELECT {record}\n{_JOIN}{where}{_ORDER}"
+    render = f"{ctes}SELECT {record}\n{join}{where}{_ORDER}"
     names = ["name", *(f"a{i}" for i in range(len(keys)))]
     doc_cols = ", ".join(
         f"{g(x)} AS {n}" for x, n in zip(["documents.name", *map(_attribute, keys)], names, strict=True)
@@ -188,10 +205,10 @@ def build(
             "cc.n",
             "cc.grp",
             "kk.n",
-            g("c.memo"),
+            g(memo),
             _STAMP,
             "c.start",
             'c."end"',
         ]
     )
-    return Query(render, f"{plain_ctes}SELECT {cols}\n{_JOIN}{where}{_ORDER}")
+    return Query(render, f"{plain_ctes}SELECT {cols}\n{join}{where}{_ORDER}")

@@ -286,7 +286,9 @@ def _expansions(row: TableRow, attributions: list[Attribution]) -> dict[str, str
             name = canonical_place(place) or place
             if len(name) > 1:
                 result.setdefault(name[0], name)
-    return {letter: name for letter, name in result.items() if re.search(rf"\b{re.escape(letter)}\b", row.cells)}
+    return {
+        letter: name for letter, name in result.items() if re.search(rf"\b{re.escape(letter)}\b", row.cells)
+    }
 
 
 def _place_set(country: str) -> set[str]:

@@ -10,6 +10,10 @@ key pressed early is committed, never dropped.
 On SQLite the screen keeps reading through that connection afterwards: it reads a 2,000-segment
 transcript in a third of the time a session takes, and each statement sees every committed write
 (WAL, no transaction left open). On PostgreSQL reads go through the store's sessions.
+
+The coding screen's hot write, toggling a code, goes on SQLite through a writable ``sqlite3``
+connection of its own (:meth:`ProjectAccess.sqlite_unit`, the rows of the service:
+:mod:`qcode.coding.sqlite_toggle`), so the first key pressed never waits for the store to load.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from qcode.coding.queries import project_guid
 from qcode.errors import StoreError, TransactionFailedError
+from qcode.store.faults import BUSY_TIMEOUT_MS
 from qcode.store.probe import HEAD, connect_read_only, revision_of, sqlite_file
 
 if TYPE_CHECKING:
@@ -67,6 +72,8 @@ class ProjectAccess:
         self._opening = threading.Lock()  # held while the store opens: one opening, others wait
         self._reading = threading.Lock()  # one statement at a time on the shared sqlite3 connection
         self._thread: threading.Thread | None = None
+        self._writer: sqlite3.Connection | None = None
+        self._writing = threading.Lock()  # one transaction at a time on the writable connection
 
     @classmethod
     def quick(cls, url: str) -> ProjectAccess | None:
@@ -153,6 +160,86 @@ class ProjectAccess:
         with self.reading() as session:
             yield session
 
+    @property
+    def writes_sqlite(self) -> bool:
+        """Whether :meth:`sqlite_unit` is open to the coding screen's toggles (a SQLite project file)."""
+        return self._reader is not None
+
+    @contextmanager
+    def sqlite_unit(self) -> Iterator[sqlite3.Connection]:
+        """One short write transaction on the project file through ``sqlite3``, without the store.
+
+        ``BEGIN IMMEDIATE`` with the store's busy timeout and foreign keys; commit on success, roll
+        back on any error.
+
+        Raises:
+            TransactionFailedError: the database refused the change (none of it was written).
+            StoreError: the project is closed, or not a SQLite file.
+        """
+        from qcode.store.faults import refused
+
+        with self._writing:
+            conn = self._writable()
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise TransactionFailedError(refused(exc, self.url or "")) from exc
+
+    def _writable(self) -> sqlite3.Connection:
+        if self._writer is None:
+            path = sqlite_file(self.url or "") if self._reader is not None else None
+            if path is None:
+                raise StoreError("the project is closed" if self._error else f"{self.url}: not a SQLite file")
+            try:
+                conn = sqlite3.connect(
+                    path.resolve().as_uri() + "?mode=rw",
+                    uri=True,
+                    check_same_thread=False,
+                    isolation_level=None,
+                )
+                conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute("PRAGMA synchronous = NORMAL")
+            except sqlite3.Error as exc:
+                from qcode.store.faults import reason
+
+                raise StoreError(f"{path}: {reason(exc)}") from exc
+            self._writer = conn
+        return self._writer
+
+    @contextmanager
+    def scanning(self) -> Iterator[Source]:
+        """A long read (a scan of every segment) that holds up neither the screen's reads nor a change.
+
+        On SQLite a read-only connection of its own, in one snapshot (no store needed: the scan can
+        start while the store loads); elsewhere a read-only session, as :meth:`reading`.
+
+        Raises:
+            TransactionFailedError: the read was refused (busy) and may be tried again.
+            StoreError: the file cannot be read, or the project would not open.
+        """
+        path = sqlite_file(self.url or "") if self._reader is not None else None
+        if path is None:
+            with self.reading() as session:
+                yield session
+            return
+        with self._reader_failures():
+            conn = connect_read_only(path)
+            try:
+                conn.execute("BEGIN")
+                yield conn
+                conn.execute("COMMIT")
+            finally:
+                conn.close()
+
     @contextmanager
     def _reader_failures(self) -> Iterator[None]:
         from qcode.store.faults import reason
@@ -217,6 +304,10 @@ class ProjectAccess:
         if self._reader is not None:
             self._reader.close()
             self._reader = None
+        with self._writing:
+            if self._writer is not None:
+                self._writer.close()
+                self._writer = None
 
 
 def _lock_holder(store: Store, exc: BaseException) -> str:

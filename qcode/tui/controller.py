@@ -51,6 +51,7 @@ class CodingController:
         self.read = access.read  # queries: at once, before the store is open
         self.unit = access.unit  # changes: one transaction each, once the store is open
         self.reading = access.reading  # long reads: once the store is open, never holding the write lock
+        self.access = access
         self.coder = coder
         self.documents: list[DocumentInfo] = []
         self.codes: list[CodeInfo] = []
@@ -88,10 +89,10 @@ class CodingController:
     def load_progress(self) -> tuple[dict[int, Progress], dict[int, dict[str, str]]]:
         """Progress and attributes of every document (slow on big projects: call from a worker thread).
 
-        Waits for the store, so the scan never competes with the first screen for the connection;
-        a read-only transaction, so it never makes a change wait.
+        A read of its own (:meth:`ProjectAccess.scanning`): it never holds up the screen's reads
+        nor makes a change wait.
         """
-        with self.reading() as s:
+        with self.access.scanning() as s:
             return queries.document_progress(s, self.coder.id), queries.document_attributes(s)
 
     def merge_attributes(self, attributes: dict[int, dict[str, str]]) -> None:
@@ -163,10 +164,17 @@ class CodingController:
         ``via`` (e.g. ``"suggestion"``) is written in the event and said in the undo label.
         """
         assert self.transcript is not None
-        from qcode.coding.service import toggle_coding  # SQLAlchemy: loaded by the store, not at start
+        segment = self.transcript.ref(index)
+        if self.access.writes_sqlite:  # the same rows through sqlite3: never waits for the store
+            from qcode.coding import sqlite_toggle
 
-        with self.unit() as s:
-            op = toggle_coding(s, self.coder, self.transcript.ref(index), code, via)
+            with self.access.sqlite_unit() as conn:
+                op = sqlite_toggle.toggle_coding(conn, self.coder, segment, code, via)
+        else:
+            from qcode.coding.service import toggle_coding  # SQLAlchemy: loaded by the store, not at start
+
+            with self.unit() as s:
+                op = toggle_coding(s, self.coder, segment, code, via)
         self._absorb([op])
         verb = "applied" if op.added else "removed"
         self.history.record(Action(f"{code.name} {verb}" + (f" ({via})" if via else ""), (op,)))

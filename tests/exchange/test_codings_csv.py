@@ -15,7 +15,7 @@ from qcode.export.service import coded_segment_rows, write_stream
 from qcode.store.engine import transaction
 from qcode.store.migrate import Store
 from qcode.store.models import Coder, Coding, Event
-from tests.export.sample import clear_codings, codings_of
+from tests.export.sample import add_segment_memos, clear_codings, codings_of
 
 
 def _export_to(store: Store, path: Path, *, raw: bool = False) -> None:
@@ -69,6 +69,31 @@ def test_importing_the_same_file_twice_adds_nothing(seeded: Store, tmp_path: Pat
     assert report.added == 0 and report.already_present == before
     assert report.memos_updated == 0
     assert _count(seeded) == before
+
+
+def test_segment_memos_in_the_memo_column_read_back_as_they_were(seeded: Store, tmp_path: Path) -> None:
+    """The export's ``memo`` cell carries the coder's segment memo too; importing it changes nothing, and
+    an edit of the coding's part reaches the coding alone."""
+    with transaction(seeded.sessions) as session:
+        add_segment_memos(session)
+    with seeded.sessions() as session:
+        before = codings_of(session)
+    path = tmp_path / "coded.csv"
+    _export_to(seeded, path)
+    report = _import(seeded, path)
+    assert (report.added, report.memos_updated) == (0, 0)
+    edited = path.read_text(encoding="utf-8").replace("then laughed", "then left")
+    report = _import(seeded, _write_text(tmp_path / "edited.csv", edited))
+    assert report.memos_updated == 1
+    with seeded.sessions() as session:
+        after = codings_of(session)
+    changed = after - before
+    assert [(c[0], c[1], c[3], c[4]) for c in changed] == [("A", 1, "bob", 'said "a lot",\nthen left')]
+
+
+def _write_text(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8", newline="")
+    return path
 
 
 def test_minimal_columns_create_a_new_coder(seeded: Store, tmp_path: Path) -> None:

@@ -171,3 +171,27 @@ def clear_codings(store: Store) -> None:
     with transaction(store.sessions) as session:
         session.execute(delete(Coding))
         session.execute(delete(Coder))
+
+
+#: Memos coders wrote on segments with ``m`` in the coding screen: (document, segment ordinal, coder, text).
+SEGMENT_MEMOS: list[tuple[str, int, str, str]] = [
+    ("A", 1, "alice", "pay first, then leave"),  # her coding there has no memo of its own
+    ("A", 1, "bob", "same, \"twice\""),  # his coding's own memo comes first, then this
+    ("A", 2, "alice", "=1+1"),  # the same text as her coding's memo: said once
+    ("A", 4, "bob", "both codes"),  # on each of his two codings of the segment
+    ("B", 2, "bob", "bob coded nothing here"),  # no coding of bob's: no row to carry it
+]
+
+
+def add_segment_memos(session: Session, rows: list[tuple[str, int, str, str]] = SEGMENT_MEMOS) -> None:
+    """Write segment memos through the coding service, as the coding screen's ``m`` does."""
+    from qcode.coding.service import ensure_coder, set_segment_memo
+    from qcode.coding.types import SegmentRef
+
+    for doc, ordinal, coder, text in rows:
+        seg_id = session.scalar(
+            select(Segment.id).join(Document).where(Document.name == doc, Segment.ordinal == ordinal)
+        )
+        assert seg_id is not None
+        set_segment_memo(session, ensure_coder(session, coder), SegmentRef(seg_id, doc, ordinal), text)
+    session.flush()

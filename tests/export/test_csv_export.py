@@ -20,9 +20,11 @@ from qcode.export.service import (
     wide_segment_rows,
     write_stream,
 )
+from qcode.export.shape import coding_memo_in, memo_cell
 from qcode.export.tables import write_csv
+from qcode.store.engine import transaction
 from qcode.store.migrate import Store
-from tests.export.sample import CODINGS, DOCS, T0
+from tests.export.sample import CODINGS, DOCS, T0, add_segment_memos
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -255,3 +257,40 @@ def test_filters_apply_to_the_rendered_query(seeded_sqlite: Store) -> None:
         ("A", "3", "alice"),
         ("A", "4", "alice"),
     ]
+
+
+def test_the_memo_column_carries_the_memos_coders_wrote_on_segments(seeded: Store) -> None:
+    """``m`` in the coding screen writes a memo on a segment: that coder's codings there carry it."""
+    with transaction(seeded.sessions) as session:
+        add_segment_memos(session)
+    rows = _rows(_export(seeded, raw=True))
+    memo = {(r["document"], r["segment"], r["code"], r["coder"]): r["memo"] for r in rows}
+    assert len(rows) == len(CODINGS)  # a memo adds no row (bob's on B 2, where he coded nothing)
+    assert memo[("A", "1", "bribery", "alice")] == "pay first, then leave"
+    assert memo[("A", "1", "bribery", "bob")] == 'said "a lot",\nthen laughed\n\nsame, "twice"'
+    assert memo[("A", "2", "bribery", "alice")] == "=1+1"  # the same text once
+    assert memo[("A", "4", "remittance", "bob")] == memo[("A", "4", "hours", "bob")] == "both codes"
+    assert memo[("A", "4", "remittance", "alice")] == "" and memo[("B", "2", "hours", "alice")] == "-guards"
+    guarded = {(r["document"], r["segment"], r["coder"]): r["memo"] for r in _rows(_export(seeded))}
+    assert guarded[("A", "2", "alice")] == "'=1+1"
+
+
+@pytest.mark.parametrize("raw", [False, True])
+def test_segment_memos_render_the_same_on_both_sqlite_paths(seeded_sqlite: Store, raw: bool) -> None:
+    with transaction(seeded_sqlite.sessions) as session:
+        add_segment_memos(session)
+    fast = _render_export(seeded_sqlite, True, not raw)
+    portable = _render_export(seeded_sqlite, False, not raw)
+    assert fast[0] and not portable[0] and fast[1] == portable[1]
+    assert "then laughed\n\nsame, " in fast[1]
+
+
+@given(
+    coding=st.none() | st.text(min_size=1, max_size=8),
+    segment=st.none() | st.text(min_size=1, max_size=8),
+)
+def test_a_memo_cell_gives_back_the_codings_own_memo(coding: str | None, segment: str | None) -> None:
+    cell = memo_cell(coding, segment)
+    if coding != segment:
+        assert coding_memo_in(cell, segment) == coding
+    assert memo_cell(coding_memo_in(cell, segment), segment) == cell

@@ -197,3 +197,36 @@ async def test_letters_typed_ahead_into_the_code_prompt_go_to_the_prompt(
         await _type_ahead(app, pilot, [("slash", "/"), *"wa"])
         assert main_screen(app).query_one("#search", Input).value == "wa"
         assert stored_codings(store) == {("A", 1, "wages")}
+
+
+async def test_keys_typed_ahead_into_the_query_filter_and_search_go_to_the_box_opened(
+    project: tuple[Store, Sample],
+) -> None:
+    """ctrl+f ``hours AND NOT wages`` typed before the filter is up: every letter (``g``, ``n``, ``A``,
+    space: keys of the coding screen) lands in the query box, none in the where box or the transcript;
+    the same for ``/night`` and for ``:overtime`` in the code prompt."""
+    from textual.widgets import Input
+
+    from qcode.tui.screens.prompts import CodePrompt
+    from qcode.tui.screens.query import QueryScreen
+
+    store, _ = project
+    app = QcodeApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await _type_ahead(app, pilot, [("ctrl+f", None), *"hours AND NOT wages"])
+        assert isinstance(app.screen, QueryScreen)
+        assert app.screen.query_one("#query", Input).value == "hours AND NOT wages"
+        assert app.screen.query_one("#where", Input).value == ""
+        assert app.focused is app.screen.query_one("#query", Input)
+        await pilot.press("escape")
+        assert position(app) == ("A", 1) and app.theme == "textual-dark"  # g, G, T did nothing here
+        await _type_ahead(app, pilot, [("slash", "/"), *"night", ("enter", None)])
+        screen = main_screen(app)
+        assert screen.search_text == "night" and screen.hit_indices == [3]
+        assert position(app) == ("A", 4)  # enter, typed ahead too, went to the hit
+        await _type_ahead(app, pilot, [("colon", ":"), *"overtime"])
+        assert isinstance(app.screen, CodePrompt)
+        assert app.screen.query_one(Input).value == "overtime"
+        await pilot.press("enter", "j")
+        assert stored_codings(store) == {("A", 4, "hours")}
+        assert position(app) == ("A", 5)  # keys are the coding screen's again

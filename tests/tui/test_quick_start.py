@@ -69,7 +69,7 @@ def test_anything_else_takes_the_full_path(tmp_path: Path, sqlite_store: Store, 
 
 
 @pytest.mark.anyio
-async def test_first_screen_before_the_store_and_an_early_key_is_committed(
+async def test_first_screen_before_the_store_and_an_early_key_is_committed_without_it(
     project: tuple[Store, Sample], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from qcode.store import migrate
@@ -92,11 +92,18 @@ async def test_first_screen_before_the_store_and_an_early_key_is_committed(
             assert position(app) == ("A", 1) and "coder alice" in screen_text(app)
             await pilot.press("j")  # moving needs no store
             assert position(app) == ("A", 2) and not access.is_open
-            threading.Timer(0.2, loaded.set).start()
-            await pilot.press("w")  # waits for the store, then commits
-            assert access.is_open
+            await pilot.press("w")  # a toggle commits through sqlite3: it never waits for the store
             await pilot.pause()
             _, sample = project
+            assert _codes_on_cursor(app) == {sample.codes["wages"]} and not access.is_open
+            other = sqlite3.connect(url.removeprefix("sqlite:///"))  # committed: another reader sees it
+            events = other.execute("SELECT action FROM events WHERE actor = 'alice'").fetchall()
+            other.close()
+            assert events == [("coding.add",)]
+            threading.Timer(0.2, loaded.set).start()
+            await pilot.press("u", "ctrl+r")  # undo and redo go through the store: they wait for it
+            assert access.is_open
+            await pilot.pause()
             assert _codes_on_cursor(app) == {sample.codes["wages"]}
     finally:
         loaded.set()
@@ -354,3 +361,36 @@ async def test_a_change_the_database_refuses_is_said_and_left_undone(
         assert stored_codings(reopened) == {("A", 1, "wages")}
     finally:
         reopened.close()
+
+
+def test_a_sqlite3_change_is_one_transaction_refused_whole(
+    project: tuple[Store, Sample], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The toggles' own connection: an error rolls it all back; a held lock is one refusal, said plainly."""
+    from qcode.errors import RoleError, TransactionFailedError
+    from qcode.tui import access as access_module
+
+    url = _ready(project)
+    monkeypatch.setattr(access_module, "BUSY_TIMEOUT_MS", 100)
+    access = open_access(url)
+    path = url.removeprefix("sqlite:///")
+    count = "SELECT count(*) FROM events"
+    insert = "INSERT INTO events (guid, at, actor, action, payload) VALUES ('g', 't', 'a', 'x', '{}')"
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        before = other.execute(count).fetchone()
+        with pytest.raises(RoleError), access.sqlite_unit() as conn:
+            conn.execute(insert)
+            raise RoleError("refused after the first statement")
+        assert other.execute(count).fetchone() == before
+        other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+        with pytest.raises(TransactionFailedError, match="held the project's lock"), access.sqlite_unit():
+            pass
+        other.execute("ROLLBACK")
+        with access.sqlite_unit() as conn:  # and the next change goes through
+            conn.execute(insert)
+        assert other.execute(count).fetchone()[0] == before[0] + 1
+        assert not access.is_open
+    finally:
+        other.close()
+        access.close()

@@ -131,3 +131,30 @@ def test_coder_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_p
     monkeypatch.setenv("QCODE_CODER", "erin")
     assert resolve_coder(None) == "erin"
     assert resolve_coder("frank") == "frank"
+
+
+async def test_code_view_opens_on_a_code_you_used_or_in_the_picker(project: tuple[Store, Sample]) -> None:
+    """``C`` on a group (Labour conditions) opens on the first code you applied, not on an empty view;
+    with none applied yet it opens in the code picker, saying what to do."""
+    from textual.widgets import Select
+
+    store, _ = project
+    app = QcodeApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("C")  # alice has coded nothing (bob's Recruitment is not hers)
+        assert isinstance(app.screen, CodeViewScreen)
+        assert app.focused is app.screen.query_one("#code", Select)
+        assert "0 codings in 0 documents · pick another code or coder above" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.press("j", "d", "j", "j", "j", "w")  # Debt on A2, Wages withheld on A5
+        main_screen(app).query_one(CodebookList).move_to(0)  # the group Labour conditions
+        await pilot.press("C")
+        assert isinstance(app.screen, CodeViewScreen)
+        assert app.screen.query_one("#code", Select).value == app.controller.code_by_hotkey["w"].id  # type: ignore[union-attr]
+        assert [(r.document, r.ordinal) for r in app.screen.query_one(CodeViewList).rows] == [("A", 5)]
+        assert app.focused is app.screen.query_one(CodeViewList)
+        assert "Wages withheld: 1 coding in 1 document" in screen_text(app)
+        await pilot.press("escape")
+        main_screen(app).query_one(CodebookList).move_to(5)  # Debt, which alice used: opens on it
+        await pilot.press("C")
+        assert app.screen.query_one("#code", Select).value == app.controller.code_by_hotkey["d"].id  # type: ignore[union-attr]

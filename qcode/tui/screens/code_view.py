@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Select, Static
 
 from qcode.coding import queries
+from qcode.text import plural
 from qcode.tui.controller import CodingController
 from qcode.tui.messages import JumpTo
 from qcode.tui.widgets.results import CodeViewList, CompareList
@@ -32,10 +33,12 @@ class CodeViewScreen(Screen[JumpTo | None]):
         Binding("enter", "jump", "Show in transcript"),
     ]
 
-    def __init__(self, controller: CodingController, code_id: int) -> None:
+    def __init__(self, controller: CodingController, code_id: int, *, pick: bool = False) -> None:
+        """Show ``code_id``'s segments; with ``pick``, start in the code picker (nothing to show yet)."""
         super().__init__()
         self.controller = controller
         self.code_id = code_id
+        self.pick = pick
         with controller.read() as s:
             self.coders = queries.list_coders(s)
 
@@ -68,7 +71,10 @@ class CodeViewScreen(Screen[JumpTo | None]):
     def on_mount(self) -> None:
         """Load the chosen code's segments."""
         self.reload()
-        self.query_one(CodeViewList).focus()
+        if self.pick:
+            self.query_one("#code", Select).focus()
+        else:
+            self.query_one(CodeViewList).focus()
 
     @on(Select.Changed)
     def _filter_changed(self) -> None:
@@ -94,8 +100,9 @@ class CodeViewScreen(Screen[JumpTo | None]):
         self.query_one(CodeViewList).set_rows(rows, show_coder=coder_ids is None or coder != MINE)
         code = c.code_by_id[code_id]
         docs = len({r.document for r in rows})
+        hint = "enter shows one in its transcript" if rows else "pick another code or coder above"
         self.query_one("#count", Static).update(
-            f" {code.name}: {len(rows)} codings in {docs} documents · enter shows one in its transcript"
+            f" {code.name}: {plural(len(rows), 'coding')} in {plural(docs, 'document')} · {hint}"
         )
 
     @on(VirtualList.Chosen, "#results")

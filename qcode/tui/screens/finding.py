@@ -19,6 +19,7 @@ class FindingScreen(QueryFiltering):
     hit_indices: list[int]
     search_text: str
     message: str  # on the status line, until the coder moves on
+    typing_ahead = False  # a key that opens a box was pressed: the keys after it are for the box
 
     @property
     def transcript(self) -> TranscriptView:
@@ -53,6 +54,7 @@ class FindingScreen(QueryFiltering):
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
         self.query_one("#search", Input).display = False
+        self.typing_ahead = False
         self.transcript.focus()
         if self.search_text:
             self.action_hit(1, include_current=True)
@@ -116,12 +118,24 @@ class FindingScreen(QueryFiltering):
         self.app.push_screen(CodePrompt(self.controller.codes, self.current_codes()), chosen)
 
     def action_code_view(self) -> None:
-        """``C``: every segment coded with the highlighted code."""
+        """``C``: every segment coded with a code: the highlighted one if you used it, else your first.
+
+        With no codings of yours yet, the view opens with its code picker focused.
+        """
+        from qcode.coding.queries import coded_codes
         from qcode.tui.screens.code_view import CodeViewScreen
 
-        code = self.codebook.highlighted
-        if code is not None:
-            self.app.push_screen(CodeViewScreen(self.controller, code.id), self._jump)
+        c = self.controller
+        if not c.codes:
+            return
+        with c.read() as s:
+            used = coded_codes(s, c.coder.id)
+        highlighted = self.codebook.highlighted
+        if highlighted is not None and highlighted.id in used:
+            code = highlighted
+        else:
+            code = next((k for k in c.codes if k.id in used), highlighted or c.codes[0])
+        self.app.push_screen(CodeViewScreen(c, code.id, pick=code.id not in used), self._jump)
 
     def action_compare(self) -> None:
         """``A``: every coder's codes on this document side by side."""

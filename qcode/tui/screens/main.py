@@ -41,6 +41,13 @@ def _code_commands() -> type[Provider]:
 
 #: Seconds after a change before the codebook ticks, progress and status follow the transcript.
 AFTER_CHANGE_DELAY = 0.02
+#: Keys that open a box to type in: keys typed right after them belong to the box.
+OPENS_A_BOX = frozenset(
+    name
+    for k in keymap.SCREEN_KEYS
+    if k.action in {"query", "code_prompt", "search", "memo"}
+    for name in k.keys.split(",")
+)
 #: Below this many columns the documents pane is hidden (``[`` and ``]`` still change document).
 NARROW = 100
 #: How to get codes into a project that has none (said in the status line and by the code keys).
@@ -64,6 +71,7 @@ class MainScreen(SuggestingScreen):
         self.hit_indices: list[int] = []
         self.search_text = ""
         self._message = ""
+        self._sent_on: list[events.Key] = []  # keys sent on to a box, not to be held back again
         self._message_at: tuple[int, int] | None = None
         self._message_error = False
         self._after_timer: Timer | None = None
@@ -232,9 +240,21 @@ class MainScreen(SuggestingScreen):
         The key is handled where the app runs key bindings, after every key typed before it:
         moving keys (``j``, ``]``…) are bindings, and a key reaches this screen before the
         bindings of the keys ahead of it have run, so applying here at once could code the wrong
-        segment. A key typed ahead into a prompt or the search box that a key before it opened
-        (``:wages``, ``/wages``) goes on to it.
+        segment. Keys typed ahead after a key that opens a box (``:``, ``/``, ``m``, ctrl+f) reach
+        this screen before the box is up: every one of them, bound (``g``, ``n``, space) or not,
+        goes on to the box once it is (``:wages``, ``/night``, ctrl+f ``hours AND NOT wages``).
         """
+        sent_on = next((i for i, e in enumerate(self._sent_on) if e is event), None)
+        if sent_on is not None:
+            del self._sent_on[sent_on]  # a key this screen sent on: handled as an ordinary key now
+        elif self.typing_ahead:
+            event.stop()
+            event.prevent_default()
+            self.app.call_later(self._typed, event.key, event.character, True)
+            return
+        if event.key in OPENS_A_BOX or event.character in OPENS_A_BOX:
+            self.typing_ahead = True  # until the box closes
+            return
         char = event.character
         if not char or not char.isprintable() or char in RESERVED_HOTKEYS or isinstance(self.focused, Input):
             return
@@ -242,9 +262,25 @@ class MainScreen(SuggestingScreen):
         event.prevent_default()
         self.app.call_later(self._typed, event.key, char)
 
-    def _typed(self, key: str, char: str) -> None:
-        if self.app.screen is not self or isinstance(self.app.focused, Input):
-            self.app.post_message(events.Key(key, char))  # as the terminal would: to the prompt
+    def on_screen_resume(self) -> None:
+        """A box on top closed: keys are the coding screen's again."""
+        self.typing_ahead = False
+        self._sent_on.clear()
+
+    def _send_on(self, key: str, char: str | None) -> None:
+        """Send a key on as the terminal would: to the focused widget (a box, if one is up)."""
+        event = events.Key(key, char)
+        self._sent_on.append(event)
+        self.app.post_message(event)
+
+    def _typed(self, key: str, char: str | None, ahead: bool = False) -> None:
+        box_up = self.app.screen is not self or isinstance(self.app.focused, Input)
+        if box_up or ahead:
+            if not box_up:  # the box is closed (or never opened: nothing to memo): an ordinary key again
+                self.typing_ahead = False
+            self._send_on(key, char)
+            return
+        if char is None:
             return
         code = self.controller.code_by_hotkey.get(char)
         if code is not None:
@@ -366,6 +402,7 @@ class MainScreen(SuggestingScreen):
         """Leave visual mode and close and clear the search."""
         self.transcript.set_anchor(None)
         search = self.query_one("#search", Input)
+        self.typing_ahead = False
         if search.display or self.search_text:
             search.display = False
             search.value = ""
