@@ -111,9 +111,10 @@ async def _launch(kind: str, db: str, coder: str, code_id: int, hotkey: str) -> 
         app = floor_app(db, coder, code_id)
         key, screen_check, shown = "e", (lambda t: "     1 " in t), (lambda t: CODED in t)
     else:
-        from qcode.cli.tui import open_access  # the command's own way in
-        from qcode.tui.app import QcodeApp
-        from qcode.tui.widgets.transcript import TEXT, TranscriptView
+        from qcode.cli.tui import coding_app  # the command's own way in
+
+        app = coding_app(f"sqlite:///{db}", coder)
+        from qcode.tui.widgets.transcript import TEXT, TranscriptView  # loaded by now
 
         original = TranscriptView.render_row
 
@@ -124,7 +125,6 @@ async def _launch(kind: str, db: str, coder: str, code_id: int, hotkey: str) -> 
             return original(self, row, width)
 
         TranscriptView.render_row = render_row  # type: ignore[method-assign]
-        app = QcodeApp(open_access(f"sqlite:///{db}"), coder)
         key, screen_check, shown = hotkey, (lambda _t: state["rows"]), (lambda _t: state["ok"])
     probe = FrameProbe(app)
     probe.check = screen_check

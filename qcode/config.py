@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TextIO
 
 #: Environment variable naming the project database URL.
 DB_ENV = "QCODE_DB"
@@ -40,6 +41,17 @@ def bundled_report() -> Path:
 def bundled_codebook() -> Path:
     """The default codebook for the bundled corpus."""
     return data_dir("codebooks") / "nk-overseas-labor.yaml"
+
+
+def colour_wanted(stream: TextIO) -> bool:
+    """Whether to colour output to ``stream``: a terminal, and no ``NO_COLOR`` (no-color.org) set."""
+    return bool(stream.isatty()) and not os.environ.get("NO_COLOR")
+
+
+def state_dir() -> Path:
+    """qcode's own state (not settings, not projects): ``$XDG_STATE_HOME/qcode``, ``~/.local/state/qcode``."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "qcode"
 
 
 def database_url(explicit: str | None = None) -> str:

@@ -42,6 +42,12 @@ def _pg_admin_url() -> str | None:
     return parsed.render_as_string(hide_password=False)
 
 
+@pytest.fixture(autouse=True)
+def _no_user_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never read or write the real ~/.local/state/qcode (where the coding screen keeps positions)."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+
+
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
     """A throw-away PostgreSQL database for this test run, dropped at the end."""

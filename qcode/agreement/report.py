@@ -62,6 +62,7 @@ from qcode.agreement.terms import (
     pair_agreement,
     table_weights,
 )
+from qcode.text import plural
 
 BinaryMatrix: TypeAlias = ReliabilityData | NDArray[Any] | Sequence[Sequence[Any]]
 """Coder × unit: 1 applied, 0 not applied, ``None``/NaN/negative not coded."""
@@ -266,7 +267,7 @@ def _code_row(
     rare = positive < settings.min_positive and not unused
     if rare:
         notes.append(
-            f"rare: {positive} units with the code applied (fewer than "
+            f"rare: {plural(positive, 'unit')} with the code applied (fewer than "
             f"{settings.min_positive}); the figures are unstable"
         )
     shares = category_shares(counts, table_weights(counts))
@@ -385,7 +386,7 @@ def _overall(rows: list[tuple[CodeAgreement, tuple[float, float] | None]]) -> Ov
         defined = [getattr(row, name) for row in codes if getattr(row, name) is not None]
         means[name] = math.fsum(defined) / len(defined) if defined else None
         if len(defined) < len(codes):
-            notes.append(f"{LABELS[name]}: mean over {len(defined)} of {len(codes)} codes")
+            notes.append(f"{LABELS[name]}: mean over {len(defined)} of {plural(len(codes), 'code')}")
     pooled = _pooled([terms for _, terms in rows if terms is not None])
     return OverallAgreement(
         codes=len(codes),

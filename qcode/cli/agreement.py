@@ -15,6 +15,7 @@ import typer
 
 from qcode.cli.common import CsvOption, JsonOption, print_json, reading
 from qcode.errors import InputError
+from qcode.text import plural
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -312,6 +313,7 @@ def _print(
 ) -> None:
     from rich.console import Console
 
+    from qcode.agreement.notes import summary_notes
     from qcode.agreement.report import UNITS_RULE
 
     console = Console()
@@ -322,11 +324,12 @@ def _print(
 
     say(
         f"Agreement between {', '.join(data.coders)}: {report.units} {data.unit}s in "
-        f"{len(data.document_names)} documents, {_compared(report)} coded by two or more of them."
+        f"{plural(len(data.document_names), 'document')}, {_compared(report)} coded by two or more of them."
     )
     say(UNITS_RULE.format(unit=data.unit).capitalize() + ".", "dim")
     interval = (
-        f"{report.ci_level:.0%} percentile bootstrap of Krippendorff's alpha ({report.n_boot} replicates)"
+        f"{report.ci_level:.0%} percentile bootstrap of Krippendorff's alpha"
+        f" ({plural(report.n_boot, 'replicate')})"
         if report.n_boot
         else "no interval (--boot 0)"
     )
@@ -337,7 +340,7 @@ def _print(
     o = report.overall
     pooled = "undefined" if o.pooled_kappa is None else f"{o.pooled_kappa:.3f} {o.kappa_band}"
     say(f"Pooled kappa (De Vries et al., 2008): {pooled}")
-    notes = [*data.notes, *(f"{row.code}: {n}" for row in report.codes for n in row.notes), *o.notes]
+    notes = summary_notes(report, data.notes)
     if parts:
         notes.append("per-code figures of each group: --json or --csv")
     if notes:
@@ -377,7 +380,7 @@ def disagreements(
     for d in found:
         _print_disagreement(d)
     who = ", ".join(name for name, _ in found[0].coders) if found else "the coders"
-    typer.echo(f"{len(found)} segments where {who} differ")
+    typer.echo(f"{plural(len(found), 'segment')} where {who} differ")
 
 
 def _print_disagreement(d: Disagreement) -> None:

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from qcode.cli.common import actor, echo_err, unit_of_work
+from qcode.text import plural
 
 app = typer.Typer(help="Document attributes (typed: numbers, dates, true/false, text).", no_args_is_help=True)
 
@@ -27,8 +28,9 @@ def import_(
         echo_err(f"{file}:{line}: no document named {name!r}; row skipped")
     types = ", ".join(f"{k} ({t})" for k, t in report.types.items()) or "none"
     typer.echo(
-        f"{file}: {len(report.matched)} documents matched, {len(report.unmatched)} rows unmatched; "
-        f"{report.values_set} values set; attributes: {types}"
+        f"{file}: {plural(len(report.matched), 'document')} matched,"
+        f" {plural(len(report.unmatched), 'row')} unmatched; "
+        f"{plural(report.values_set, 'value')} set; attributes: {types}"
     )
 
 

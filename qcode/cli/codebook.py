@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from qcode.text import plural
+
 app = typer.Typer(help="Validate, load and export codebooks.", no_args_is_help=True)
 
 
@@ -47,4 +49,4 @@ def validate(file: FileArgument) -> None:
         for problem in problems:
             typer.echo(str(problem), err=True)
         raise typer.Exit(2)
-    typer.echo(f"{file}: {count} codes, OK")
+    typer.echo(f"{file}: {plural(count, 'code')}, OK")

@@ -18,6 +18,7 @@ from qcode.cli.findings import (
     redaction,
 )
 from qcode.errors import InputError
+from qcode.text import plural
 
 
 def read_any_codebook(file: Path) -> object:
@@ -49,11 +50,12 @@ def load(
             codebook = adopt_identities(codebook, project_codebook(session))
         report = load_codebook(session, codebook, force=force, actor=actor())
         for name, n in report.dropped_codings.items():
-            echo_err(f"dropping {n} codings of removed code {name}")
+            echo_err(f"dropping {plural(n, 'coding')} of removed code {name}")
     for old, new in report.renamed:
         typer.echo(f"renamed {old} -> {new} (codings kept)")
     typer.echo(
-        f"{file}: {len(codebook.codes)} codes; added {len(report.added)}, renamed {len(report.renamed)}, "
+        f"{file}: {plural(len(codebook.codes), 'code')}; added {len(report.added)},"
+        f" renamed {len(report.renamed)}, "
         f"removed {len(report.removed)}, codings dropped {sum(report.dropped_codings.values())}"
     )
 
@@ -73,7 +75,7 @@ def show() -> None:
     branches: dict[str | None, Tree] = {None: root}
     for node in nodes:
         key = escape(f"[{node.hotkey}] ") if node.hotkey else ""
-        label = f"[{node.colour}]■[/] {key}[bold]{escape(node.name)}[/]  {node.codings} codings"
+        label = f"[{node.colour}]■[/] {key}[bold]{escape(node.name)}[/]  {plural(node.codings, 'coding')}"
         branches[node.key] = branches.get(node.parent, root).add(label)
     Console().print(root)
 
@@ -135,7 +137,7 @@ def export(
     check_target(out, force=force)
     with open_output(out, force=force, mode="binary") as fh:
         fh.write(data)
-    typer.echo(f"{out}: {len(codebook.codes)} codes")
+    typer.echo(f"{out}: {plural(len(codebook.codes), 'code')}")
 
 
 def _export_document(
@@ -173,7 +175,7 @@ def _export_document(
             return
         with open_output(out, force=force, newline=None) as fh_t:
             fh_t.write(text)
-    typer.echo(f"{out}: {len(doc.codes)} codes, coders {', '.join(doc.coders) or 'none'}")
+    typer.echo(f"{out}: {plural(len(doc.codes), 'code')}, coders {', '.join(doc.coders) or 'none'}")
 
 
 @app.command("merge")
@@ -190,7 +192,7 @@ def merge(
         raise InputError(f"expected `merge OLD INTO TARGET`, got {into_word!r} for INTO")
     with unit_of_work() as session:
         moved = merge_codes(session, old, target, actor=actor())
-    typer.echo(f"merged {old} into {target}: {moved} codings moved")
+    typer.echo(f"merged {old} into {target}: {plural(moved, 'coding')} moved")
 
 
 @app.command("rename")

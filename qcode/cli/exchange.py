@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from qcode.cli.common import actor, echo_err, unit_of_work
+from qcode.text import plural
 
 codings_app = typer.Typer(help="Work with codings in bulk.", no_args_is_help=True)
 
@@ -25,8 +26,9 @@ def codings_import(
         report = import_codings_csv(session, file, actor=actor())
     created = f"; new coders: {', '.join(report.coders_created)}" if report.coders_created else ""
     typer.echo(
-        f"{report.rows} rows: {report.added} codings added, {report.already_present} already present, "
-        f"{report.memos_updated} memos updated{created}"
+        f"{plural(report.rows, 'row')}: {plural(report.added, 'coding')} added,"
+        f" {report.already_present} already present, "
+        f"{plural(report.memos_updated, 'memo')} updated{created}"
     )
 
 
@@ -65,10 +67,11 @@ def run_qdpx_import(
         )
     r = report
     typer.echo(
-        f"{path}: {len(r.documents_imported)} documents new, {len(r.documents_present)} present already; "
-        f"{len(r.codes_created)} codes created, {len(r.codes_matched)} matched; "
-        f"{len(r.coders_created)} coders created; {r.codings_added} codings added, "
-        f"{r.codings_present} already present; {r.memos_added} memos added; "
-        f"{r.selections_exact} of {r.selections} selections "
+        f"{path}: {plural(len(r.documents_imported), 'document')} new,"
+        f" {len(r.documents_present)} present already; "
+        f"{plural(len(r.codes_created), 'code')} created, {len(r.codes_matched)} matched; "
+        f"{plural(len(r.coders_created), 'coder')} created; {plural(r.codings_added, 'coding')} added, "
+        f"{r.codings_present} already present; {plural(r.memos_added, 'memo')} added; "
+        f"{r.selections_exact} of {plural(r.selections, 'selection')} "
         f"matched one segment exactly (endPosition read as {r.end_convention})"
     )

@@ -22,6 +22,7 @@ from qcode.cli.findings import (
     redaction,
     where_list,
 )
+from qcode.text import plural
 
 if TYPE_CHECKING:
     from qcode.export.shape import RowStream
@@ -102,7 +103,7 @@ def _long_without_orm(
         if stream is None:
             return False
         rows = _write_stream(path, stream, force=force, bom=bom)
-    say_done(f"wrote {rows} codings to {path}", path)
+    say_done(f"wrote {plural(rows, 'coding')} to {path}", path)
     return True
 
 
@@ -154,7 +155,7 @@ def export_memos(
         rows = _write_stream(path, stream, force=force, bom=bom)
     if red is not None:
         red.finish(force=force)
-    say_done(f"wrote {rows} memos to {path}", path)
+    say_done(f"wrote {plural(rows, 'memo')} to {path}", path)
 
 
 @export_app.command("qdpx")
@@ -195,6 +196,6 @@ def export_qdpx(
     if red is not None:
         red.finish(force=force)
     typer.echo(
-        f"wrote {len(data.project.sources)} documents, {len(data.project.users)} coders, "
-        f"{data.codings} codings and {data.memos} memos to {path}"
+        f"wrote {plural(len(data.project.sources), 'document')}, {plural(len(data.project.users), 'coder')}, "
+        f"{plural(data.codings, 'coding')} and {plural(data.memos, 'memo')} to {path}"
     )

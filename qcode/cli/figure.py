@@ -10,6 +10,7 @@ import typer
 
 from qcode.cli.common import reading
 from qcode.cli.findings import QueryOption, WhereOption, where_list
+from qcode.text import plural
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -112,5 +113,5 @@ def _agreement(
     report = agreement_report(whole(data), n_boot=boot)
     field = report.ci_coefficient
     rows = tuple(Interval(row.code, getattr(row, field), row.ci_low, row.ci_high) for row in report.codes)
-    default = f"Agreement per code ({', '.join(report.coders)}; {report.units} segments)"
+    default = f"Agreement per code ({', '.join(report.coders)}; {plural(report.units, 'segment')})"
     return Intervals(title or default, field, report.ci_level, rows)

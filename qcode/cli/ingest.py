@@ -20,6 +20,7 @@ from qcode.cli.common import (
     reading,
     unit_of_work,
 )
+from qcode.text import plural
 
 if TYPE_CHECKING:
     from qcode.ingest.service import ImportReport, PassageText
@@ -146,13 +147,14 @@ def _print_report(report: ImportReport) -> None:
     for u in report.unplaced:
         what = f"coding {u.code!r}" if u.code else "memo"
         echo_err(f"could not place {what} of {u.coder} on {u.document} segment {u.segment}: {u.text[:60]!r}")
-    carried = f"{report.carried} codings and memos carried over"
+    carried = f"{plural(report.carried, 'coding or memo', 'codings and memos')} carried over"
     if report.moved:
         carried += f" ({report.moved} to a moved or edited sentence)"
     merged = f", {report.merged} merged into an identical one (memos kept)" if report.merged else ""
     typer.echo(
         f"imported {len(report.imported)}, replaced {len(report.replaced)}, skipped {len(report.skipped)} "
-        f"documents; {report.segments} segments; {carried}{merged}, {len(report.unplaced)} not placed"
+        f"documents; {plural(report.segments, 'segment')}; {carried}{merged},"
+        f" {len(report.unplaced)} not placed"
     )
 
 
@@ -205,7 +207,7 @@ def duplicates(
         return
     for r in rows:
         typer.echo(f"{r['score']:5.1f}  {r['kind']:<9}  {_place(r['a'])}  ~  {_place(r['b'])}")
-    typer.echo(f"{len(rows)} pairs at threshold {threshold:g}")
+    typer.echo(f"{plural(len(rows), 'pair')} at threshold {threshold:g}")
 
 
 def _where(p: PassageText) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from qcode.cli.common import actor, echo_err, location, open_project, reading
+from qcode.text import plural
 
 
 def check() -> None:
@@ -20,7 +21,7 @@ def check() -> None:
     for problem in report.problems:
         echo_err(f"{location()}: {problem}")
     if report.problems:
-        raise ProblemsFoundError(f"{location()}: {len(report.problems)} problems found")
+        raise ProblemsFoundError(f"{location()}: {plural(len(report.problems), 'problem')} found")
     counted = ", ".join(f"{n:,} {what}" for what, n in report.counts.items())
     typer.echo(f"ok: {counted} checked")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from qcode.cli.common import JsonOption, location, open_project, print_json, reading, state, unit_of_work
+from qcode.text import plural
 
 db_app = typer.Typer(help="Inspect and upgrade the project database.", no_args_is_help=True)
 
@@ -72,4 +73,5 @@ def demo() -> None:
 
     with unit_of_work(create=True) as session:
         st = create_demo(session)
-    typer.echo(f"demo project ready: {st.documents} documents, {st.segments} segments, {st.codes} codes")
+    counts = [plural(st.documents, "document"), plural(st.segments, "segment"), plural(st.codes, "code")]
+    typer.echo(f"demo project ready: {', '.join(counts)}")

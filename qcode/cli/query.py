@@ -10,6 +10,7 @@ import typer
 
 from qcode.cli.common import JsonOption, echo_err, print_json, reading
 from qcode.cli.findings import WhereOption, where_list
+from qcode.text import plural
 
 if TYPE_CHECKING:
     from qcode.query.service import Hit
@@ -199,9 +200,12 @@ def _print_words(
     from rich.table import Table
 
     n_words = sum(counts.target.values())
-    title = f"{_describe(expression, conditions)}: {counts.target_segments} segments, {n_words} words"
+    title = (
+        f"{_describe(expression, conditions)}: {plural(counts.target_segments, 'segment')},"
+        f" {plural(n_words, 'word')}"
+    )
     if selected:
-        title += f"; against the other {counts.reference_segments} segments"
+        title += f"; against the other {plural(counts.reference_segments, 'segment')}"
     table = Table(title=title, title_justify="left")
     table.add_column("frequent")
     table.add_column("uses", justify="right")

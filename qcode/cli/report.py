@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from qcode.text import plural
+
 app = typer.Typer(help="Work with the source report.", no_args_is_help=True)
 
 
@@ -51,7 +53,7 @@ def extract(
     for warning in extraction.warnings:
         typer.echo(f"{source}:{warning.line}: warning: {warning.message}", err=True)
 
-    table = Table(title=f"{len(extraction.transcripts)} transcripts written to {out}")
+    table = Table(title=f"{plural(len(extraction.transcripts), 'transcript')} written to {out}")
     for column in ("Interviewee", "Passages", "Words", "Warnings"):
         table.add_column(column, justify="left" if column == "Interviewee" else "right")
     for stats in extraction.stats:

@@ -22,6 +22,7 @@ from qcode.cli.findings import (
     redaction,
     where_list,
 )
+from qcode.text import plural
 
 
 class QuoteFormat(StrEnum):
@@ -144,7 +145,7 @@ def quotes(
     if red is not None:
         red.finish(force=force)
     count = sum(len(s.quotes) for s in sections)
-    say_done(f"wrote {count} quotes under {len(sections)} codes to {path}", path)
+    say_done(f"wrote {plural(count, 'quote')} under {plural(len(sections), 'code')} to {path}", path)
 
 
 def chart(
@@ -157,10 +158,11 @@ def chart(
         int | None, typer.Option("--width", min=30, help="Chart width (default: terminal).")
     ] = None,
 ) -> None:
-    """Code frequencies as a bar chart in the terminal."""
+    """Code frequencies as a bar chart: one row per code, its bar and its count (NO_COLOR honoured)."""
     import shutil
     import sys
 
+    from qcode.config import colour_wanted
     from qcode.export.chart import bar_chart
     from qcode.export.report_service import code_frequencies
     from qcode.export.service import resolve_filter
@@ -174,6 +176,6 @@ def chart(
         [f.count for f in freqs],
         title=f"Code frequencies ({unit.value})",
         width=width or min(shutil.get_terminal_size().columns, 120),
-        colour=sys.stdout.isatty(),
+        colour=colour_wanted(sys.stdout),
     )
     sys.stdout.write(text)

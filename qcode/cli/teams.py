@@ -13,6 +13,7 @@ import typer
 
 from qcode.cli.common import JsonOption, actor, print_json, reading, state, unit_of_work
 from qcode.errors import InputError
+from qcode.text import plural
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -92,7 +93,7 @@ def _print_merge(report: MergeReport) -> None:
         return
     typer.echo(f"{verb} {report.kind} {report.where}{project}:")
     for c in report.coders:
-        parts = [f"+{c.codings_added} codings"]
+        parts = [f"+{plural(c.codings_added, 'coding')}"]
         if c.codings_removed:
             parts.append(f"-{c.codings_removed} removed there")
         if c.kept_removed:
@@ -125,7 +126,10 @@ def export_coder(
         snap = coder_snapshot(session, name)
     with open_output(file, force=force, newline="\n") as fh:
         write_coder_file(snap, fh)
-    counts = f"{len(snap.codings)} codings, {len(snap.memos)} memos and {len(snap.events)} events"
+    counts = (
+        f"{plural(len(snap.codings), 'coding')}, {plural(len(snap.memos), 'memo')}"
+        f" and {plural(len(snap.events), 'event')}"
+    )
     message = f"wrote {snap.coders[0].name}'s {counts} to {file}"
     typer.echo(message, err=str(file) == "-")
 
@@ -140,7 +144,8 @@ def coders(json_: JsonOption = False) -> None:
         print_json([asdict(r) for r in rows])
         return
     for r in rows:
-        typer.echo(f"{r.name:<20} {r.guid}  {r.role:<9} {r.codings:>7} codings {r.memos:>5} memos")
+        codings, memos = plural(r.codings, "coding"), plural(r.memos, "memo")
+        typer.echo(f"{r.name:<20} {r.guid}  {r.role:<9} {codings:>15} {memos:>11}")
 
 
 def adjudicate(
@@ -233,7 +238,7 @@ def _write_cases(adj: Adjudication, path: Path, *, force: bool) -> None:
     header = next(rows)
     with open_output(path, force=force) as fh:
         n = write_csv(fh, header, [list(rows)])
-    typer.echo(f"wrote {n} cases to {path}", err=str(path) == "-")
+    typer.echo(f"wrote {plural(n, 'case')} to {path}", err=str(path) == "-")
 
 
 def _adjudicate_on_screen(coders: list[str] | None, codes: list[str] | None, consensus: str) -> None:
@@ -295,4 +300,4 @@ def log(
     for e in entries:
         typer.echo(f"{e.at.astimezone().strftime('%Y-%m-%d %H:%M:%S')}  {e.actor:<{width}}  {e.text}")
     if limit and len(entries) == limit:
-        typer.echo(f"(the newest {limit} events; --limit 0 shows all)", err=True)
+        typer.echo(f"(the newest {plural(limit, 'event')}; --limit 0 shows all)", err=True)

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import IO
 
+from qcode.text import plural
+
 
 @dataclass(frozen=True)
 class CodeAgreementCell:
@@ -77,7 +79,7 @@ def _agreement_line(doc: CodebookDocument, cell: CodeAgreementCell | None) -> st
     if cell.value is None:
         return f"undefined{f' ({cell.note})' if cell.note else ''}"
     band = f", {cell.band}" if cell.band else ""
-    return f"{doc.coefficient} = {_figure(cell)}{band}; {cell.positive} segments coded by anyone"
+    return f"{doc.coefficient} = {_figure(cell)}{band}; {plural(cell.positive, 'segment')} coded by anyone"
 
 
 _MD = re.compile(r"([\\`*_\[\]<>|#])")

@@ -17,6 +17,7 @@ from qcode.errors import ConflictError
 from qcode.names import Names
 from qcode.store.events import log_event
 from qcode.store.models import Code, Coding, Setting
+from qcode.text import plural
 
 #: Shown for a code the codebook gives no colour (the code itself keeps none).
 NEUTRAL_COLOUR = "#888888"
@@ -72,7 +73,7 @@ def load_codebook(
     gone = [existing[k] for k in existing if k not in incoming]
     in_use = {c.name: counts[c.key] for c in gone if counts.get(c.key)}
     if in_use and not force:
-        listed = ", ".join(f"{name} ({n} codings)" for name, n in sorted(in_use.items()))
+        listed = ", ".join(f"{name} ({plural(n, 'coding')})" for name, n in sorted(in_use.items()))
         raise ConflictError(
             f"{codebook.name}: would remove codes that still have codings: {listed}; "
             "merge them first (`qcode codebook merge OLD INTO`) or pass --force to drop them"

@@ -17,6 +17,7 @@ from qcode.codebook.service import project_codebook
 from qcode.errors import InputError
 from qcode.names import Names
 from qcode.store.models import Code, Coder, Coding
+from qcode.text import plural
 
 
 def codebook_document(
@@ -125,9 +126,11 @@ def _agreement(
     }
     statement = (
         f"Agreement is Krippendorff's alpha per code between {', '.join(report.coders)} over "
-        f"{report.units} segments of the documents each coded (a coder who coded a document decided "
+        f"{plural(report.units, 'segment')} of the documents each coded (a coder who coded a document"
+        " decided "
         f"'absent' on its uncoded segments), with a {report.ci_level:.0%} percentile bootstrap interval "
-        f"({report.n_boot} replicates); alpha ≥ .800 is reliable, ≥ .667 allows tentative conclusions "
+        f"({plural(report.n_boot, 'replicate')}); alpha ≥ .800 is reliable, ≥ .667 allows tentative"
+        " conclusions "
         "(Krippendorff 2004)."
     )
     return cells, statement

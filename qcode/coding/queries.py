@@ -115,10 +115,12 @@ def list_documents(source: Source, *, attributes: bool = True) -> list[DocumentI
     for the documents on screen.
     """
     if not attributes:
-        rows = _rows(source, "SELECT id, guid, name, title FROM documents ORDER BY id")
-        return [DocumentInfo(i, guid, name, title, {}) for i, guid, name, title in rows]
-    rows = _rows(source, "SELECT id, guid, name, title, attributes FROM documents ORDER BY id")
-    return [DocumentInfo(i, guid, name, title, _attrs(raw)) for i, guid, name, title, raw in rows]
+        rows = _rows(source, "SELECT id, guid, name, title, content_hash FROM documents ORDER BY id")
+        return [DocumentInfo(i, guid, name, title, {}, digest) for i, guid, name, title, digest in rows]
+    rows = _rows(source, "SELECT id, guid, name, title, content_hash, attributes FROM documents ORDER BY id")
+    return [
+        DocumentInfo(i, guid, name, title, _attrs(raw), digest) for i, guid, name, title, digest, raw in rows
+    ]
 
 
 def document_attributes(source: Source, ids: Sequence[int] | None = None) -> dict[int, dict[str, str]]:

@@ -21,6 +21,20 @@ ROLES = (CODER, CONSENSUS)
 SYSTEM = "system"
 
 
+#: The longest coder name (the column's width).
+MAX_CODER_NAME = 200
+
+
+def coder_name_problem(name: str) -> str | None:
+    """Why ``name`` (blanks around it ignored) cannot name a coder, or ``None`` if it can."""
+    name = name.strip()
+    if not name:
+        return "a name is needed: it labels every coding you make, so others can compare"
+    if len(name) > MAX_CODER_NAME:
+        return f"a coder name has at most {MAX_CODER_NAME} characters (this one has {len(name)})"
+    return None
+
+
 def require_coder(coder: CoderRef) -> None:
     """Refuse a direct change to a consensus coder (only adjudication writes one).
 

@@ -14,7 +14,7 @@ from sqlalchemy import Table, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from qcode.coding.queries import find_coder
-from qcode.coding.roles import require_coder
+from qcode.coding.roles import MAX_CODER_NAME, coder_name_problem, require_coder
 from qcode.coding.spans import replay_span
 from qcode.coding.sqlite_toggle import coding_event
 from qcode.coding.types import CodeInfo, CoderRef, CodingOp, CodingRow, MemoOp, Op, SegmentRef, Span, SpanOp
@@ -40,8 +40,8 @@ def ensure_coder(session: Session, name: str) -> CoderRef:
         InputError: the name is empty or longer than 200 characters.
     """
     name = name.strip()
-    if not name or len(name) > 200:
-        raise InputError(f"coder name must be 1–200 characters, got {name!r}")
+    if coder_name_problem(name) is not None:
+        raise InputError(f"coder name must be 1–{MAX_CODER_NAME} characters, got {name!r}")
     existing = find_coder(session, name)
     if existing is not None:
         return existing

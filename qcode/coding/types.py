@@ -12,13 +12,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
+#: The row id of a coder not in the database yet (row ids start at 1, so reads find nothing of theirs).
+UNSAVED = 0
+
 
 @dataclass(frozen=True, slots=True)
 class CoderRef:
     """A coder as the services need them: row id for queries, name for the event log.
 
     ``role`` is ``"coder"`` (codes in their own right) or ``"consensus"`` (written only by
-    adjudication); the coding services refuse to write a consensus coder.
+    adjudication); the coding services refuse to write a consensus coder. A coder not in the
+    database yet has ``id`` 0 (:data:`UNSAVED`): the coding screen creates them at their first write.
     """
 
     id: int
@@ -58,6 +62,7 @@ class DocumentInfo:
     name: str
     title: str
     attributes: Mapping[str, str] = field(default_factory=dict)
+    content_hash: str = ""
 
     def attribute_line(self, keys: tuple[str, ...] = ("gender", "country", "occupation")) -> str:
         """The attributes coders care about most, in a fixed order, joined by `` · ``."""

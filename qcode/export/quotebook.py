@@ -1,7 +1,7 @@
 """The quote book: coded segments grouped by code, each in its passage, attributed the report's way.
 
 Pure: the service hands over :class:`QuoteSection` objects; this module renders Markdown and
-HTML (``quotebook_docx`` renders Word). An attribution reads ``— A (Male, Arab Emirates)``: the
+HTML (``quotebook_docx`` renders Word). An attribution reads ``— A (50, Male, Arab Emirates)``: the
 document name, then its age, gender and country where known, as the source report writes them.
 """
 
@@ -55,10 +55,20 @@ class QuoteSection:
 
 
 def attribution(document: str, attributes: dict[str, str], keys: Sequence[str] = DEFAULT_ATTRIBUTION) -> str:
-    """``— A (Male, Arab Emirates)``; a speaker with a ``role`` is named by it instead of the name."""
+    """``— A (50, Male, Arab Emirates, Abu Dhabi)``; a speaker with a ``role`` is named by it instead.
+
+    Values sit inside the attribution's brackets, so their own never nest there: a closing
+    ``Arab Emirates (Abu Dhabi)`` becomes another item, ``Arab Emirates, Abu Dhabi``, and brackets
+    elsewhere in a value become square ones.
+    """
     label = attributes.get("role") or document
-    values = [attributes[k].strip() for k in keys if attributes.get(k, "").strip()]
+    values = [_unbracketed(attributes[k].strip()) for k in keys if attributes.get(k, "").strip()]
     return f"— {label} ({', '.join(values)})" if values else f"— {label}"
+
+
+def _unbracketed(value: str) -> str:
+    value = re.sub(r"\s*\(([^()]*)\)$", r", \1", value)
+    return value.replace("(", "[").replace(")", "]")
 
 
 def _merged(text: str, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -4,9 +4,11 @@ English keeps its tuned path (:mod:`qcode.ingest.segment`, :mod:`qcode.ingest.se
 Other languages use spaCy's blank language class for words (no downloaded model: Chinese cut
 into characters, Korean with spaCy's rule-based tokenizer instead of MeCab) and a rule-based
 boundary: a sentence ends at ``.`` ``!`` ``?`` ``…`` or their full-width forms ``。`` ``！`` ``？``,
-with the closing quotes and brackets after them, unless the word is a known abbreviation
-(Spanish ``Sr.``, ``p. ej.``…); Spanish ``¿`` and ``¡`` open the next sentence. A sentence never
-runs across a blank line. spaCy is imported only when a sentence is cut.
+with the closing quotes and brackets after them, unless the word is a known abbreviation (Spanish
+``Sr.``, ``p. ej.``…) or a ``?``/``!`` is followed by a small letter (``¿sabes? y…``: the question
+sits inside the sentence). Spanish ``¿`` and ``¡`` open a sentence of their own only where no end
+mark came before, a capital follows and the clause is not embedded (after a comma, colon, dash…).
+A sentence never runs across a blank line. spaCy is imported only when a sentence is cut.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ SUPPORTED = ("en", "es", "ko", "zh")
 _ENDS = frozenset(".!?…。！？｡")
 _CLOSERS = frozenset("\"'”’»)]}）」』】〉》")
 _OPENERS = frozenset("¿¡")
+#: Marks after which an opening ``¿``/``¡`` continues the sentence (a question or exclamation inside it).
+_EMBEDDING = frozenset(",;:—–-([«“\"'")
 #: Words ending in a full stop that do not end a sentence (lowercase).
 ABBREVIATIONS: dict[str, frozenset[str]] = {
     "es": _words(
@@ -86,14 +90,15 @@ def _paragraph(text: str, start: int, end: int, language: str) -> list[Span]:
         abbreviation = word.lower() in abbreviations and not (
             word.lower() == "etc." and i + 1 < len(tokens) and tokens[i + 1][2][:1].isupper()
         )
-        if word[-1] in _ENDS and not abbreviation and not _inside_number(piece, b):
+        continued = word[-1] in "?!" and i + 1 < len(tokens) and tokens[i + 1][2][:1].islower()
+        if word[-1] in _ENDS and not abbreviation and not continued and not _inside_number(piece, b):
             while i + 1 < len(tokens) and (
                 all(ch in _ENDS or ch in _CLOSERS for ch in tokens[i + 1][2]) and tokens[i + 1][0] == b
             ):
                 i += 1
                 b = tokens[i][1]
             cuts.append(b)
-        elif word in _OPENERS and a > 0:
+        elif word in _OPENERS and _opens_sentence(piece, a, tokens[i + 1][2] if i + 1 < len(tokens) else ""):
             cuts.append(a)
         i += 1
     spans: list[Span] = []
@@ -102,6 +107,15 @@ def _paragraph(text: str, start: int, end: int, language: str) -> list[Span]:
         spans.extend(_strip(piece, prev, cut, start))
         prev = cut
     return spans
+
+
+def _opens_sentence(text: str, at: int, following: str) -> bool:
+    """Whether ``¿``/``¡`` at ``at`` starts a sentence: a capital follows, and no comma, colon, dash or
+    bracket comes before it (``Y el dinero, ¿lo enviaban?`` is one sentence)."""
+    before = text[:at].rstrip()
+    if not before:
+        return False
+    return before[-1] not in _EMBEDDING and following[:1].isupper()
 
 
 def _inside_number(text: str, end: int) -> bool:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from qcode.errors import InputError
 from qcode.store.models import Event
+from qcode.text import plural
 
 _AGO = re.compile(r"^(\d+)\s*([mhdw])$")
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -104,7 +105,7 @@ _SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "memo.set": lambda p: f"memo on {_at(p)}: {str(p.get('text', ''))[:60]!r}{_via(p)}",
     "memo.delete": lambda p: f"deleted the memo on {_at(p)}{_via(p)}",
     "coder.add": lambda p: f"registered {p.get('role', 'coder')} {p.get('name')}",
-    "codings.import": lambda p: f"imported {p.get('added', 0)} codings from {p.get('file')}",
+    "codings.import": lambda p: f"imported {plural(p.get('added', 0), 'coding')} from {p.get('file')}",
     "document.import": lambda p: f"imported document {p.get('document')}",
     "document.replace": lambda p: f"replaced document {p.get('document')}",
     "codebook.load": lambda p: f"loaded codebook {p.get('name', '')} {p.get('version', '')}".rstrip(),

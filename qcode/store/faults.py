@@ -8,6 +8,7 @@ stdlib probe can use it too.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from typing import Any
 
@@ -41,6 +42,16 @@ _POSTGRES = {
     "57P03": "the database server is not accepting connections yet",
 }
 _SERVER_GONE = "the database server is not answering"
+#: Refusals at connection time, which PostgreSQL sends before any SQLSTATE reaches the driver.
+_REFUSED_AT_CONNECT = (
+    (
+        re.compile(r'database "([^"]*)" does not exist'),
+        "the server has no database named {0} (create it, or check the URL)",
+    ),
+    (re.compile(r'role "([^"]*)" does not exist'), "the server has no user named {0} (check the URL)"),
+    (re.compile(r"password authentication failed"), "the server refused the user name or password"),
+    (re.compile(r"no pg_hba\.conf entry"), "the server does not let this user in from here (pg_hba.conf)"),
+)
 
 
 def _driver_line(orig: BaseException | None, exc: BaseException, url: str) -> str:
@@ -66,6 +77,11 @@ def reason(exc: BaseException, url: str = "") -> str:
         if state.startswith("08"):
             return f"{_SERVER_GONE} ({line})"
         return line
+    message = str(orig)
+    for pattern, meaning in _REFUSED_AT_CONNECT:
+        found = pattern.search(message)
+        if found:
+            return f"{meaning.format(*found.groups())} ({line})"
     if getattr(exc, "connection_invalidated", False) or type(orig).__name__ == "OperationalError":
         return f"{_SERVER_GONE} ({line})"
     return line

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 from textual.app import App
 
 from qcode.coding import queries
+from qcode.coding.types import UNSAVED, CoderRef
 from qcode.config import suggestions_enabled
 from qcode.errors import StoreError
+from qcode.tui import positions
 from qcode.tui.access import ProjectAccess
 from qcode.tui.controller import CodingController
 from qcode.tui.messages import StoreFailed
@@ -100,15 +102,8 @@ class QcodeApp(App[None]):
     def _start(self, name: str) -> None:
         with self.access.read() as s:
             coder = queries.find_coder(s, name)
-        if coder is None:
-            from qcode.coding.service import ensure_coder
-
-            try:
-                with self.access.unit() as session:
-                    coder = ensure_coder(session, name)
-            except StoreError as exc:
-                self.post_message(StoreFailed(exc))
-                return
+        if coder is None:  # a new coder: in the database from their first change, not from opening
+            coder = CoderRef(UNSAVED, "", name.strip())
         if coder.role != "coder":  # the services refuse its writes too; say so before any key
             self.exit(
                 return_code=6,
@@ -117,7 +112,8 @@ class QcodeApp(App[None]):
             return
         self.coder_name = coder.name
         self.controller = CodingController(self.access, coder)
-        start = self.controller.load()
+        saved = positions.load(self.access.url, coder.name) if self.access.url else None
+        start = self.controller.load((saved.document, saved.ordinal) if saved is not None else None)
         self.push_screen(MainScreen(self.controller, start))
         self.call_after_refresh(self._first_screen_up)
 
@@ -130,7 +126,11 @@ class QcodeApp(App[None]):
         self.access.open_in_background(self._store_failed_elsewhere)
 
     def on_unmount(self) -> None:
-        """Hand the frozen objects back to the collector (tests run many apps in one process)."""
+        """Remember where the coder is; hand frozen objects back to the collector (tests run many apps)."""
+        c = self.controller
+        left_at = c.left_at() if c is not None else None
+        if c is not None and left_at is not None and self.access.url:
+            positions.save(self.access.url, c.coder.name, positions.Position(*left_at))
         gc.unfreeze()
         gc.enable()
         if self._own_access:

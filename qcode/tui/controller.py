@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from qcode.coding import queries
 from qcode.coding.history import Action, History
 from qcode.coding.types import (
+    UNSAVED,
     CodeInfo,
     CoderRef,
     CodingOp,
@@ -28,6 +29,8 @@ from qcode.coding.types import (
 from qcode.config import RESERVED_HOTKEYS
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from qcode.tui.access import ProjectAccess
 
 #: Documents whose attributes are read at start (about a screenful); the rest come with progress.
@@ -60,6 +63,7 @@ class CodingController:
         self.progress: dict[int, Progress] = {}
         self.transcript: Transcript | None = None
         self.doc_index = -1
+        self.cursor = 0  # the segment index under the screen's cursor (kept by the screen)
         self.codings: dict[int, frozenset[int]] = {}
         self.memos: dict[int, str] = {}
         self.spans: dict[tuple[int, int], Span] = {}  # (segment id, code id) -> narrowed span
@@ -68,23 +72,40 @@ class CodingController:
 
     # -- loading ------------------------------------------------------------------------------
 
-    def load(self) -> tuple[int, int]:
-        """Load documents and codebook; returns where to start (document index, segment ordinal)."""
+    def load(self, left_at: tuple[str, int] | None = None) -> tuple[int, int]:
+        """Load documents and codebook; returns where to start (document index, segment ordinal).
+
+        ``left_at`` is where the coder quit (a document's content hash, a segment ordinal); while
+        that document is in the project it wins, else the screen opens at their latest coding.
+        """
         with self.read() as s:
             self.documents = queries.list_documents(s, attributes=False)
             self.codes = queries.codebook(s)
-            resume = queries.resume_point(s, self.coder.id)
-            shown = [d.id for d in self.documents[:FIRST_ATTRIBUTES]] + ([resume[0]] if resume else [])
+            hashes = {d.content_hash: i for i, d in enumerate(self.documents)}
+            quit_at = (hashes[left_at[0]], left_at[1]) if left_at and left_at[0] in hashes else None
+            resume = None if quit_at is not None else queries.resume_point(s, self.coder.id)
+            first = self.documents[quit_at[0]].id if quit_at is not None else resume[0] if resume else None
+            shown = [d.id for d in self.documents[:FIRST_ATTRIBUTES]] + ([first] if first is not None else [])
             self.merge_attributes(queries.document_attributes(s, shown))
         self.code_by_id = {c.id: c for c in self.codes}
         self.code_by_hotkey = {
             c.hotkey: c for c in self.codes if c.hotkey and c.hotkey not in RESERVED_HOTKEYS
         }
+        if quit_at is not None:
+            return quit_at
         if resume is not None:
             for i, doc in enumerate(self.documents):
                 if doc.id == resume[0]:
                     return i, resume[1]
         return 0, 0
+
+    def left_at(self) -> tuple[str, int] | None:
+        """Where the coder is: the open document's content hash, the ordinal of the segment at the cursor."""
+        tr = self.transcript
+        if tr is None:
+            return None
+        on_segment = 0 <= self.cursor < len(tr.segments)
+        return tr.document.content_hash, tr.segments[self.cursor].ordinal if on_segment else 0
 
     def load_progress(self) -> tuple[dict[int, Progress], dict[int, dict[str, str]]]:
         """Progress and attributes of every document (slow on big projects: call from a worker thread).
@@ -158,6 +179,14 @@ class CodingController:
 
     # -- changes ------------------------------------------------------------------------------
 
+    def _writer(self, session: Session) -> CoderRef:
+        """The coder for a write, created in that write's transaction if new (opening creates no one)."""
+        if self.coder.id != UNSAVED:
+            return self.coder
+        from qcode.coding.service import ensure_coder  # SQLAlchemy: loaded by the store, not at start
+
+        return ensure_coder(session, self.coder.name)
+
     def toggle(self, index: int, code: CodeInfo, via: str | None = None) -> CodingOp:
         """Toggle ``code`` on one segment: one transaction, then remembered for undo.
 
@@ -165,16 +194,18 @@ class CodingController:
         """
         assert self.transcript is not None
         segment = self.transcript.ref(index)
-        if self.access.writes_sqlite:  # the same rows through sqlite3: never waits for the store
+        if self.access.writes_sqlite and self.coder.id != UNSAVED:  # sqlite3: never waits for the store
             from qcode.coding import sqlite_toggle
 
             with self.access.sqlite_unit() as conn:
                 op = sqlite_toggle.toggle_coding(conn, self.coder, segment, code, via)
-        else:
+        else:  # through the store (and a new coder's first write, which creates them in it)
             from qcode.coding.service import toggle_coding  # SQLAlchemy: loaded by the store, not at start
 
             with self.unit() as s:
-                op = toggle_coding(s, self.coder, segment, code, via)
+                coder = self._writer(s)
+                op = toggle_coding(s, coder, segment, code, via)
+            self.coder = coder
         self._absorb([op])
         verb = "applied" if op.added else "removed"
         self.history.record(Action(f"{code.name} {verb}" + (f" ({via})" if via else ""), (op,)))
@@ -188,7 +219,9 @@ class CodingController:
         from qcode.coding.service import set_codings  # SQLAlchemy: loaded by the store, not at start
 
         with self.unit() as s:
-            ops = set_codings(s, self.coder, refs, code, present)
+            coder = self._writer(s)
+            ops = set_codings(s, coder, refs, code, present)
+        self.coder = coder
         self._absorb(ops)
         verb = "applied to" if present else "removed from"
         self.history.record(Action(f"{code.name} {verb} {len(indices)} segments", tuple(ops)))
@@ -218,7 +251,9 @@ class CodingController:
         from qcode.coding.service import set_segment_memo  # SQLAlchemy: loaded by the store, not at start
 
         with self.unit() as s:
-            op = set_segment_memo(s, self.coder, self.transcript.ref(index), text)
+            coder = self._writer(s)
+            op = set_segment_memo(s, coder, self.transcript.ref(index), text)
+        self.coder = coder
         if op is not None:
             self._absorb([op])
             self.history.record(Action("memo", (op,)))

@@ -20,6 +20,7 @@ from typer.testing import CliRunner, Result
 from qcode.cli.main import app
 from qcode.store.migrate import Store, open_store
 from qcode.store.models import Code, Coder, Coding, Document, Memo, Segment
+from qcode.text import plural
 
 REPO = Path(__file__).resolve().parents[2]
 TRANSCRIPTS = REPO / "transcripts"
@@ -295,7 +296,7 @@ def test_duplicates_finds_the_repeated_testimony_of_p(tmp_path: Path) -> None:
 
     text = qcode(db, "duplicates")
     assert "P passage 3, lines 1786-1842" in text.stdout and "P passage 4, lines 1897-1920" in text.stdout
-    assert f"{len(pairs)} pairs at threshold 80" in text.stdout
+    assert f"{plural(len(pairs), 'pair')} at threshold 80" in text.stdout
     strict = json.loads(qcode(db, "duplicates", "--threshold", "100", "--json").stdout)
     assert len(strict) <= len(pairs)
     assert qcode(db, "duplicates", "--threshold", "101").exit_code == 2

@@ -133,7 +133,7 @@ def test_the_commands(tmp_path: Path) -> None:
     sheet.write_text("document,age\nA,34\nNobody,3\n", encoding="utf-8")
     result = runner.invoke(app, ["--db", db, "attributes", "import", str(sheet)])
     assert result.exit_code == 0, result.output
-    assert "1 documents matched, 1 rows unmatched" in result.stdout and "age (integer)" in result.stdout
+    assert "1 document matched, 1 row unmatched" in result.stdout and "age (integer)" in result.stdout
     assert f"{sheet}:3: no document named 'Nobody'" in result.stderr
     result = runner.invoke(app, ["--db", db, "attributes", "set", "A", "age=35", "site=Moscow"])
     assert result.exit_code == 0 and "age=35" in result.stdout and "site=Moscow" in result.stdout

@@ -72,8 +72,8 @@ def test_frequencies_and_chart(seeded: Store) -> None:
     lines = text.splitlines()
     assert "\x1b[" not in text and "Code frequencies" in lines[0]
     order = [
-        next(i for i, line in enumerate(lines) if name in line)
-        for name in ("Recruitment (0)", "Bribery (3)", "Working hours (4)")
+        next(i for i, line in enumerate(lines) if line.startswith(name) and line.endswith(count))
+        for name, count in (("Recruitment", "│ 0"), ("Bribery", " 3"), ("Working hours", " 4"))
     ]
     assert order == sorted(order)  # the codebook's order, top to bottom
     assert max(len(line) for line in lines) <= 60
@@ -85,6 +85,9 @@ def test_attribution_in_the_reports_style() -> None:
     )
     assert attribution("B", {"age": "40", "gender": "Male", "country": "China"}) == "— B (40, Male, China)"
     assert attribution("Z", {}) == "— Z"
+    place = {"age": "50", "gender": "Male", "country": "Arab Emirates (Abu Dhabi)"}
+    assert attribution("A", place) == "— A (50, Male, Arab Emirates, Abu Dhabi)"  # no nested brackets
+    assert attribution("X", {"country": "Russia (Far East) border"}) == "— X (Russia [Far East] border)"
     assert attribution("minister", {"role": "Korean Church Minister", "country": "Seoul"}) == (
         "— Korean Church Minister (Seoul)"
     )

@@ -79,17 +79,21 @@ def odt_table(rows: Sequence[Sequence[str]]) -> str:
     return f'<table:table table:name="T">{cells}</table:table>'
 
 
-def docx_with_table(heading: str, intro: str, rows: Sequence[Sequence[str]]) -> bytes:
-    """A Word document: a heading, a paragraph, then the interview as a table."""
+def docx_with_table(heading: str, intro: str, rows: Sequence[Sequence[str]], header_rows: int = 0) -> bytes:
+    """A Word document: a heading, a paragraph, then the interview as a table (its first
+    ``header_rows`` marked "Repeat as header row", as Word writes them)."""
     import docx
+    from docx.oxml import OxmlElement
 
     document = docx.Document()
     document.add_heading(heading, level=1)
     document.add_paragraph(intro)
     table = document.add_table(rows=0, cols=len(rows[0]))
-    for row in rows:
-        cells = table.add_row().cells
-        for cell, text in zip(cells, row, strict=True):
+    for number, row in enumerate(rows):
+        added = table.add_row()
+        if number < header_rows:
+            added._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+        for cell, text in zip(added.cells, row, strict=True):
             cell.text = text
     buf = io.BytesIO()
     document.save(buf)

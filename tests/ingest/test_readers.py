@@ -84,6 +84,28 @@ def test_a_word_interview_laid_out_as_a_table(sqlite_store: Store, tmp_path: Pat
     ]
 
 
+@pytest.mark.parametrize(
+    ("header", "marked"),
+    [(["Hablante", "Texto"], 0), (["화자", "내용"], 0), (["Persona", "Relato"], 1)],
+)
+def test_a_table_header_row_is_skipped_in_any_language_or_when_word_marks_it(
+    sqlite_store: Store, tmp_path: Path, header: list[str], marked: int
+) -> None:
+    rows = [header, ["P", "¿Le pagaban?"], ["R", "No. Nunca."]]
+    path = _write(tmp_path, "tabla.docx", docx_with_table("Entrevista", "Grabada en 2019.", rows, marked))
+    assert [(speaker, segs) for speaker, _, _, segs in _stored(sqlite_store, path)] == [
+        (None, ["Grabada en 2019."]),
+        ("P", ["¿Le pagaban?"]),
+        ("R", ["No.", "Nunca."]),
+    ]
+
+
+def test_an_unmarked_first_row_of_testimony_is_kept(sqlite_store: Store, tmp_path: Path) -> None:
+    rows = [["P", "Hola"], ["R", "Buenos días. Empecemos."]]
+    path = _write(tmp_path, "sin.docx", docx_with_table("Entrevista", "Grabada.", rows))
+    assert [speaker for speaker, *_ in _stored(sqlite_store, path)] == [None, "P", "R"]
+
+
 def test_an_odt_interview(sqlite_store: Store, tmp_path: Path) -> None:
     body = (
         '<text:h text:outline-level="1">Part one</text:h>'
@@ -265,3 +287,20 @@ def test_the_source_text_is_kept_as_written(sqlite_store: Store, tmp_path: Path)
     path = _write(tmp_path, "dash.txt", "- Did they pay you?\r\n- +50% was taken\r\n")
     assert read_file(path).passages[0].text == "- Did they pay you?\n- +50% was taken"
     assert _stored(sqlite_store, path) == [(None, None, None, ["- Did they pay you?", "- +50% was taken"])]
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Y el dinero, ¿lo enviaban a casa? Sí.", ["Y el dinero, ¿lo enviaban a casa?", "Sí."]),
+        ("Nos dijo: ¡Fuera de aquí! Y salimos.", ["Nos dijo: ¡Fuera de aquí!", "Y salimos."]),
+        ("Ganábamos poco ¿sabes? y trabajábamos mucho.", ["Ganábamos poco ¿sabes? y trabajábamos mucho."]),
+        ("Llegó tarde ¿Por qué nadie lo dijo?", ["Llegó tarde", "¿Por qué nadie lo dijo?"]),
+        ("Hola. ¿Qué tal? ¡Basta!", ["Hola.", "¿Qué tal?", "¡Basta!"]),
+    ],
+)
+def test_spanish_questions_inside_a_sentence_stay_in_it(text: str, sentences: list[str]) -> None:
+    """``¿…?`` and ``¡…!`` after a comma or colon, or followed by a small letter, belong to the sentence."""
+    from qcode.ingest.languages import sentence_spans
+
+    assert [text[a:b] for a, b in sentence_spans(text, "es")] == sentences

@@ -99,7 +99,7 @@ def test_the_command_says_what_moved_merged_and_was_not_placed(sqlite_store: Sto
     doc.write_text("Yes. We left at night, all of us.\n", encoding="utf-8")
     result = runner.invoke(app, ["--db", db, "import", "--replace", str(doc)])
     assert result.exit_code == 0, result.output
-    assert "1 codings and memos carried over (1 to a moved or edited sentence)" in result.output
+    assert "1 coding or memo carried over (1 to a moved or edited sentence)" in result.output
     assert "1 merged into an identical one (memos kept)" in result.output
     assert "1 not placed" in result.output
     assert "could not place coding 'leave' of ann on A segment 4" in result.stderr

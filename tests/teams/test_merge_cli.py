@@ -72,7 +72,7 @@ def test_conflicts_exit_4_and_list_every_way_out(here: Store, there: Store, tmp_
     bad = run(here, "merge", path_of(there), "--rename-coder", "bob")
     assert bad.exit_code == 2 and "THEIR_NAME=NEW_NAME" in bad.output
     ok = run(here, "merge", path_of(there), "--rename-coder", "bob=robert")
-    assert ok.exit_code == 0 and "robert (there: bob) (renamed): +1 codings" in ok.output
+    assert ok.exit_code == 0 and "robert (there: bob) (renamed): +1 coding" in ok.output
 
 
 def test_merging_a_project_into_itself_or_a_missing_file_is_refused(here: Store, tmp_path: Path) -> None:
@@ -94,7 +94,7 @@ def test_a_coder_file_carries_one_coders_work_and_merges_once(
     memo(there, "bob", "B", 1, "dormitory")
     out = tmp_path / "bob.json"
     result = run(there, "export", "coder", "BOB", str(out))
-    assert result.exit_code == 0 and "wrote bob's 1 codings, 1 memos and 2 events" in result.output
+    assert result.exit_code == 0 and "wrote bob's 1 coding, 1 memo and 2 events" in result.output
     snap = read_coder_file(out)
     assert [c.name for c in snap.coders] == ["bob"] and len(snap.codings) == 1
     assert {d.name for d in snap.documents} == {"A", "B"}

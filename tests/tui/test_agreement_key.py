@@ -9,6 +9,7 @@ from qcode.tui.app import QcodeApp
 from qcode.tui.screens.agreement import AgreementScreen
 from qcode.tui.screens.main import MainScreen
 from tests.coding.sample import Sample, add_coding
+from tests.export.test_chart import parse
 from tests.tui.harness import SIZE, screen_text
 
 pytestmark = pytest.mark.anyio
@@ -65,10 +66,10 @@ async def test_b_charts_only_this_coders_codes(project: tuple[Store, Sample]) ->
         assert isinstance(app.screen, ChartScreen)
         chart = app.screen.chart
         assert "coded by alice" in chart
-        lines = {line.split("┤")[0].strip(): line for line in chart.splitlines() if "┤" in line}
-        wages = next(v for k, v in lines.items() if k.startswith("Wages"))
-        recruit = next(v for k, v in lines.items() if k.startswith("Recruit"))
-        assert "█" in wages.split("┤")[1]  # alice coded wages twice
-        assert "█" not in recruit.split("┤")[1]  # only bob coded recruit: blind, not counted
+        rows = {label: (cells, count) for label, cells, count in parse(chart)[0]}
+        wages = next(v for k, v in rows.items() if k.startswith("Wages"))
+        recruit = next(v for k, v in rows.items() if k.startswith("Recruit"))
+        assert wages[0] > 0 and wages[1] == 2  # alice coded wages twice
+        assert recruit == (0, 0)  # only bob coded recruit: blind, not counted
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)

@@ -52,7 +52,7 @@ async def test_screen_shows_rows_bands_undefined_and_notes_then_escape_closes() 
         assert "alice, bob: 10 segments, 10 coded by two or more" in header and "'absent'" in header
         notes = screen.notes()
         assert notes[0] == "carol coded none of these documents"
-        assert "Hours: nobody applied it: no figure is defined" in notes
+        assert notes[1].startswith("nobody applied Hours (1 of 2 codes): no figure is defined for it")
         assert not any("nan" in c.lower().split() for row in (debt, hours, overall) for c in row)
         await pilot.press("escape")
         await pilot.pause()

@@ -146,8 +146,18 @@ def _span(first: int | None, last: int | None) -> tuple[int, int] | None:
 
 #: A time stamp in a transcript table's cell: ``01:02:03``, ``1:02``, ``00:01:02.5``, ``[00:01:02]``.
 _STAMP = re.compile(r"^\[?(?:(\d{1,2}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?\]?$")
+#: Words a transcript table's header row is made of, in the languages qcode segments and their neighbours.
 _HEADER_WORDS = frozenset(
-    {"speaker", "name", "who", "text", "utterance", "transcript", "time", "timestamp", "turn", "start"}
+    " ".join(
+        (
+            "speaker name who text utterance transcript time timestamp turn start",  # English
+            "hablante orador oradora interlocutor nombre quién texto transcripción tiempo hora turno inicio",
+            "locuteur locutrice intervenant nom texte transcription temps heure tour début",  # French
+            "sprecher sprecherin name text transkript zeit beginn",  # German
+            "화자 발화자 이름 내용 텍스트 발화 시간",  # Korean
+            "说话人 发言人 讲话人 姓名 内容 文本 时间 說話人 發言人 時間",  # Chinese
+        )
+    ).split()
 )
 #: A speaker cell is one line of at most this many characters.
 MAX_SPEAKER_CHARS = 60
@@ -163,17 +173,22 @@ def stamp_ms(text: str) -> int | None:
     return ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + ms
 
 
-def table_passages(rows: Sequence[Sequence[str]], section: str = "") -> list[ParsedPassage]:
+def table_passages(
+    rows: Sequence[Sequence[str]], section: str = "", header_rows: int = 0
+) -> list[ParsedPassage]:
     """A transcript laid out as a table — ``speaker | text``, optionally with a time column — as
-    one passage per row, each with its speaker (and start time); a header row is skipped and a
-    row of one cell is a passage without a speaker."""
+    one passage per row, each with its speaker (and start time); a row of one cell is a passage
+    without a speaker. Header rows are skipped: the first ``header_rows`` (those the file marks as
+    headings) and a first row made only of header words (``Speaker | Text``, ``Hablante | Texto``…)."""
     out: list[ParsedPassage] = []
     for number, row in enumerate(rows):
         cells = [c.strip() for c in row]
         filled = [c for c in cells if c]
         if not filled:
             continue
-        if number == 0 and all(c.casefold().rstrip(":") in _HEADER_WORDS for c in filled):
+        if number < header_rows or (
+            number == 0 and all(c.casefold().rstrip(":").strip() in _HEADER_WORDS for c in filled)
+        ):
             continue
         start = stamp_ms(filled[0]) if len(filled) > 2 else None
         if start is not None:

@@ -71,7 +71,8 @@ class _Reader:
                 if lines:
                     self.blocks.append(Block(lines, self.section.text))
             elif el.tag == f"{{{_TABLE}}}table":
-                self.passages += [*parse_blocks(self.blocks), *table_passages(_rows(el), self.section.text)]
+                rows = table_passages(_rows(el), self.section.text, _header_rows(el))
+                self.passages += [*parse_blocks(self.blocks), *rows]
                 self.blocks = []
             else:  # lists, sections, frames: their paragraphs count in order
                 self.walk(el)
@@ -84,6 +85,12 @@ def _rows(table: Element) -> list[list[str]]:
     cell_tag = f"{{{_TABLE}}}table-cell"
     rows = table.iter(f"{{{_TABLE}}}table-row")
     return [["\n".join(_text(p) for p in cell) for cell in row if cell.tag == cell_tag] for row in rows]
+
+
+def _header_rows(table: Element) -> int:
+    """Rows the table marks as its heading (``table:table-header-rows``)."""
+    groups = table.iter(f"{{{_TABLE}}}table-header-rows")
+    return sum(1 for group in groups for _ in group.iter(f"{{{_TABLE}}}table-row"))
 
 
 def _text(el: Element) -> str:

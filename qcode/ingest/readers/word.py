@@ -68,7 +68,8 @@ def read_docx(data: bytes, path: str, *, max_bytes: int) -> DocxContent:
     title: str | None = (document.core_properties.title or "").strip() or None
     for item in document.iter_inner_content():
         if isinstance(item, Table):
-            passages += [*parse_blocks(blocks), *table_passages(_rows(item), section.text)]
+            rows = table_passages(_rows(item), section.text, _header_rows(item))
+            passages += [*parse_blocks(blocks), *rows]
             blocks = []
             continue
         paragraph = item
@@ -97,6 +98,17 @@ def _rows(table: Any) -> list[list[str]]:
                 cells.append(cell.text)
         out.append(cells)
     return out
+
+
+def _header_rows(table: Any) -> int:
+    """How many leading rows Word marks as the table's heading ("Repeat as header row")."""
+    count = 0
+    for row in table.rows:
+        properties = row._tr.trPr
+        if properties is None or not properties.xpath("./w:tblHeader[not(@w:val='0' or @w:val='false')]"):
+            break
+        count += 1
+    return count
 
 
 def _check_archive(data: bytes, path: str, max_bytes: int) -> None:

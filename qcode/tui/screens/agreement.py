@@ -112,13 +112,10 @@ class AgreementScreen(ModalScreen[None]):
         )
 
     def notes(self) -> list[str]:
-        """Every note of the report: the data's, each code's, the overall row's."""
-        r = self.report
-        return [
-            *self.extra_notes,
-            *(f"{row.code}: {n}" for row in r.codes for n in row.notes),
-            *r.overall.notes,
-        ]
+        """The data's notes, then the report's, each kind once with the codes it concerns."""
+        from qcode.agreement.notes import summary_notes
+
+        return summary_notes(self.report, self.extra_notes)
 
     def compose(self) -> ComposeResult:
         """Header, table, notes."""

@@ -167,7 +167,6 @@ class FindingScreen(QueryFiltering):
 
     def action_chart(self) -> None:
         """``B``: a bar chart of this coder's own code frequencies (segments per code)."""
-        from qcode.export.chart import bar_chart
         from qcode.export.report_service import code_frequencies
         from qcode.export.service import ExportFilter
         from qcode.tui.screens.chart import ChartScreen
@@ -175,15 +174,14 @@ class FindingScreen(QueryFiltering):
         coder = self.controller.coder
         with self.controller.unit() as session:
             freqs = code_frequencies(session, ExportFilter(coder_ids=(coder.id,)))
-        width = max(40, self.app.size.width - 12)
-        chart = bar_chart(
-            [f.name for f in freqs],
-            [f.count for f in freqs],
-            width=width,
-            colour=False,
-            title=f"Segments per code, coded by {coder.name}",
+        self.app.push_screen(
+            ChartScreen(
+                [f.name for f in freqs],
+                [f.count for f in freqs],
+                f"Code frequencies · {coder.name}",
+                f"Segments per code, coded by {coder.name}",
+            )
         )
-        self.app.push_screen(ChartScreen(chart, f"Code frequencies · {coder.name}"))
 
     def _jump(self, target: JumpTo | None) -> None:
         if target is not None:

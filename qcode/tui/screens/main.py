@@ -150,6 +150,7 @@ class MainScreen(SuggestingScreen):
         if segment is None:
             segment = self.controller.index_of_ordinal(ordinal) if ordinal else 0
         self.transcript.show(tr, segment)
+        self.controller.cursor = self.transcript.cursor
         pane = self.query_one("#transcript-pane")
         pane.border_title = f"{tr.document.name} — {tr.document.title}".rstrip(" —")
         pane.border_subtitle = tr.document.attribute_line()
@@ -165,6 +166,7 @@ class MainScreen(SuggestingScreen):
         """Tick the current segment's codes in the codebook and update the status line."""
         if self.controller.transcript is None:
             return
+        self.controller.cursor = self.transcript.cursor
         self.codebook.set_active(self.controller.codes_at(self.transcript.cursor))  # none on an empty one
         self.update_status()
         self.suggest_later()

@@ -14,14 +14,18 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
+from qcode.coding.roles import coder_name_problem
 from qcode.coding.search import match_codes
 from qcode.coding.types import CodeInfo
 
 
-class CoderPrompt(ModalScreen[str]):
-    """First start: who is coding? Type a new name or pick an existing coder."""
+class CoderPrompt(ModalScreen[str | None]):
+    """First start: who is coding? Type a new name or pick an existing coder; escape gives up (``None``)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("down", "pick", "Existing coders", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "pick", "Existing coders", show=False),
+        Binding("escape", "cancel", "Cancel"),
+    ]
 
     def __init__(self, existing: Sequence[str]) -> None:
         super().__init__()
@@ -33,7 +37,8 @@ class CoderPrompt(ModalScreen[str]):
             yield Label(
                 "Who is coding? Your name labels every coding you make (QCODE_CODER or --coder skip this)."
             )
-            yield Input(placeholder="your name", id="coder-name")
+            yield Input(placeholder="your name (enter: start coding · escape: quit)", id="coder-name")
+            yield Label("", id="coder-refused", classes="refused")
             if self.existing:
                 yield Label("or one of:")
                 yield OptionList(*self.existing, id="coders")
@@ -47,10 +52,19 @@ class CoderPrompt(ModalScreen[str]):
         if self.existing:
             self.query_one("#coders", OptionList).focus()
 
+    def action_cancel(self) -> None:
+        """Nobody: the app ends without touching the project."""
+        self.dismiss(None)
+
     @on(Input.Submitted, "#coder-name")
     def _typed(self, event: Input.Submitted) -> None:
-        if event.value.strip():
+        problem = coder_name_problem(event.value)
+        if problem is None:
             self.dismiss(event.value.strip())
+            return
+        refused = self.query_one("#coder-refused", Label)
+        refused.update(f"Not that name: {problem}.")
+        refused.display = True
 
     @on(OptionList.OptionSelected, "#coders")
     def _picked(self, event: OptionList.OptionSelected) -> None:
