@@ -27,4 +27,9 @@ def plural(count: int, word: str, many: str | None = None, *, thousands: bool = 
         thousands: write the count with thousands separators (``12,000 segments``).
     """
     number = f"{count:,}" if thousands else str(count)
-    return f"{number} {word if count == 1 else (many or plural_of(word))}"
+    return f"{number} {noun(count, word, many)}"
+
+
+def noun(count: int, word: str, many: str | None = None) -> str:
+    """``word`` alone, in the plural unless ``count`` is one: ``column`` → ``columns a, b``."""
+    return word if count == 1 else (many or plural_of(word))

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from qcode.cli.common import actor, echo_err, unit_of_work
-from qcode.text import plural
+from qcode.text import noun, plural
 
 codings_app = typer.Typer(help="Work with codings in bulk.", no_args_is_help=True)
 
@@ -62,7 +62,8 @@ def run_qdpx_import(
     for note in report.inexact:
         where = ", ".join(str(s) for s in note.segments) or "none"
         echo_err(
-            f"selection {note.start}-{note.end} in {note.document} ({note.kind}) coded on segment(s) "
+            f"selection {note.start}-{note.end} in {note.document} ({note.kind}) coded on"
+            f" {noun(len(note.segments), 'segment')} "
             f"{where}: {note.text[:60]!r}"
         )
     r = report

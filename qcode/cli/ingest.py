@@ -144,6 +144,8 @@ def _print_report(report: ImportReport) -> None:
     if report.skipped:
         names = ", ".join(report.skipped)
         echo_err(f"skipped {len(report.skipped)} already imported with the same content: {names}")
+    for copy, original in report.copies:
+        echo_err(f"{copy}: the same file as document {original!r} (imported too; see `qcode duplicates`)")
     for u in report.unplaced:
         what = f"coding {u.code!r}" if u.code else "memo"
         echo_err(f"could not place {what} of {u.coder} on {u.document} segment {u.segment}: {u.text[:60]!r}")
@@ -174,10 +176,12 @@ def documents(json_: JsonOption = False) -> None:
 
     keys = list(docs[0].attributes) if docs else []
     short = [k for k in keys if max(len(d.attributes[k]) for d in docs) <= TABLE_VALUE_CHARS]
-    table = Table(Column("name", no_wrap=True), *(Column(h, justify="right") for h in _COUNTS), *short)
+    # the language column only where a document is not in English (the JSON always has it)
+    lang = ["lang"] if any(d.language not in ("", "en") for d in docs) else []
+    table = Table(Column("name", no_wrap=True), *(Column(h, justify="right") for h in _COUNTS), *lang, *short)
     for d in docs:
         counts = (str(d.passages), str(d.segments), str(d.words))
-        table.add_row(d.name, *counts, *(d.attributes[k] for k in short))
+        table.add_row(d.name, *counts, *([d.language] if lang else []), *(d.attributes[k] for k in short))
     Console().print(table)
     if len(short) < len(keys):
         omitted = ", ".join(k for k in keys if k not in short)

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from qcode.cli.common import CsvOption, reading
+from qcode.cli.common import CsvOption, echo_err, reading
 from qcode.cli.export_options import CodersOption, CodesOption, ForceOption, Unit, say_done, split_values
 from qcode.cli.findings import (
     PseudonymizeOption,
@@ -117,15 +117,19 @@ def quotes(
 ) -> None:
     """A quote book: coded segments by code, in their passages, attributed `— A (Male, Arab Emirates)`."""
     from qcode.export.files import check_target, default_output, open_output
-    from qcode.export.report_service import quote_sections
+    from qcode.export.report_service import consensus_coder, quote_sections
     from qcode.export.service import resolve_filter
 
     path = out or default_output(f"quotes.{format_.value}")
     check_target(path, force=force)
     red = redaction(pseudonymize, threshold, pseudonym_report, path, force=force)
+    chosen = split_values(coders)
     with reading() as session:
-        flt = resolve_filter(session, split_values(coders), query=query, where=where_list(where))
+        decided = None if chosen else consensus_coder(session)
+        flt = resolve_filter(session, [decided] if decided else chosen, query=query, where=where_list(where))
         sections = quote_sections(session, split_values(codes), flt)
+    if decided:
+        echo_err(f"quoting the consensus coder {decided!r}, as decided (--coders to choose others)")
     if red is not None:
         from qcode.export.pseudonymise import pseudonymise_sections
 

@@ -29,7 +29,7 @@ def coder_name_problem(name: str) -> str | None:
     """Why ``name`` (blanks around it ignored) cannot name a coder, or ``None`` if it can."""
     name = name.strip()
     if not name:
-        return "a name is needed: it labels every coding you make, so others can compare"
+        return "a name is needed: it labels every coding you make"
     if len(name) > MAX_CODER_NAME:
         return f"a coder name has at most {MAX_CODER_NAME} characters (this one has {len(name)})"
     return None

@@ -41,6 +41,25 @@ def match_codes(query: str, codes: Sequence[CodeInfo], limit: int = 20) -> list[
     return ranked[:limit]
 
 
+def match_titles(query: str, titles: Sequence[str]) -> list[tuple[float, int]]:
+    """Commands (by title) ranked as :func:`match_codes` ranks codes, on the same scale: ``(score, index)``.
+
+    A title or one of its words starting with ``query`` gets the bonus a code's name would.
+    """
+    query = query.strip()
+    if not query:
+        return []
+    folded = query.casefold()
+    scored = []
+    for i, title in enumerate(titles):
+        score = fuzz.WRatio(query, title, processor=default_process)
+        if any(word.startswith(folded) for word in [title.casefold(), *title.casefold().split()]):
+            score += 10.0
+        if score >= CODE_CUTOFF:
+            scored.append((score, i))
+    return sorted(scored, key=lambda s: -s[0])
+
+
 @dataclass(frozen=True, slots=True)
 class TextHit:
     """A segment (by index) that matches a search, with the matching spans of its text."""

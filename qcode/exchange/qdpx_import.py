@@ -41,6 +41,7 @@ from qcode.ingest.types import ParsedTranscript
 from qcode.store.base import new_guid, utcnow
 from qcode.store.events import log_event
 from qcode.store.models import Coding, Document, Memo, Segment
+from qcode.text import noun, plural
 
 Mode = Literal["sentence", "passage", "paragraph"]
 
@@ -171,7 +172,9 @@ def _validate(project: QProject, where: str) -> None:
     )
     if missing:
         raise InputError(
-            f"codings refer to code(s) the codebook does not define: {', '.join(missing[:10])}", path=where
+            f"codings refer to {plural(len(missing), 'code')} the codebook does not define:"
+            f" {', '.join(missing[:10])}",
+            path=where,
         )
 
 
@@ -255,7 +258,8 @@ def _refuse_changed(session: Session, transcripts: list[ParsedTranscript], where
     clash = sorted(t.name for t in transcripts if t.name in stored and stored[t.name] != t.content_hash)
     if clash:
         raise ConflictError(
-            f"{where}: the project already has document(s) {', '.join(clash)} with other content; "
+            f"{where}: the project already has {noun(len(clash), 'document')} {', '.join(clash)}"
+            " with other content; "
             "rename or remove them first"
         )
 
@@ -304,7 +308,7 @@ def _codings(
         doc = docs[canonical_guid(source.guid)]
         if source.codings:
             report.skipped.append(
-                f"{doc.name}: {len(source.codings)} coding(s) of the whole source (not placed)"
+                f"{doc.name}: {plural(len(source.codings), 'coding')} of the whole source (not placed)"
             )
         spans = [(a, b) for _i, _o, a, b in doc.segments]
         for sel in source.selections:

@@ -66,6 +66,12 @@ def attribution(document: str, attributes: dict[str, str], keys: Sequence[str] =
     return f"— {label} ({', '.join(values)})" if values else f"— {label}"
 
 
+def credit(quote: Quote, keys: Sequence[str] = DEFAULT_ATTRIBUTION) -> str:
+    """The attribution followed by who coded the quote: ``— A (50, Male) · coded by ann, bob``."""
+    said = attribution(quote.document, quote.attributes, keys)
+    return f"{said} · coded by {', '.join(quote.coders)}" if quote.coders else said
+
+
 def _unbracketed(value: str) -> str:
     value = re.sub(r"\s*\(([^()]*)\)$", r", \1", value)
     return value.replace("(", "[").replace(")", "]")
@@ -172,7 +178,7 @@ def render_markdown(
                 lines[0] = "“" + lines[0]
                 lines[-1] += "”"
             out += [f"> {line}" if line else ">" for line in lines]
-            out += [">", f"> {_md_escape(attribution(q.document, q.attributes, keys))}", ""]
+            out += [">", f"> {_md_escape(credit(q, keys))}", ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -227,7 +233,7 @@ def render_html(
                 body[-1] += "”"
             out.append("<blockquote>")
             out.extend(f"<p>{b}</p>" for b in body)
-            out.append(f"<footer>{esc(attribution(q.document, q.attributes, keys))}</footer>")
+            out.append(f"<footer>{esc(credit(q, keys))}</footer>")
             out.append("</blockquote>")
         out.append("</section>")
     out += ["</body>", "</html>"]

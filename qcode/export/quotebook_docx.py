@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import IO
 
-from qcode.export.quotebook import DEFAULT_ATTRIBUTION, QuoteSection, attribution, paragraphs, runs
+from qcode.export.quotebook import DEFAULT_ATTRIBUTION, QuoteSection, credit, paragraphs, runs
 
 
 def write_docx(
@@ -44,6 +44,6 @@ def write_docx(
                         p.add_run(text).bold = coded or None
                 if p_index == len(paras) - 1:
                     p.add_run("”")
-            credit = doc.add_paragraph(attribution(q.document, q.attributes, keys))
-            credit.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            credit_line = doc.add_paragraph(credit(q, keys))
+            credit_line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     doc.save(fh)

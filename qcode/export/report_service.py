@@ -15,6 +15,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from qcode.attributes import attribute_text
+from qcode.coding.roles import CONSENSUS
 from qcode.errors import InputError, NotFoundError
 from qcode.export.quotebook import Quote, QuoteSection
 from qcode.export.service import ALL, ExportFilter, expand_codes
@@ -170,6 +171,17 @@ class _QRow:
     s_end: int
     coder: str
     memo: str | None
+
+
+def consensus_coder(session: Session) -> str | None:
+    """The one consensus coder that has decided something, whose codings a quote book shows by default
+    (the final analysis uses them); ``None`` when there is none, or several to choose from."""
+    names = session.scalars(
+        select(Coder.name)
+        .where(Coder.role == CONSENSUS, select(Coding.id).where(Coding.coder_id == Coder.id).exists())
+        .order_by(Coder.name)
+    ).all()
+    return names[0] if len(names) == 1 else None
 
 
 def quote_sections(

@@ -18,6 +18,7 @@ from typing import IO, Any
 
 from qcode.errors import InputError
 from qcode.export.files import neutralise
+from qcode.text import noun
 
 #: Columns of the long format that ``qcode codings import`` needs.
 REQUIRED_COLUMNS: tuple[str, ...] = ("document", "segment", "code", "coder")
@@ -140,10 +141,12 @@ def _read(fh: IO[str], where: str, required: Sequence[str]) -> CsvTable:
         columns = tuple(h.strip() for h in header)
         missing = [c for c in required if c not in columns]
         if missing:
-            raise InputError(f"header lacks column(s) {', '.join(missing)}", path=where, line=1)
+            what = f"{noun(len(missing), 'column')} {', '.join(missing)}"
+            raise InputError(f"header lacks {what}", path=where, line=1)
         dupes = sorted({c for c in columns if c and columns.count(c) > 1})
         if dupes:
-            raise InputError(f"column(s) {', '.join(dupes)} appear twice in the header", path=where, line=1)
+            what = f"{noun(len(dupes), 'column')} {', '.join(dupes)} {noun(len(dupes), 'appears', 'appear')}"
+            raise InputError(f"{what} twice in the header", path=where, line=1)
         for line, row in _numbered(reader):
             if not row or all(not cell for cell in row):
                 continue

@@ -62,6 +62,9 @@ class ImportReport:
     moved: int = 0
     #: Codings and memos joined into an identical one (same coder, code, new segment); memos kept.
     merged: int = 0
+    #: New documents whose file is byte for byte one already stored (or imported with it) under
+    #: another name: ``(new, existing)``. Imported all the same; said, so a copy is not coded twice.
+    copies: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -215,7 +218,24 @@ def import_transcripts(
         if progress is not None:
             progress(sum(len(t.passages) for t in batch))
     return ImportReport(imported, replaced, skipped, segments, totals["carried"], unplaced, totals["moved"],
-                        totals["merged"])
+                        totals["merged"], _copies(session, todo, replacing))
+
+
+def _copies(
+    session: Session, todo: Sequence[ParsedTranscript], replacing: dict[str, int]
+) -> list[tuple[str, str]]:
+    """New documents with the same file content as another document (stored before, or in this import)."""
+    new = [t for t in todo if t.name not in replacing and t.content_hash]
+    first: dict[str, str] = {}
+    hashes = sorted({t.content_hash for t in new})
+    for start in range(0, len(hashes), 500):
+        for name, digest in session.execute(
+            select(Document.name, Document.content_hash)
+            .where(Document.content_hash.in_(hashes[start : start + 500]))
+            .order_by(Document.id)
+        ):
+            first.setdefault(digest, name)
+    return [(t.name, first[t.content_hash]) for t in new if first.get(t.content_hash, t.name) != t.name]
 
 
 def _batches(todo: Sequence[ParsedTranscript], size: int) -> Iterator[list[ParsedTranscript]]:
@@ -341,6 +361,8 @@ class DocumentSummary:
     passages: int
     segments: int
     words: int
+    #: The language its sentences were cut in (``en``, ``es``, ``ko``, ``zh``…), as given or detected.
+    language: str = ""
 
 
 def document_summaries(session: Session) -> list[DocumentSummary]:
@@ -351,16 +373,18 @@ def document_summaries(session: Session) -> list[DocumentSummary]:
     """
     passages = _counts(session, Passage.document_id)
     segments = _counts(session, Segment.document_id)
-    query = select(Document.id, Document.name, Document.title, Document.attributes, Document.text)
+    query = select(
+        Document.id, Document.name, Document.title, Document.attributes, Document.text, Document.language
+    )
     # Sorted here, not in SQL: code-point order on every backend, whatever its collation.
     rows = sorted(session.execute(query), key=lambda row: row.name)
     keys = dict.fromkeys(key for row in rows for key in (row.attributes or {}))
     return [
         DocumentSummary(
             name, title, {key: attribute_text((attributes or {}).get(key, "")) for key in keys},
-            passages.get(doc_id, 0), segments.get(doc_id, 0), len(text.split()),
+            passages.get(doc_id, 0), segments.get(doc_id, 0), len(text.split()), language or "",
         )
-        for doc_id, name, title, attributes, text in rows
+        for doc_id, name, title, attributes, text, language in rows
     ]
 
 

@@ -17,6 +17,7 @@ from qcode.export.files import neutralise, unneutralise
 from qcode.export.tables import CsvRecord, read_csv
 from qcode.teams.adjudicate import BOTH, EDIT, NONE, Adjudication, Case
 from qcode.teams.decide import Choice
+from qcode.text import plural
 
 COLUMNS = ("document", "segment", "code", "decision")
 YES = frozenset({"both", "apply", "yes", "present", "all"})
@@ -32,7 +33,9 @@ class DecisionsError(InputError):
         if len(problems) > MAX_LISTED:
             listed.append(f"… and {len(problems) - MAX_LISTED} more")
         super().__init__(
-            "\n".join([f"{len(problems)} row(s) cannot be used, so no decision was recorded:", *listed])
+            "\n".join(
+                [f"{plural(len(problems), 'row')} cannot be used, so no decision was recorded:", *listed]
+            )
         )
         self.problems = tuple(problems)
 

@@ -31,6 +31,7 @@ from qcode.teams.plan import (
     used_coders,
 )
 from qcode.teams.snapshot import SnapEvent, Snapshot
+from qcode.text import plural
 
 _CHUNK = 5000
 # Core tables: bulk inserts skip the ORM's per-row bookkeeping (several times faster at 10⁵ rows).
@@ -83,7 +84,7 @@ class MergeConflictError(ConflictError):
     """The merge met conflicts, so it wrote nothing; ``conflicts`` lists each with what to do."""
 
     def __init__(self, where: str, conflicts: Sequence[Conflict]) -> None:
-        lines = [f"{where}: {len(conflicts)} conflict(s), so nothing was merged:"]
+        lines = [f"{where}: {plural(len(conflicts), 'conflict')}, so nothing was merged:"]
         lines += [f"  {c}" for c in conflicts]
         super().__init__("\n".join(lines))
         self.conflicts = tuple(conflicts)

@@ -12,6 +12,7 @@ from qcode.coding import queries
 from qcode.coding.types import UNSAVED, CoderRef
 from qcode.config import suggestions_enabled
 from qcode.errors import StoreError
+from qcode.names import case_forms
 from qcode.tui import positions
 from qcode.tui.access import ProjectAccess
 from qcode.tui.controller import CodingController
@@ -102,6 +103,15 @@ class QcodeApp(App[None]):
     def _start(self, name: str) -> None:
         with self.access.read() as s:
             coder = queries.find_coder(s, name)
+            named = [] if coder else [c.name for c in queries.list_coders(s)]
+        twins = [other for other in named if case_forms(other) & case_forms(name)]
+        if twins:  # a tired capital would start an empty, second coder beside one's own work
+            self.exit(
+                return_code=2,
+                message=f"qcode: no coder named {name.strip()!r}; did you mean {twins[0]!r}? (names differ"
+                f" only in case: `qcode code --coder {twins[0]}`; another person needs another name)",
+            )
+            return
         if coder is None:  # a new coder: in the database from their first change, not from opening
             coder = CoderRef(UNSAVED, "", name.strip())
         if coder.role != "coder":  # the services refuse its writes too; say so before any key

@@ -20,6 +20,7 @@ class Key:
     help: str
     footer: str = ""
     group: str = "Coding"
+    palette: str = ""  # the command palette's title, where the help text reads badly as one
 
 
 #: Moving inside a list (bound on the lists themselves, listed here for the help screen).
@@ -36,14 +37,30 @@ MOVE_KEYS: tuple[Key, ...] = (
 SCREEN_KEYS: tuple[Key, ...] = (
     Key("[", "document(-1)", "previous document", group="Moving"),
     Key("]", "document(1)", "next document", group="Moving"),
-    Key("}", "uncoded(1)", "next segment you have not coded", "Uncoded", group="Moving"),
-    Key("{", "uncoded(-1)", "previous segment you have not coded", group="Moving"),
+    Key("}", "uncoded(1)", "next segment you have not coded", "Uncoded", "Moving", "Next uncoded segment"),
+    Key("{", "uncoded(-1)", "previous segment you have not coded", "", "Moving", "Previous uncoded segment"),
     Key("space", "toggle_highlighted", "toggle the code highlighted in the codebook"),
     Key("v", "visual", "visual mode: select a range, then a code hotkey", "Visual"),
-    Key(":", "code_prompt", "find a code by name or keyword and apply it", "Code"),
+    Key(
+        ":",
+        "code_prompt",
+        "find a code by name or keyword and apply it",
+        "Code",
+        palette="Code prompt: find a code and apply it",
+    ),
     Key("m", "memo", "memo on the current segment", "Memo"),
-    Key("ctrl+n", "narrow", "narrow a code on the segment to the words that carry it"),
-    Key("Y", "accept_suggestion", "accept the first suggested code (undo takes it back)"),
+    Key(
+        "ctrl+n",
+        "narrow",
+        "narrow a code on the segment to the words that carry it",
+        palette="Narrow a coding: keep only the words that carry the code",
+    ),
+    Key(
+        "Y",
+        "accept_suggestion",
+        "accept the first suggested code (undo takes it back)",
+        palette="Accept suggestion: apply the first suggested code",
+    ),
     Key("u", "undo", "undo (whole session, across documents)", "Undo"),
     Key("ctrl+r", "redo", "redo", "Redo"),
     Key("/", "search", "search the text (~ prefix: fuzzy)", "Search", group="Finding"),
@@ -58,18 +75,27 @@ SCREEN_KEYS: tuple[Key, ...] = (
     ),
     Key("C", "code_view", "code view: every segment with a code", "Code view", group="Finding"),
     Key("A", "compare", "compare coders on this document", group="Finding"),
-    Key("B", "chart", "bar chart of your code frequencies", group="Finding"),
-    Key("K", "agreement", "inter-coder agreement for the project (not blind)", group="Finding"),
+    Key("B", "chart", "bar chart of your code frequencies", "", "Finding", "Chart: your code frequencies"),
+    Key(
+        "K",
+        "agreement",
+        "inter-coder agreement for the project (not blind)",
+        "",
+        "Finding",
+        "Agreement between coders, for the project (not blind)",
+    ),
     Key("escape", "cancel", "leave visual mode / clear the search (an empty search too)", group="Other"),
     Key("F", "focus_mode", "focus mode: transcript only", group="Other"),
-    Key("T", "theme", "dark / light theme", group="Other"),
-    Key("S", "toggle_suggestions", "show / hide code suggestions", group="Other"),
-    Key("?", "help", "this help", "Help", group="Other"),
+    Key("T", "theme", "dark / light theme", "", "Other", "Theme: dark / light"),
+    Key("S", "toggle_suggestions", "show / hide code suggestions", "", "Other", "Suggestions: show / hide"),
+    Key("?", "help", "this help", "Help", "Other", "Help: every key and code hotkey"),
     Key("q", "quit", "quit (everything is already saved)", "Quit", group="Other"),
 )
 
 #: Keys of the app itself.
-APP_KEYS: tuple[Key, ...] = (Key("ctrl+p", "", "command palette: codes and commands", group="Finding"),)
+APP_KEYS: tuple[Key, ...] = (
+    Key("ctrl+p", "", "command palette: every command, document and code", group="Finding"),
+)
 
 
 def bindings(keys: tuple[Key, ...]) -> list[Binding]:

@@ -273,11 +273,13 @@ def test_bundled_corpus_import_documents_and_reimport(tmp_path: Path) -> None:
         assert {"gender", "country", "occupation", "note"} <= set(by_name[name]["attributes"]), name
     assert by_name["P"]["attributes"]["occupation"] == "Shoe factory manager"
     assert by_name["R"]["attributes"]["gender"] == "Female"
+    assert {d["language"] for d in docs} == {"en"}  # detected, and shown: sentences were cut as English
     assert sum(d["passages"] for d in docs) == before[1]["passages"]
     assert sum(d["segments"] for d in docs) == before[1]["segments"]
 
     table = qcode(db, "documents")
     assert table.exit_code == 0 and "unattributed" in table.stdout and "Female" in table.stdout
+    assert " lang " not in table.stdout  # all in English: no column to read
 
 
 def test_duplicates_finds_the_repeated_testimony_of_p(tmp_path: Path) -> None:
@@ -322,3 +324,35 @@ def test_import_and_documents_on_each_backend(store: Store) -> None:
     assert rows and all(texts[doc][a:b] == text for a, b, text, doc in rows)
     again = qcode(url, "import", str(TRANSCRIPTS / "P.md"))
     assert "skipped 1" in again.stdout
+
+
+def test_a_copy_under_another_name_is_imported_and_said(project: Path, tmp_path: Path) -> None:
+    """The same file twice under two names would be coded twice and counted twice in every figure."""
+    copies = [tmp_path / "copy1.txt", tmp_path / "copy2.txt"]
+    for path in copies:
+        shutil.copy(tmp_path / "valid.txt", path)
+    result = qcode(project, "import", *map(str, copies))
+    assert result.exit_code == 0, result.output
+    assert "imported 2" in result.stdout
+    assert result.stderr.splitlines() == [
+        "copy1: the same file as document 'valid' (imported too; see `qcode duplicates`)",
+        "copy2: the same file as document 'valid' (imported too; see `qcode duplicates`)",
+    ]
+    other = tmp_path / "other.txt"
+    other.write_text("A different interview. Nothing alike.\n", encoding="utf-8")
+    twice = tmp_path / "twice.txt"
+    shutil.copy(other, twice)
+    result = qcode(project, "import", str(other), str(twice))
+    assert result.stderr.splitlines() == [
+        "twice: the same file as document 'other' (imported too; see `qcode duplicates`)"
+    ]
+
+
+def test_documents_show_a_language_other_than_english(project: Path, tmp_path: Path) -> None:
+    spanish = tmp_path / "entrevista.txt"
+    spanish.write_text("Nos quitaron los pasaportes. ¿Quién podía negarse? Nada más.\n", "utf-8")
+    assert qcode(project, "import", str(spanish)).exit_code == 0
+    table = qcode(project, "documents").stdout
+    assert " lang " in table
+    rows = {line.split("│")[1].strip(): line for line in table.splitlines() if line.startswith("│")}
+    assert " es " in rows["entrevista"] and " en " in rows["valid"]

@@ -111,7 +111,7 @@ def test_sheets_that_cannot_be_read(tmp_path: Path) -> None:
         read_sheet(fake)
     dupes = tmp_path / "dupes.csv"
     dupes.write_text("document,age,age\nA,1,2\n", encoding="utf-8")
-    with pytest.raises(InputError, match="appear twice"):
+    with pytest.raises(InputError, match="column age appears twice in the header"):
         read_sheet(dupes)
 
 

@@ -184,7 +184,7 @@ def test_memo_corrections_are_applied(seeded: Store, tmp_path: Path) -> None:
 
 def test_missing_required_column_and_bad_csv_are_input_errors(seeded: Store, tmp_path: Path) -> None:
     path = _write(tmp_path / "nocoder.csv", ["document", "segment", "code"], [["A", "1", "hours"]])
-    with pytest.raises(InputError, match=r"nocoder.csv:1: header lacks column\(s\) coder"):
+    with pytest.raises(InputError, match=r"nocoder.csv:1: header lacks column coder"):
         _import(seeded, path)
     broken = tmp_path / "broken.csv"
     broken.write_bytes(b'document,segment,code,coder\nA,1,hours,"bob\n')

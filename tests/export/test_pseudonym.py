@@ -37,7 +37,7 @@ def test_placeholders_are_numbered_per_kind_in_file_order(tmp_path: Path) -> Non
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("person\nKim\n", "names.csv:1: header lacks column(s) name"),
+        ("person\nKim\n", "names.csv:1: header lacks column name"),
         ("name,kind\nKim,\n,place\n", "names.csv:3: empty name"),
         (
             "name,placeholder\nKim Jong-un,[A]\nKim Jong Un,[B]\n",

@@ -116,7 +116,7 @@ def test_markdown_quote_book(seeded: Store) -> None:
     md = render_markdown(sections, title="Bribery quotes")
     assert md.startswith("# Bribery quotes\n")
     assert "## Bribery\n" in md and "## Recruitment\n" in md
-    assert "> — A (Male, Arab Emirates)" in md and "> — C (Female, Russia)" in md
+    assert "> — A (Male, Arab Emirates) · coded by alice, bob" in md and "> — C (Female, Russia)" in md
     # two coded sentences side by side read as one emphasised stretch
     assert "“**Many people also recur to using bribery, “a lot”. =SUM(A1) was on the form.**”" in md
     assert "**Recruitment › Bribery**" in md
@@ -148,7 +148,7 @@ def test_docx_quote_book(seeded: Store) -> None:
     write_docx(sections, buf, title="Quotes")
     doc = docx.Document(io.BytesIO(buf.getvalue()))
     texts = [p.text for p in doc.paragraphs]
-    assert "Bribery" in texts and "— A (Male, Arab Emirates)" in texts
+    assert "Bribery" in texts and "— A (Male, Arab Emirates) · coded by alice, bob" in texts
     bold = [r.text for p in doc.paragraphs for r in p.runs if r.bold]
     assert "Many people also recur to using bribery, “a lot”. =SUM(A1) was on the form." in bold
 

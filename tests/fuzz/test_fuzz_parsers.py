@@ -93,6 +93,44 @@ def test_a_mutated_json_codebook_gives_problems_not_a_crash(data: bytes) -> None
 
 
 @FUZZ
+@example(  # found by this test: an attribution's place opening with "[" reached a regular expression
+    data=(
+        b' Chapter 1 \xe2\x80\x93 Findings\n'
+        b'\n'
+        b'1. Wages and\n'
+        b'\n'
+        b'Conditions\n'
+        b'\n'
+        b'A)  Pay\n'
+        b'\n'
+        b'Table 1: interviewees\n'
+        b'\n'
+        b'A M Russia Construction Defected-lives in South Korea\n'
+        b'\n'
+        b'\xe2\x80\x9cWe were paid little. We worked every day and the supervisors took the rest \n'
+        b'                                           \n'
+        b'7 A footnote that must vanish.\n'
+        b' of it, every month.\xe2\x80\x9d7\n'
+        b'\n'
+        b'A (33,[[ Male, Russia)\n'
+        b'\n'
+        b'\xe2\x80\x9cThis one has no attribution.\xe2\x80\x9d\n'
+        b'\n'
+        b'The report goes on.\n'
+        b'\n'
+        b'\xe2\x80\x9cThis one never closes and runs\n'
+        b'\n'
+        b'into a heading\n'
+        b'\n'
+        b' 99\n'
+        b'\n'
+        b'B)  Hours\n'
+        b'\n'
+        b'\xe2\x80\x9cIt is me again.\xe2\x80\x9d\n'
+        b'\n'
+        b'.Z (Female, Kuwait)\n'
+    )
+)
 @given(data=edits(REPORT))
 @example(data=REPORT.replace(b"A (33, Male,", b"A (33, Male,[[", 1))  # a place starting "[" (was re.error)
 def test_a_mutated_report_is_extracted_or_refused_in_one_line(data: bytes) -> None:

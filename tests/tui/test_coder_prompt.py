@@ -50,7 +50,7 @@ async def test_a_blank_name_is_refused_with_the_reason(project: tuple[Store, Sam
         await pilot.pause()
         await pilot.press("space", "space", "enter")
         assert isinstance(app.screen, CoderPrompt)
-        assert "Not that name: a name is needed" in screen_text(app)
+        assert "A name is needed: it labels every coding you make." in screen_text(app)
         await pilot.press("ctrl+u", *"carol", "enter")
         assert isinstance(app.screen, MainScreen) and app.coder_name == "carol"
 
@@ -79,3 +79,28 @@ async def test_a_new_coder_is_in_the_project_from_their_first_change_not_from_op
         await pilot.pause()
         assert stored_codings(store, "carol") == set() and stored_memos(store, "carol") == {}
         assert coder_events(store).count("carol") == 1  # created once
+
+
+@pytest.mark.parametrize("typed", ["Alice", " ALICE "])
+async def test_a_name_that_differs_only_in_case_is_not_a_new_coder(
+    project: tuple[Store, Sample], typed: str
+) -> None:
+    """``--coder Alice`` beside ``alice`` would open an empty screen and start a second coder."""
+    store, _ = project
+    before = coders(store)
+    assert "alice" in before
+    said: list[object] = []
+    app = QcodeApp(store, typed)
+    leave = app.exit
+
+    def watched(result: object = None, return_code: int = 0, message: object = None) -> None:
+        said.append(message)
+        leave(result, return_code, message)  # type: ignore[arg-type]
+
+    app.exit = watched  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("w")  # nothing to apply it to: the app is gone
+    assert app.return_code == 2
+    assert "did you mean 'alice'?" in str(said[0])
+    assert coders(store) == before

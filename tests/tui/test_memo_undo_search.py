@@ -112,3 +112,67 @@ async def test_command_palette_applies_a_code(project: tuple[Store, Sample]) -> 
         await pilot.press("enter")
         await pilot.pause()
         assert stored_codings(store) == {("A", 1, "wages")}
+
+
+async def _palette(app: QcodeApp, pilot: object, typed: str) -> None:
+    """ctrl+p, ``typed``, then enter on the best match, as a coder would."""
+    press = pilot.press  # type: ignore[attr-defined]
+    await press("ctrl+p", *typed)
+    await pilot.pause(0.3)  # type: ignore[attr-defined]  # the palette searches in a background task
+    await press("enter")
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def test_the_palette_runs_every_command_and_opens_documents(project: tuple[Store, Sample]) -> None:
+    """Not only codes: screens (code view, compare, chart, help), moves, undo and documents."""
+    from textual.command import CommandList
+
+    from qcode.tui.screens.chart import ChartScreen
+    from qcode.tui.screens.code_view import CodeViewScreen, CompareScreen
+    from qcode.tui.screens.help import HelpScreen
+    from qcode.tui.screens.query import QueryScreen
+
+    store, _ = project
+    app = QcodeApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        options = app.screen.query_one(CommandList).options
+        listed = " | ".join(str(o.hit.text) for o in options)  # type: ignore[attr-defined]
+        titles = ("Agreement between coders", "Chart: your code frequencies", "Code view", "Compare coders",
+                  "Help: every key", "Theme: dark / light", "Next uncoded segment", "Search the text",
+                  "Query filter", "Suggestions: show / hide", "Undo", "Redo", "Quit")  # fmt: skip
+        for title in titles:
+            assert title in listed, title
+        await pilot.press("escape")
+        await _palette(app, pilot, "open document B")
+        assert position(app) == ("B", 1)
+        await pilot.press("w")
+        await _palette(app, pilot, "next uncoded")
+        assert position(app) == ("B", 2)
+        await _palette(app, pilot, "undo")
+        assert stored_codings(store) == set() and position(app) == ("B", 1)
+        screens = (("code view", CodeViewScreen), ("compare coders", CompareScreen), ("chart", ChartScreen),
+                   ("help", HelpScreen), ("query filter", QueryScreen))  # fmt: skip
+        for typed, screen in screens:
+            await _palette(app, pilot, typed)
+            assert isinstance(app.screen, screen), typed
+            await pilot.press("escape")
+        await _palette(app, pilot, "theme: dark")
+        assert app.theme == "textual-light"
+
+
+async def test_undo_and_redo_of_a_range_go_to_its_first_segment_in_its_document(
+    project: tuple[Store, Sample],
+) -> None:
+    store, _ = project
+    app = QcodeApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("G", "k", "v", "k", "k", "w")  # A6..A4, selected upwards
+        assert stored_codings(store) == {("A", 4, "wages"), ("A", 5, "wages"), ("A", 6, "wages")}
+        await pilot.press("g", "u")
+        assert stored_codings(store) == set() and position(app) == ("A", 4)
+        await pilot.press("right_square_bracket", "ctrl+r")  # from document B: back to A, at A4
+        assert len(stored_codings(store)) == 3 and position(app) == ("A", 4)
+        await pilot.press("right_square_bracket", "j", "v", "j", "d", "left_square_bracket", "u")  # B2..B3
+        assert position(app) == ("B", 2) and len(stored_codings(store)) == 3

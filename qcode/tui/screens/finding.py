@@ -93,8 +93,9 @@ class FindingScreen(QueryFiltering):
             ahead = [i for i in self.hit_indices if i < cur]
             target = ahead[-1] if ahead else self.hit_indices[-1]
         self.transcript.move_to(target)
-        wrapped = not ahead
-        self.message = f"search wrapped to the {'top' if step > 0 else 'bottom'}" if wrapped else ""
+        self.message = f"search wrapped to the {'top' if step > 0 else 'bottom'}" if not ahead else ""
+        if self.message:  # said in a toast too: the status line is cut on a narrow terminal
+            self.notify(self.message, timeout=2)
         self.update_status()
 
     def search_status(self) -> str:

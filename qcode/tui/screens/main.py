@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 
-from qcode.coding.types import CodeInfo
+from qcode.coding.types import CodeInfo, DocumentInfo
 from qcode.config import RESERVED_HOTKEYS
 from qcode.errors import StoreError, TransactionFailedError
 from qcode.tui import keymap
@@ -37,6 +37,13 @@ def _code_commands() -> type[Provider]:
     from qcode.tui.screens.palette import CodeCommands
 
     return CodeCommands
+
+
+def _screen_commands() -> type[Provider]:
+    """The palette's provider of the screen's commands and documents, imported when it first opens."""
+    from qcode.tui.screens.palette import ScreenCommands
+
+    return ScreenCommands
 
 
 #: Seconds after a change before the codebook ticks, progress and status follow the transcript.
@@ -62,7 +69,10 @@ class MainScreen(SuggestingScreen):
     """Code segments by keyboard; each change is committed before it is shown."""
 
     BINDINGS: ClassVar[list[BindingType]] = list(keymap.bindings(keymap.SCREEN_KEYS))
-    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {_code_commands}
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
+        _screen_commands,
+        _code_commands,
+    }
 
     def __init__(self, controller: CodingController, start: tuple[int, int] = (0, 0)) -> None:
         super().__init__()
@@ -374,6 +384,10 @@ class MainScreen(SuggestingScreen):
     def palette_codes(self) -> list[CodeInfo]:
         """The codebook (for the command palette)."""
         return self.controller.codes
+
+    def palette_documents(self) -> list[DocumentInfo]:
+        """The documents (for the command palette's "Open document")."""
+        return self.controller.documents
 
     def current_codes(self) -> frozenset[int]:
         """Codes on the current segment (for the palette's apply/remove labels)."""

@@ -63,7 +63,7 @@ class CoderPrompt(ModalScreen[str | None]):
             self.dismiss(event.value.strip())
             return
         refused = self.query_one("#coder-refused", Label)
-        refused.update(f"Not that name: {problem}.")
+        refused.update(f"{problem[:1].upper()}{problem[1:]}.")
         refused.display = True
 
     @on(OptionList.OptionSelected, "#coders")
