@@ -45,7 +45,6 @@ SCREEN_KEYS: tuple[Key, ...] = (
         ":",
         "code_prompt",
         "find a code by name or keyword and apply it",
-        "Code",
         palette="Code prompt: find a code and apply it",
     ),
     Key("m", "memo", "memo on the current segment", "Memo"),
@@ -62,7 +61,7 @@ SCREEN_KEYS: tuple[Key, ...] = (
         palette="Accept suggestion: apply the first suggested code",
     ),
     Key("u", "undo", "undo (whole session, across documents)", "Undo"),
-    Key("ctrl+r", "redo", "redo", "Redo"),
+    Key("ctrl+r", "redo", "redo"),
     Key("/", "search", "search the text (~ prefix: fuzzy)", "Search", group="Finding"),
     Key("n,>", "hit(1)", "next search hit (or query match), wrapping at the end", group="Finding"),
     Key("N,<", "hit(-1)", "previous search hit (or query match)", group="Finding"),
@@ -73,7 +72,7 @@ SCREEN_KEYS: tuple[Key, ...] = (
         "",
         group="Finding",
     ),
-    Key("C", "code_view", "code view: every segment with a code", "Code view", group="Finding"),
+    Key("C", "code_view", "code view: every segment with a code", group="Finding"),
     Key("A", "compare", "compare coders on this document", group="Finding"),
     Key("B", "chart", "bar chart of your code frequencies", "", "Finding", "Chart: your code frequencies"),
     Key(
@@ -85,6 +84,14 @@ SCREEN_KEYS: tuple[Key, ...] = (
         "Agreement between coders, for the project (not blind)",
     ),
     Key("escape", "cancel", "leave visual mode / clear the search (an empty search too)", group="Other"),
+    Key(
+        "ctrl+d",
+        "documents",
+        "documents pane: show and focus it, or hide it on a narrow screen",
+        "Docs",
+        "Moving",
+        "Documents pane: show and focus it (on a narrow screen, in the codebook's place)",
+    ),
     Key("F", "focus_mode", "focus mode: transcript only", group="Other"),
     Key("T", "theme", "dark / light theme", "", "Other", "Theme: dark / light"),
     Key("S", "toggle_suggestions", "show / hide code suggestions", "", "Other", "Suggestions: show / hide"),
@@ -98,9 +105,15 @@ APP_KEYS: tuple[Key, ...] = (
 )
 
 
+#: Footer labels shown first, so a narrow terminal never cuts them off.
+FOOTER_FIRST = ("Help", "Quit")
+
+
 def bindings(keys: tuple[Key, ...]) -> list[Binding]:
-    """Textual bindings for a key table (footer shows the ones with a footer label)."""
-    return [Binding(k.keys, k.action, k.footer or k.help, show=bool(k.footer)) for k in keys if k.action]
+    """Textual bindings for a key table (footer shows the ones with a footer label, help and quit first)."""
+    first = [k for label in FOOTER_FIRST for k in keys if k.footer == label]
+    ordered = [*first, *(k for k in keys if k not in first)]
+    return [Binding(k.keys, k.action, k.footer or k.help, show=bool(k.footer)) for k in ordered if k.action]
 
 
 def printable_keys() -> set[str]:

@@ -98,7 +98,7 @@ async def test_a_group_is_never_applied_and_says_why(demo: Store) -> None:
         screen.codebook.move_to(0)
         assert screen.codebook.highlighted is not None and screen.codebook.highlighted.key == "money"
         await pilot.press("space")
-        assert "money is a group" in status(app) and "wages" in status(app)
+        assert "money is a group: apply a code under it" in status(app)
         await pilot.press("v", "j", "space")  # a range neither
         assert "money is a group" in status(app)
         await pilot.press("colon", *"money", "enter")  # nor found by name
@@ -140,3 +140,16 @@ async def test_no_codebook_says_how_to_load_one(sqlite_store: Store, tmp_path: P
         await pilot.press("space")
         assert "no codebook" in status(app)
         assert stored_codings(sqlite_store, "newbie") == set()
+
+
+def test_the_status_line_drops_its_least_needed_parts_to_fit() -> None:
+    from qcode.tui.screens.main import fit_status
+
+    parts = [("unattributed", 0), ("segment 14/19", 0), ("coded 5/19", 2), ("coder alice", 3)]
+    parts += [("/embassy: hit 1/1 (n N)", 0), ("search wrapped to the top", 0)]
+    wide = fit_status(parts, 120)
+    assert wide == " " + " · ".join(text for text, _ in parts)
+    narrow = fit_status(parts, 80)
+    assert narrow == " unattributed · 14/19 · /embassy: hit 1/1 (n N) · search wrapped to the top"
+    tight = fit_status(parts, 70)
+    assert tight == " unattributed · 14/19 · /embassy: hit 1/1 · search wrapped to the top"

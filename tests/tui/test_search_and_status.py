@@ -35,10 +35,12 @@ async def test_n_and_shift_n_go_from_hit_to_hit_and_say_where_and_when_they_wrap
         assert "/was: 2 hits (n N)" in status_line(app) and "wrapped" not in status_line(app)
         await pilot.press("N")
         assert position(app) == ("A", 6) and "wrapped" not in status_line(app)
-        await pilot.press("escape")  # clears the search: n no longer moves
-        assert "/was" not in status_line(app)
         await pilot.press("n")
-        assert position(app) == ("A", 6) and "no search: / searches" in status_line(app)
+        assert "search wrapped to the top" in status_line(app)
+        await pilot.press("escape")  # clears the search (and what was said about it): n no longer moves
+        assert "/was" not in status_line(app) and "wrapped" not in status_line(app)
+        await pilot.press("n")
+        assert position(app) == ("A", 1) and "no search: / searches" in status_line(app)
 
 
 async def test_an_empty_search_clears_the_search(project: tuple[Store, Sample]) -> None:

@@ -37,9 +37,16 @@ def figure(value: float | None, band: str | None = None) -> Text:
     return text
 
 
-def code_row(row: CodeAgreement) -> list[Text | str]:
-    """One table row for a code."""
-    cohen, fleiss, alpha, ac1 = figure_bands(row).values()
+#: Below this many columns the table leaves the bands out of its cells (a note says where they are).
+WIDE = 120
+NARROW_BANDS = (
+    "Bands are left out of the table below 120 columns: widen the window, or run `qcode agreement`."
+)
+
+
+def code_row(row: CodeAgreement, bands: bool = True) -> list[Text | str]:
+    """One table row for a code (``bands``: the band beside each figure)."""
+    cohen, fleiss, alpha, ac1 = figure_bands(row).values() if bands else (None,) * 4
     ci = "—" if row.ci_low is None or row.ci_high is None else f"{row.ci_low:.3f} – {row.ci_high:.3f}"
     return [
         row.code,
@@ -55,10 +62,10 @@ def code_row(row: CodeAgreement) -> list[Text | str]:
     ]
 
 
-def overall_row(report: AgreementReport) -> list[Text | str]:
+def overall_row(report: AgreementReport, bands: bool = True) -> list[Text | str]:
     """The overall row: means over the codes where each figure is defined."""
     o = report.overall
-    cohen, fleiss, alpha, ac1 = figure_bands(o).values()
+    cohen, fleiss, alpha, ac1 = figure_bands(o).values() if bands else (None,) * 4
     units = max((row.units for row in report.codes), default=0)
     return [
         Text(f"overall (mean of {o.codes})", style="bold"),
@@ -83,11 +90,14 @@ class AgreementScreen(ModalScreen[None]):
         width: 96%; height: 90%; max-width: 160; border: round $accent; background: $surface; padding: 0 1;
     }
     AgreementScreen #agreement-header { height: auto; color: $text-muted; }
-    AgreementScreen #agreement-table { height: 1fr; }
+    AgreementScreen #agreement-table { height: 1fr; min-height: 6; }
     AgreementScreen #agreement-notes { height: auto; max-height: 35%; color: $text-muted; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", "Close"),
+        Binding("tab", "app.focus_next", "Table / notes", show=False),
+    ]
 
     def __init__(self, report: AgreementReport, *, unit: str = "segment", notes: Sequence[str] = ()) -> None:
         """Show ``report``; ``unit`` names the unit for the header, ``notes`` come from the data."""
@@ -97,31 +107,37 @@ class AgreementScreen(ModalScreen[None]):
         self.extra_notes = tuple(notes)
 
     def header_text(self) -> str:
-        """Who, on how many units, and the rules that decide what the figures mean."""
+        """Who, on how many units, and the pooled kappa (the rules come first among the notes)."""
         r = self.report
         compared = max((row.units for row in r.codes), default=0)
+        return (
+            f"Agreement between {', '.join(r.coders)}: {r.units} {self.unit}s, {compared} coded by two or "
+            f"more. Pooled kappa: {figure(r.overall.pooled_kappa, r.overall.kappa_band).plain}."
+        )
+
+    def rules(self) -> list[str]:
+        """The rules that decide what the figures mean: units, bands, the interval."""
+        r = self.report
         interval = (
             f"{r.ci_level:.0%} bootstrap interval of alpha ({r.n_boot} replicates)"
             if r.n_boot
             else "no interval"
         )
-        return (
-            f"Agreement between {', '.join(r.coders)}: {r.units} {self.unit}s, {compared} coded by two or "
-            f"more.\n{UNITS_RULE.format(unit=self.unit).capitalize()}.\n{BANDS} α CI: {interval}. "
-            f"Pooled kappa: {figure(r.overall.pooled_kappa, r.overall.kappa_band).plain}."
-        )
+        bands = BANDS if self.app.size.width >= WIDE else f"{BANDS} {NARROW_BANDS}"
+        return [f"{UNITS_RULE.format(unit=self.unit).capitalize()}.", f"{bands} α CI: {interval}."]
 
     def notes(self) -> list[str]:
-        """The data's notes, then the report's, each kind once with the codes it concerns."""
+        """The rules, then the data's notes, then the report's, each kind once with the codes it concerns."""
         from qcode.agreement.notes import summary_notes
 
-        return summary_notes(self.report, self.extra_notes)
+        return [*self.rules(), *summary_notes(self.report, self.extra_notes)]
 
     def compose(self) -> ComposeResult:
         """Header, table, notes."""
-        with Vertical(id="agreement"):
+        with Vertical(id="agreement") as box:
+            box.border_title = "Agreement · ↑ ↓ ← → scroll · tab: notes · escape closes"
             yield Static(self.header_text(), id="agreement-header", markup=False)
-            yield DataTable(id="agreement-table", zebra_stripes=True, cursor_type="row")
+            yield DataTable(id="agreement-table", zebra_stripes=True, cursor_type="row", fixed_columns=1)
             with VerticalScroll(id="agreement-notes"):
                 yield Static("\n".join(f"· {n}" for n in self.notes()) or "No notes.", markup=False)
 
@@ -129,9 +145,10 @@ class AgreementScreen(ModalScreen[None]):
         """Fill the table and give it focus (arrows scroll, escape closes)."""
         table: DataTable[Text | str] = self.query_one("#agreement-table", DataTable)
         table.add_columns(*COLUMNS)
+        bands = self.app.size.width >= WIDE
         for row in self.report.codes:
-            table.add_row(*code_row(row), key=row.code)
-        table.add_row(*overall_row(self.report), key="\0overall")
+            table.add_row(*code_row(row, bands), key=row.code)
+        table.add_row(*overall_row(self.report, bands), key="\0overall")
         table.focus()
 
     def action_close(self) -> None:

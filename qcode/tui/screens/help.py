@@ -37,9 +37,10 @@ def help_table(codes: Sequence[CodeInfo]) -> Table:
         for k in keys:
             table.add_row(key_label(k.keys), k.help)
         table.add_row("", "")
-    hot = [c for c in codes if c.hotkey]
-    if hot:
-        table.add_row(Text("Code hotkeys (toggle on the segment or selection)", style="underline"), "")
+    hot = [c for c in codes if c.hotkey and c.codable]
+    if hot:  # the heading's words go in the wide column, so the keys column stays narrow
+        what = "each key toggles its code on the segment or selection"
+        table.add_row(Text("Codes", style="underline"), Text(what))
         for c in hot:
             table.add_row(str(c.hotkey), c.name)
     return table
@@ -58,7 +59,8 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         """A scrolling table of keys."""
-        with VerticalScroll(classes="prompt", id="help"):
+        with VerticalScroll(classes="prompt", id="help") as box:
+            box.border_title = "Keys · ↓ ↑ scroll · escape closes"
             yield Static(help_table(self.codes))
 
     def action_close(self) -> None:

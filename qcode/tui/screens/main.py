@@ -57,12 +57,37 @@ OPENS_A_BOX = frozenset(
 )
 #: Below this many columns the documents pane is hidden (``[`` and ``]`` still change document).
 NARROW = 100
+#: Below this many columns the codebook pane is slimmer, leaving the transcript room for its title.
+WIDE = 120
+#: Below this many rows the highlighted code's definition shows only while the codebook has focus.
+SHORT = 36
 #: How to get codes into a project that has none (said in the status line and by the code keys).
 NO_CODEBOOK = "qcode codebook load codebooks/nk-overseas-labor.yaml (or your own), then start qcode again"
 #: What the transcript pane says in a project without documents.
 NO_DOCUMENTS = (
     "No documents yet.\n\nIn a shell, import transcripts and start qcode again:\n\nqcode import transcripts/"
 )
+
+
+#: A part of the status line and its rank: on a narrow screen the highest ranks go first.
+StatusPart = tuple[str, int]
+#: Said shorter when even the parts of rank 0 do not fit (``segment 3/7`` → ``3/7``).
+SHORTER = (("segment ", ""), (" (n N)", ""))
+
+
+def fit_status(parts: list[StatusPart], width: int) -> str:
+    """`` A · segment 3/7 · coded 2/7 · coder alice``: parts dropped, highest rank first, until it fits."""
+    kept = list(parts)
+
+    def line() -> str:
+        return " " + " · ".join(text for text, _ in kept)
+
+    while len(line()) > width and any(rank for _, rank in kept):
+        kept.pop(max(range(len(kept)), key=lambda i: (kept[i][1], i)))
+    for long, short in SHORTER:
+        if len(line()) > width:
+            kept = [(text.replace(long, short, 1), rank) for text, rank in kept]
+    return line()
 
 
 class MainScreen(SuggestingScreen):
@@ -85,9 +110,12 @@ class MainScreen(SuggestingScreen):
         self._message_at: tuple[int, int] | None = None
         self._message_error = False
         self._after_timer: Timer | None = None
+        self._told = ""
         self._open_pending = False
         # set before mounting: changing the class later restyles the whole screen (tens of ms)
         self.set_class(self.app.size.width < NARROW, "-narrow")
+        self.set_class(self.app.size.width < WIDE, "-slim")
+        self.set_class(self.app.size.height < SHORT, "-short")
 
     def compose(self) -> ComposeResult:
         """Three panes, the status line, the (hidden) search box and the footer."""
@@ -102,7 +130,7 @@ class MainScreen(SuggestingScreen):
                 yield CodeDetail(id="code-detail")
         yield Static(id="status")
         yield Input(id="search", placeholder="search this transcript (start with ~ for fuzzy)")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def documents(self) -> DocumentList:
@@ -116,7 +144,10 @@ class MainScreen(SuggestingScreen):
         self.codebook.set_codes(c.codes)
         self.transcript.set_codebook(c.codes)
         self.query_one("#documents-pane").border_title = "Documents"
-        self.query_one("#codebook-pane").border_title = "Codebook"
+        book = self.query_one("#codebook-pane")
+        book.border_title = "Codebook"
+        codable = sum(1 for code in c.codes if code.codable)
+        book.border_subtitle = f"{codable} codes · ? keys" if codable else "no codebook"
         detail = self.query_one(CodeDetail)
         detail.codes = c.codes
         detail.show_code(self.codebook.highlighted)
@@ -137,8 +168,20 @@ class MainScreen(SuggestingScreen):
         self.call_after_refresh(self.count_progress)
 
     def on_resize(self, event: events.Resize) -> None:
-        """Hide the documents pane when the terminal is narrow."""
+        """Hide the documents pane when the terminal is narrow, the code's definition when it is short."""
         self.set_class(event.size.width < NARROW, "-narrow")
+        self.set_class(event.size.width < WIDE, "-slim")
+        self.set_class(event.size.height < SHORT, "-short")
+
+    def action_documents(self) -> None:
+        """``ctrl+d``: to the documents list (on a narrow screen it takes the codebook's place), or back."""
+        documents = self.documents
+        if self.focused is documents or self.has_class("-documents"):
+            self.set_class(False, "-documents")
+            self.transcript.focus()
+            return
+        self.set_class(self.has_class("-narrow") or self.has_class("-focus"), "-documents")
+        documents.focus()
 
     @property
     def message(self) -> str:
@@ -184,31 +227,32 @@ class MainScreen(SuggestingScreen):
     def update_status(self) -> None:
         """``A · segment 3/7 · coded 2/7 · alice`` plus mode, search and the last message."""
         c, tv = self.controller, self.transcript
+        parts: list[StatusPart] = []
         if c.transcript is None:
-            parts = ["no documents", f"coder {c.coder.name}", *([self.message] if self.message else [])]
-            self.query_one("#status", Static).update(Content(" " + " · ".join(parts)), layout=False)
-            return
-        segs = c.transcript.segments
-        p = c.progress.get(c.transcript.document.id)
-        parts = [c.transcript.document.name]
-        if segs:
-            parts.append(f"segment {segs[tv.cursor].ordinal}/{len(segs)}")
+            parts.append(("no documents", 0))
         else:
-            parts.append("no passages")
-        if p is not None:
-            parts.append(f"coded {p.coded}/{p.total}")
-        parts.append(f"coder {c.coder.name}")
+            segs = c.transcript.segments
+            p = c.progress.get(c.transcript.document.id)
+            parts.append((c.transcript.document.name, 0))
+            parts.append((f"segment {segs[tv.cursor].ordinal}/{len(segs)}" if segs else "no passages", 0))
+            if p is not None:
+                parts.append((f"coded {p.coded}/{p.total}", 2))
+        parts.append((f"coder {c.coder.name}", 3))
         if tv.visual_anchor is not None:
-            parts.append(f"VISUAL {len(tv.selection)} (code key applies, esc leaves)")
+            parts.append((f"VISUAL {len(tv.selection)} (code key applies, esc leaves)", 0))
         if self.search_text:
-            parts.append(self.search_status())
+            parts.append((self.search_status(), 0))
         elif self.query_hits or self.query_text:
-            parts.append(self.query_status())
+            parts.append((self.query_status(), 1))
         if self._message and not self._message_error and self._message_at != self._here():
             self._message = ""  # about a segment or action the coder has moved on from
         if self.message:
-            parts.append(self.message)
-        self.query_one("#status", Static).update(Content(" " + " · ".join(parts)), layout=False)
+            parts.append((self.message, 0))
+        line = fit_status(parts, self.app.size.width)
+        self.query_one("#status", Static).update(Content(line), layout=False)
+        if self.message and self.message not in line and self.message != self._told:
+            self._told = self.message  # too long for the line even alone: say it whole, once
+            self.notify(self.message, timeout=6)
 
     def refresh_segments(self, indices: list[int] | tuple[int, ...] | range) -> None:
         """Show the stored codes and memo of these segments now; progress, ticks and status a frame later.
@@ -313,7 +357,7 @@ class MainScreen(SuggestingScreen):
         if tr is None:
             return "no document open: import transcripts first"
         if not tr.segments:
-            return f"{tr.document.name} has no passages: nothing to code here (] opens the next document)"
+            return f"nothing to code: {tr.document.name} has no passages (] next document)"
         return None
 
     def refusal(self, code: CodeInfo) -> str | None:
@@ -326,7 +370,7 @@ class MainScreen(SuggestingScreen):
         c = self.controller
         if all(code.id in c.codes_at(i) for i in self.transcript.selection):
             return None
-        return not_codable_reason(code, c.codes)
+        return not_codable_reason(code, c.codes, short=True)
 
     @contextmanager
     def _changing(self) -> Iterator[None]:
@@ -415,7 +459,8 @@ class MainScreen(SuggestingScreen):
         self.update_status()
 
     def action_cancel(self) -> None:
-        """Leave visual mode and close and clear the search."""
+        """Leave visual mode and close and clear the search (and a documents list shown for choosing)."""
+        self.set_class(False, "-documents")
         self.transcript.set_anchor(None)
         search = self.query_one("#search", Input)
         self.typing_ahead = False
@@ -423,6 +468,8 @@ class MainScreen(SuggestingScreen):
             search.display = False
             search.value = ""
             self.run_search("")
+            if "search" in self._message and not self._message_error:
+                self._message = ""  # "search wrapped…" is about the search just cleared
         self.transcript.focus()
         self.update_status()
 
@@ -523,6 +570,7 @@ class MainScreen(SuggestingScreen):
 
     @on(VirtualList.Chosen, "#documents")
     def _document_chosen(self) -> None:
+        self.set_class(False, "-documents")
         self.transcript.focus()
 
     @on(VirtualList.Moved, "#codebook")
@@ -576,7 +624,9 @@ class MainScreen(SuggestingScreen):
         self.documents.set_open(c.doc_index)
         self.documents.set_progress(c.progress)
         if c.documents:
-            self.query_one("#transcript-pane").border_subtitle = c.documents[c.doc_index].attribute_line()
+            line = c.documents[c.doc_index].attribute_line()
+            self.query_one("#transcript-pane").border_subtitle = line
+            self.transcript.set_about(line)
         self.update_status()
         gc.freeze()  # the store is open by now: its modules and mappers live as long as the app
 

@@ -158,8 +158,10 @@ class CodePrompt(ModalScreen[int | None]):
         for code in self.matches:
             label = Text()
             label.append("✓ " if code.id in self.active else "  ", style="bold green")
-            label.append(f"{code.hotkey or ' '} ", style="bold")
-            label.append(code.name)
+            label.append(f"{code.hotkey if code.hotkey and code.codable else ' '} ", style="bold")
+            label.append(code.name, style="" if code.codable else "dim")
+            if not code.codable:
+                label.append(" (group)", style="dim italic")
             if code.keywords:
                 label.append(f"  {', '.join(code.keywords)}", style="dim")
             options.add_option(Option(label))

@@ -95,9 +95,11 @@ class CodebookList(VirtualList):
         return Strip(segments).adjust_cell_length(width, base)
 
 
-def not_codable_reason(code: CodeInfo, codes: Sequence[CodeInfo]) -> str:
-    """Why ``code`` cannot be applied, naming the codes to apply instead."""
+def not_codable_reason(code: CodeInfo, codes: Sequence[CodeInfo], *, short: bool = False) -> str:
+    """Why ``code`` cannot be applied, naming the codes to apply instead (``short``: for the status line)."""
     children = [c.name for c in codes if c.parent_id == code.id and c.codable]
+    if children and short:
+        return f"{code.name} is a group: apply a code under it"
     if children:
         return f"{code.name} is a group, not applied: apply one of its codes ({', '.join(children)})"
     return f"{code.name} is not for coding (codable: false in the codebook)"

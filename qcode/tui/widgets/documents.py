@@ -10,12 +10,15 @@ from textual.strip import Strip
 
 from qcode.coding.types import DocumentInfo, Progress
 from qcode.tui.widgets.virtual_list import Row, VirtualList
+from qcode.tui.widgets.wrap import measure, wrap_spans
 
 NAME_ROW, ATTR_ROW = 0, 1
 
 
 class DocumentList(VirtualList):
-    """Two rows per document: name and progress, then gender · country · occupation."""
+    """Two rows per document: name and progress, then gender · country · occupation (whole if highlighted)."""
+
+    CURSOR_LAYOUT = True
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "documents--cursor",
@@ -65,9 +68,12 @@ class DocumentList(VirtualList):
         return len(self.documents)
 
     def layout_item(self, index: int, width: int) -> list[Row]:
-        """Name row, then the attributes row if there are any."""
+        """Name row, then the attributes: one row cut to fit, or whole on the highlighted document."""
         rows: list[Row] = [(NAME_ROW, index, 0, 0, ())]
-        if self.documents[index].attribute_line():
+        line = self.documents[index].attribute_line()
+        if line and index == self.cursor:
+            rows += [(ATTR_ROW, index, a, b, ()) for a, b in wrap_spans(line, width - 2)]
+        elif line:
             rows.append((ATTR_ROW, index, 0, 0, ()))
         return rows
 
@@ -80,7 +86,13 @@ class DocumentList(VirtualList):
             base += self.layer_style("documents--cursor")
         if kind == ATTR_ROW:
             style = base + self.layer_style("documents--attrs")
-            return Strip([Segment("  " + doc.attribute_line(), style)]).adjust_cell_length(width, base)
+            line = doc.attribute_line()
+            a, b = row[2], row[3]
+            if b:
+                line = line[a:b]
+            elif measure(line) > self.row_width - 2:
+                line = line[: max(self.row_width - 3, 0)] + "…"
+            return Strip([Segment("  " + line, style)]).adjust_cell_length(width, base)
         is_open = index == self.open_index
         name_style = base + self.layer_style("documents--open") if is_open else base
         progress = self.progress.get(doc.id)

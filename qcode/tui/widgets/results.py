@@ -12,10 +12,21 @@ from textual.strip import Strip
 from qcode.coding.types import CodeInfo, CodeViewRow, SegmentInfo
 from qcode.tui.widgets.transcript import chip_label, chip_style
 from qcode.tui.widgets.virtual_list import Row, VirtualList
-from qcode.tui.widgets.wrap import wrap_spans
+from qcode.tui.widgets.wrap import measure, wrap_spans
 
 HEAD, TEXT, MEMO, CODER, BLANK = range(5)
 INDENT = 4
+
+
+def _cut(parts: list[tuple[str, str]], width: int) -> list[tuple[str, str]]:
+    """The first ``width`` characters of the parts laid end to end."""
+    out: list[tuple[str, str]] = []
+    for text, cls in parts:
+        if width <= 0:
+            break
+        out.append((text[:width], cls))
+        width -= len(text)
+    return out
 
 
 class ResultList(VirtualList):
@@ -58,10 +69,29 @@ class CodeViewList(ResultList):
         """Coded segments listed."""
         return len(self.rows)
 
+    CURSOR_LAYOUT = True
+
+    def head_parts(self, r: CodeViewRow) -> list[tuple[str, str]]:
+        """The heading's parts and their component classes: document, attributes, place, coder."""
+        keys = ("gender", "country", "occupation")
+        attrs = " · ".join(r.attributes[k] for k in keys if r.attributes.get(k))
+        parts = [
+            (f" {r.document}", "results--head"),
+            (f"  {attrs}", "results--muted"),
+            (f"  ¶{r.passage_ordinal} #{r.ordinal}  {r.section}", "results--muted"),
+        ]
+        if self.show_coder:
+            parts.append((f"  [{r.coder}]", ""))
+        return parts
+
     def layout_item(self, index: int, width: int) -> list[Row]:
-        """Heading row, wrapped text, wrapped memo."""
+        """Heading (whole on the highlighted segment, cut to fit elsewhere), wrapped text, wrapped memo."""
         r = self.rows[index]
-        out: list[Row] = [(HEAD, index, 0, 0, ())]
+        head = "".join(t for t, _ in self.head_parts(r))
+        if index == self.cursor and measure(head) > width:  # ``width`` is the row width here
+            out: list[Row] = [(HEAD, index, a, b, ()) for a, b in wrap_spans(head, width - 1)]
+        else:
+            out = [(HEAD, index, 0, 0, ())]
         out.extend((TEXT, index, a, b, ()) for a, b in wrap_spans(r.text, width - INDENT - 1))
         if r.memo:
             out.extend((MEMO, index, a, b, ()) for a, b in wrap_spans(r.memo, width - INDENT - 3))
@@ -77,17 +107,20 @@ class CodeViewList(ResultList):
         base = self._base(index)
         muted = base + self.layer_style("results--muted")
         if kind == HEAD:
-            attrs = " · ".join(
-                r.attributes[k] for k in ("gender", "country", "occupation") if r.attributes.get(k)
-            )
-            parts = [
-                (f" {r.document}", base + self.layer_style("results--head")),
-                (f"  {attrs}", muted),
-                (f"  ¶{r.passage_ordinal} #{r.ordinal}  {r.section}", muted),
-            ]
-            if self.show_coder:
-                parts.append((f"  [{r.coder}]", base))
-            return self._line(parts, width, base)
+            parts = self.head_parts(r)
+            if b:  # one line of the wrapped heading: the slice [a, b) of the parts laid end to end
+                cut, at = [], 0
+                for text, _ in parts:
+                    cut.append(text[max(a - at, 0) : max(b - at, 0)])
+                    at += len(text)
+                parts = [(t, c) for t, (_, c) in zip(cut, parts, strict=True)]
+                parts[0] = (" " + parts[0][0] if a else parts[0][0], parts[0][1])
+            else:
+                head = "".join(t for t, _ in parts)
+                if measure(head) > self.row_width:  # cut, and said so: the highlighted row shows it whole
+                    parts = [*_cut(parts, self.row_width - 1), ("…", "results--muted")]
+            styled = [(t, base + self.layer_style(c) if c else base) for t, c in parts]
+            return self._line(styled, width, base)
         if kind == MEMO:
             return self._line(
                 [(" " * INDENT + ("✎ " if a == 0 else "  ") + (r.memo or "")[a:b], muted)], width, base

@@ -17,11 +17,11 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
-from qcode.coding.types import CodeInfo, Transcript
+from qcode.coding.types import CodeInfo, SegmentInfo, Transcript
 from qcode.tui.widgets.virtual_list import Row, VirtualList
 from qcode.tui.widgets.wrap import measure, place_chips, wrap_spans
 
-BLANK, HEADING, TEXT, CHIPS, MEMO = range(5)
+BLANK, HEADING, TEXT, CHIPS, MEMO, ABOUT = range(6)
 #: Gutter: a marker cell, the ordinal in four cells, a space.
 GUTTER = 6
 CHIP_MAX = 22
@@ -90,6 +90,8 @@ class TranscriptView(VirtualList):
         self.visual_anchor: int | None = None
         self.hits: dict[int, tuple[tuple[int, int], ...]] = {}
         self.narrowed: dict[int, tuple[tuple[int, int], ...]] = {}  # segment id -> spans of its text
+        #: The document's attributes: shown above the first passage when the pane's subtitle cannot hold them.
+        self.about = ""
         # rendered rows per segment, keyed by (row, state): a toggle re-renders only its segment
         self._strips: dict[int, dict[tuple[Row, int], Strip]] = {}
 
@@ -123,11 +125,23 @@ class TranscriptView(VirtualList):
         self.narrowed = {k: tuple(sorted(v)) for k, v in narrowed.items()}
         self.visual_anchor = None
         self.hits = {}
+        self.about = transcript.document.attribute_line()
         self.cursor = min(max(cursor, 0), max(len(transcript.segments) - 1, 0))
         self.empty_note = "" if transcript.segments else empty_document_note(transcript)
         self.relayout()
         self.scroll_to(y=0, animate=False, immediate=True)
         self.scroll_to_item(self.cursor, top=True)
+
+    def set_about(self, line: str) -> None:
+        """The open document's attributes, arrived after it opened."""
+        if line != self.about:
+            self.about = line
+            self._strips.pop(0, None)
+            self.relayout_item(0)
+
+    def about_fits(self, width: int) -> bool:
+        """Whether the attributes fit the pane's bottom border (else the first rows show them whole)."""
+        return measure(self.about) <= width - 6  # the border's corners and spaces take the rest
 
     def update_segment(
         self,
@@ -207,10 +221,13 @@ class TranscriptView(VirtualList):
         if not (codes or new_passage or self.memos):  # most segments: text rows only
             return [(TEXT, index, a, b, ()) for a, b in spans]
         rows: list[Row] = []
+        if index == 0 and self.about and not self.about_fits(width):
+            rows += [(ABOUT, index, a, b, ()) for a, b in wrap_spans(self.about, width - 2)]
         if new_passage:
             if index:
                 rows.append((BLANK, index, 0, 0, ()))
-            rows.append((HEADING, index, 0, 0, ()))
+            title = self.heading(seg)
+            rows += [(HEADING, index, a, b, ()) for a, b in wrap_spans(title, width - 2)]
         if codes:
             chips = sorted((c for c in codes if c in self._chips), key=self._order.__getitem__)
             last_a, last_b = spans[-1]
@@ -256,12 +273,12 @@ class TranscriptView(VirtualList):
         if kind == BLANK or self.transcript is None:
             return Strip.blank(width, base)
         seg = self.transcript.segments[index]
-        if kind == HEADING:
-            title = f"¶{seg.passage_ordinal}  {seg.section}".rstrip()
-            if seg.speaker:
-                title += f" — {seg.speaker}"
+        if kind == HEADING:  # wrapped, never cut: a long section path is read in full
             style = base + self.layer_style("transcript--heading")
-            return Strip([Segment(" " + title, style)]).adjust_cell_length(width, base)
+            return Strip([Segment(" " + self.heading(seg)[a:b], style)]).adjust_cell_length(width, base)
+        if kind == ABOUT:
+            style = base + self.layer_style("transcript--gutter")
+            return Strip([Segment(" " + self.about[a:b], style)]).adjust_cell_length(width, base)
         marker = " "
         if index == self.cursor:
             base += self.layer_style("transcript--cursor")
@@ -289,6 +306,12 @@ class TranscriptView(VirtualList):
             segments.append(Segment(" ", base))
             segments.append(Segment(label, style))
         return Strip(segments).adjust_cell_length(width, base)
+
+    @staticmethod
+    def heading(seg: SegmentInfo) -> str:
+        """A passage's heading: ``¶3  Section › Subsection — Speaker``."""
+        title = f"¶{seg.passage_ordinal}  {seg.section}".rstrip()
+        return f"{title} — {seg.speaker}" if seg.speaker else title
 
     def _text_segments(
         self,

@@ -61,6 +61,9 @@ class VirtualList(ScrollView, can_focus=True):
     VirtualList > .virtual-list--note { color: $text-muted; }
     """
 
+    #: Items are laid out differently under the cursor (shown whole there, cut to fit elsewhere).
+    CURSOR_LAYOUT: ClassVar[bool] = False
+
     class _ItemMessage(Message):
         """Something happened at item ``index`` of the list ``source``."""
 
@@ -234,8 +237,10 @@ class VirtualList(ScrollView, can_focus=True):
             self.scroll_to_item(self.cursor, top=self._cursor_on_top)
 
     def on_resize(self, event: events.Resize) -> None:
-        """Re-wrap when the width changes."""
+        """Re-wrap when the width changes; keep the cursor in view when the height does."""
         self._ensure_layout()
+        if self._first and not self._cursor_on_top:  # laid out, and no first scroll still to come
+            self.scroll_to_item(self.cursor)
 
     # -- rendering ----------------------------------------------------------------------------
 
@@ -273,7 +278,10 @@ class VirtualList(ScrollView, can_focus=True):
             return
         index = min(max(index, 0), count - 1)
         old, self.cursor = self.cursor, index
-        if old != index:
+        if old != index and self.CURSOR_LAYOUT:
+            self.relayout_item(old)
+            self.relayout_item(index)
+        elif old != index:
             self.refresh_item(old)
             self.refresh_item(index)
         self.scroll_to_item(index)
