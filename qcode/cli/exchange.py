@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from qcode.cli.common import actor, echo_err, unit_of_work
+from qcode.cli.common import actor, creating_unit_of_work, echo_err, unit_of_work
 from qcode.text import noun, plural
 
 codings_app = typer.Typer(help="Work with codings in bulk.", no_args_is_help=True)
@@ -17,13 +17,24 @@ codings_app = typer.Typer(help="Work with codings in bulk.", no_args_is_help=Tru
 
 @codings_app.command("import")
 def codings_import(
-    file: Annotated[Path, typer.Argument(help="CSV in the long format of `qcode export segments`.")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="CSV in the long format of `qcode export segments` (- reads standard input)."),
+    ],
+    new_coder: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--new-coder",
+            help="NAME is a new person, though a coder's name differs from it only in case.",
+            metavar="NAME",
+        ),
+    ] = None,
 ) -> None:
     """Import codings from CSV: every row is checked first; rows already present add nothing."""
     from qcode.exchange.codings_csv import import_codings_csv
 
     with unit_of_work() as session:
-        report = import_codings_csv(session, file, actor=actor())
+        report = import_codings_csv(session, file, actor=actor(), new_coders=new_coder or ())
     created = f"; new coders: {', '.join(report.coders_created)}" if report.coders_created else ""
     typer.echo(
         f"{plural(report.rows, 'row')}: {plural(report.added, 'coding')} added,"
@@ -49,7 +60,7 @@ def run_qdpx_import(
         raise typer.BadParameter(f"unknown --segment {segment!r} or --end-position {end_position!r}")
     from qcode.exchange.qdpx_import import import_qdpx
 
-    with unit_of_work(create=True) as session:
+    with creating_unit_of_work() as session:
         report = import_qdpx(
             session,
             path,

@@ -13,12 +13,12 @@ import typer
 from qcode.cli.common import (
     JsonOption,
     actor,
+    creating_unit_of_work,
     echo_err,
     paused_collector,
     print_json,
     progress,
     reading,
-    unit_of_work,
 )
 from qcode.text import plural
 
@@ -82,7 +82,7 @@ def _import_files(
     with progress(show=_total_bytes(files) >= PROGRESS_BYTES) as bar:
         parsed = [_read(p, encoding, max_mb * _MIB, lang) for p in bar.track(files, "reading")]
         advance = bar.start("importing", sum(len(t.passages) for t in parsed))
-        with unit_of_work(create=True) as session:
+        with creating_unit_of_work() as session:
             report = import_transcripts(
                 session, parsed, mode=segment.value, replace=replace, progress=advance, actor=actor()
             )

@@ -237,3 +237,13 @@ def test_long_export_of_a_foreign_file_or_folder_is_one_line(tmp_path: Path) -> 
         result = _run(str(db), "export", "segments", "--out", str(tmp_path / "x.csv"))
         assert result.exit_code != 0 and says in result.stderr and result.stderr.count("\n") == 1
         assert not (tmp_path / "x.csv").exists()
+
+
+def test_codings_import_reads_standard_input(project: str) -> None:
+    """``-`` is the piped CSV; a header with other names says which it has."""
+    rows = "document;segment;code;coder\nC;2;hours;nadia\n"  # ;-separated, as European Excel writes
+    piped = runner.invoke(APP, ["--db", project, "codings", "import", "-"], input=rows)
+    assert piped.exit_code == 0 and "1 coding added" in piped.stdout, piped.output
+    wrong = runner.invoke(APP, ["--db", project, "codings", "import", "-"], input="doc;seg;code;coder\n")
+    assert wrong.exit_code == 2
+    assert wrong.stderr == "qcode: error: stdin:1: header lacks columns document, segment (it has doc, seg)\n"

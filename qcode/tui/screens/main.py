@@ -13,7 +13,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from qcode.coding.types import CodeInfo, DocumentInfo
 from qcode.config import RESERVED_HOTKEYS
@@ -24,6 +24,7 @@ from qcode.tui.messages import ApplyCode, JumpTo, ProgressLoaded, StoreFailed
 from qcode.tui.screens.suggesting import SuggestingScreen
 from qcode.tui.widgets.codebook import CodebookList, CodeDetail, not_codable_reason
 from qcode.tui.widgets.documents import DocumentList
+from qcode.tui.widgets.footer import KeyFooter
 from qcode.tui.widgets.suggestions import SuggestionPanel
 from qcode.tui.widgets.transcript import TranscriptView
 from qcode.tui.widgets.virtual_list import VirtualList
@@ -130,7 +131,7 @@ class MainScreen(SuggestingScreen):
                 yield CodeDetail(id="code-detail")
         yield Static(id="status")
         yield Input(id="search", placeholder="search this transcript (start with ~ for fuzzy)")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     @property
     def documents(self) -> DocumentList:
