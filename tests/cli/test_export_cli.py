@@ -116,6 +116,7 @@ def test_matrix_table_and_csv(project: str, tmp_path: Path) -> None:
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0] == ["code", "Arab Emirates", "China", "Russia"]
     assert ["Bribery", "2", "0", "1"] in rows
+    assert ["Recruitment", "2", "0", "1"] in rows  # a group counts the codes under it (read 0 before)
     saved = _run(project, "report", "matrix", "--by", "code", "--out", "exports/cooc.csv")
     assert saved.exit_code == 0 and (tmp_path / "exports" / "cooc.csv").exists()
     assert _run(project, "report", "matrix", "--by", "code", "--out", "exports/cooc.csv").exit_code == 4
