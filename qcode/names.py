@@ -106,5 +106,9 @@ class Names(Generic[T]):
         tail = f" (did you mean {', '.join(hints)}?)" if hints else ""
         raise NotFoundError(f"no {self.what}s named {', '.join(repr(u) for u in unknown)}{tail}")
 
+    def hint(self, typed: str) -> str:
+        """``"; did you mean 'x'?"`` for the labels closest to ``typed``, or ``""`` where none is close."""
+        return _hint(self._close(typed))
+
     def _close(self, typed: str) -> list[str]:
         return [self._shown[f] for f in close_names(typed.strip().casefold(), self._shown)]

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from qcode.cli.codebook import FileArgument, app
-from qcode.cli.common import actor, echo_err, reading, unit_of_work
+from qcode.cli.common import actor, creating_unit_of_work, echo_err, reading, unit_of_work
 from qcode.cli.findings import (
     PseudonymizeOption,
     Redaction,
@@ -43,7 +43,7 @@ def load(
 
     codebook = read_any_codebook(file)
     assert isinstance(codebook, Codebook)
-    with unit_of_work(create=True) as session:
+    with creating_unit_of_work() as session:
         if file.suffix.lower() == ".qdc":
             from qcode.exchange.qdc import adopt_identities
 

@@ -64,6 +64,19 @@ def unit_of_work(*, create: bool = False) -> Iterator[Session]:
 
 
 @contextmanager
+def creating_unit_of_work() -> Iterator[Session]:
+    """:func:`unit_of_work` for commands that make the project where there is none (``qcode import``):
+    a new one is made as ``qcode init`` makes it, and said on its own line once committed."""
+    from qcode.project.service import start_if_new
+
+    with unit_of_work(create=True) as session:
+        new = start_if_new(session, actor())
+        yield session
+    if new:
+        typer.echo(f"created a new project at {location()}")
+
+
+@contextmanager
 def reading() -> Iterator[Session]:
     """Open the project and read it in one snapshot, without ever making a writer wait."""
     with _unit(create=False, read=True) as session:

@@ -13,12 +13,12 @@ import typer
 from qcode.cli.common import (
     JsonOption,
     actor,
+    creating_unit_of_work,
     echo_err,
     paused_collector,
     print_json,
     progress,
     reading,
-    unit_of_work,
 )
 from qcode.text import plural
 
@@ -82,7 +82,7 @@ def _import_files(
     with progress(show=_total_bytes(files) >= PROGRESS_BYTES) as bar:
         parsed = [_read(p, encoding, max_mb * _MIB, lang) for p in bar.track(files, "reading")]
         advance = bar.start("importing", sum(len(t.passages) for t in parsed))
-        with unit_of_work(create=True) as session:
+        with creating_unit_of_work() as session:
             report = import_transcripts(
                 session, parsed, mode=segment.value, replace=replace, progress=advance, actor=actor()
             )
@@ -110,7 +110,7 @@ def _is_project_file(path: Path) -> bool:
 
 def _import_projects(paths: list[Path], segment: str) -> None:
     """`qcode import FILE.qdpx`: one project file per run, so the run stays one transaction."""
-    from qcode.cli.export import run_qdpx_import
+    from qcode.cli.exchange import run_qdpx_import
     from qcode.errors import InputError
 
     if len(paths) != 1:

@@ -53,18 +53,34 @@ def merge(
             "--skip-unmatched", help="Leave out work on documents, segments or codes this project lacks."
         ),
     ] = False,
+    prefer_memos: Annotated[
+        str | None,
+        typer.Option(
+            "--prefer-memos",
+            help="Memos edited on both sides: keep ours (here), take theirs (there), or keep both texts.",
+            metavar="here|there|both",
+        ),
+    ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would change; write nothing.")] = False,
     json_: JsonOption = False,
 ) -> None:
     """Bring in another copy's coders, codings, memos and events (all of it or, on conflicts, nothing)."""
     from qcode.config import database_url
     from qcode.teams.identity import parse_renames
+    from qcode.teams.memo_edits import PREFER_MEMOS
     from qcode.teams.merge import MergeOptions, merge_snapshot
     from qcode.teams.source import load_source
 
     _refuse_self(other, database_url(state().db))
+    if prefer_memos is not None and prefer_memos not in PREFER_MEMOS:
+        raise InputError(f"--prefer-memos {prefer_memos}: expected one of {', '.join(PREFER_MEMOS)}")
     options = MergeOptions(
-        tuple(same_coder or ()), parse_renames(rename_coder or ()), add_codes, skip_unmatched, dry_run
+        tuple(same_coder or ()),
+        parse_renames(rename_coder or ()),
+        add_codes,
+        skip_unmatched,
+        dry_run,
+        prefer_memos,
     )
     snap = load_source(other)  # read whole and closed before this project is written
     with unit_of_work() as session:
@@ -181,6 +197,7 @@ def adjudicate(
     if not scripted:
         _adjudicate_on_screen(_split(coders), _split(codes), consensus)
         return
+    adjudicator = _adjudicator(consensus)
     if write_cases is not None:
         from qcode.export.files import check_target
 
@@ -192,15 +209,15 @@ def adjudicate(
             coders=_split(coders),
             codes=_split(codes),
             consensus=consensus,
-            actor=actor(),
+            actor=adjudicator,
             write=writes,
         )
         if decisions is not None:
-            adj = _from_csv(session, adj, decisions)
+            adj = _from_csv(session, adj, decisions, adjudicator)
         if prefer is not None:
             from qcode.teams.decide import prefer as by_rule
 
-            adj, report = by_rule(session, adj, prefer, actor=actor())
+            adj, report = by_rule(session, adj, prefer, actor=adjudicator)
             left = f"; {report.left} left open ({prefer} did not code their documents)" if report.left else ""
             typer.echo(
                 f"--prefer {prefer}: {report.decided} decided "
@@ -217,11 +234,19 @@ def _split(values: list[str] | None) -> list[str] | None:
     return [name.strip() for value in values for name in value.split(",") if name.strip()]
 
 
-def _from_csv(session: Session, adj: Adjudication, path: Path) -> Adjudication:
+def _adjudicator(consensus: str) -> str:
+    """Who decides, as the log and the decisions name them: the coder at this machine (``--coder``'s
+    sources: ``$QCODE_CODER``, else the name remembered by the coding screen), else the consensus."""
+    from qcode.cli.tui import resolve_coder
+
+    return resolve_coder(None) or consensus
+
+
+def _from_csv(session: Session, adj: Adjudication, path: Path, adjudicator: str) -> Adjudication:
     from qcode.teams.decide import decide
     from qcode.teams.decisions_csv import read_decisions_csv
 
-    adj, report = decide(session, adj, read_decisions_csv(path, adj), actor=actor())
+    adj, report = decide(session, adj, read_decisions_csv(path, adj), actor=adjudicator)
     typer.echo(
         f"{path}: {report.decided} decided, {report.revised} revised, {report.unchanged} unchanged "
         f"({report.applied} applied, {report.omitted} omitted)"
@@ -249,7 +274,7 @@ def _adjudicate_on_screen(coders: list[str] | None, codes: list[str] | None, con
 
     access = ProjectAccess(open_project(), owns_store=True)
     try:
-        app = AdjudicateApp(access, Settings(coders, codes, consensus, actor()))
+        app = AdjudicateApp(access, Settings(coders, codes, consensus, _adjudicator(consensus)))
         app.run()
     finally:
         access.close()

@@ -2,7 +2,9 @@
 
 Only ``document``, ``segment``, ``code`` and ``coder`` are required. ``passage``, ``section``,
 ``start``, ``end`` and ``text`` are checked against the segment where present; ``memo`` and
-``coded_at`` are taken over; attribute, ``code_name`` and ``code_group`` columns are ignored.
+``coded_at`` are taken over, and so are ``coding_start`` and ``coding_end`` (a coding's exact span in
+the document when it covers less than its segment; empty for the whole segment) for new codings;
+attribute, ``code_name`` and ``code_group`` columns are ignored.
 Files from elsewhere are welcome: ``;``-separated (European Excel) or comma-separated, and ``NA``
 (how R's ``write.csv`` writes a missing value) in an optional column means empty.
 Every row is checked before anything is written; rows already in the project add nothing.
@@ -11,6 +13,7 @@ Every row is checked before anything is written; rows already in the project add
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +27,7 @@ from qcode.errors import InputError, RoleError
 from qcode.export.files import unneutralise
 from qcode.export.shape import coding_memo_in, memo_cell
 from qcode.export.tables import CsvRecord, CsvTable, read_csv
+from qcode.names import Names, case_forms
 from qcode.store.base import new_guid, utcnow
 from qcode.store.events import log_event
 from qcode.store.models import Code, Coder, Coding, Document, Memo, Passage, Segment
@@ -97,18 +101,22 @@ class _Row:
     coder: str
     memo: str | None
     coded_at: datetime | None
+    span: tuple[int, int] | None = None
 
 
 class _Lookups:
     """Names → ids for documents, codes and coders, read once."""
 
-    def __init__(self, session: Session, table: CsvTable) -> None:
-        self.documents: dict[str, int] = {
-            n: i for n, i in session.execute(select(Document.name, Document.id))
-        }
+    def __init__(self, session: Session, table: CsvTable, new_coders: Sequence[str] = ()) -> None:
+        self.documents = Names(
+            "document", [(n, i) for n, i in session.execute(select(Document.name, Document.id))]
+        )
         codes = session.execute(select(Code.id, Code.key, Code.name, Code.parent_id, Code.codable)).all()
-        self.codes: dict[str, int] = {name.casefold(): i for i, _k, name, _p, _c in codes}
-        self.codes.update({key.casefold(): i for i, key, _n, _p, _c in codes})
+        self.codes = Names(
+            "code", [(n, i) for i, _k, n, _p, _c in codes] + [(k, i) for i, k, _n, _p, _c in codes]
+        )
+        #: names the user declared new people (``--new-coder``), though a coder differs only in case
+        self.new_coders = {n.strip() for n in new_coders}
         #: Codes coders do not apply (groups), by id: their name and their children's names.
         self.not_codable: dict[int, tuple[str, list[str]]] = {
             i: (name, [n for _i, _k, n, parent, _c in codes if parent == i])
@@ -118,8 +126,13 @@ class _Lookups:
         coders = session.execute(select(Coder.name, Coder.id, Coder.role)).all()
         self.coders: dict[str, int] = {n: i for n, i, _r in coders}
         self.consensus = {n for n, _i, role in coders if role == CONSENSUS}
-        self.coders_folded = {n.casefold(): n for n in self.coders}
-        wanted = {self.document(r.cells.get("document", "")) for r in table.records} - {None}
+        #: every case-free form of a coder name (existing, or new in this file) → the name as written
+        self.coder_forms: dict[str, str] = {f: n for n in self.coders for f in case_forms(n)}
+        wanted: set[int | None] = set()
+        for r in table.records:
+            with suppress(InputError):  # an ambiguous name is that row's problem, said there
+                wanted.add(self.document(r.cells.get("document", "")))
+        wanted.discard(None)
         self.segments: dict[tuple[int, int], _Seg] = {}
         if wanted:
             for doc_id, ordinal, sid, a, b, text, p_ord, section in session.execute(
@@ -139,20 +152,35 @@ class _Lookups:
                 self.segments[(doc_id, ordinal)] = _Seg(sid, a, b, text, p_ord, section)
 
     def document(self, cell: str) -> int | None:
-        return self.documents.get(cell, self.documents.get(unneutralise(cell)))
+        """The document a cell names (in any case, as :class:`~qcode.names.Names` matches).
+
+        Raises:
+            InputError: the cell names several documents that differ only in case.
+        """
+        found = self.documents.get(cell)
+        return found if found is not None else self.documents.get(unneutralise(cell))
 
     def code(self, cell: str) -> int | None:
-        found = self.codes.get(cell.casefold())
-        return found if found is not None else self.codes.get(unneutralise(cell).casefold())
+        """The code a cell names by name or key (see :meth:`document`)."""
+        found = self.codes.get(cell)
+        return found if found is not None else self.codes.get(unneutralise(cell))
 
-    def coder(self, cell: str) -> str:
-        """The existing coder's exact name, or the (unguarded) name of a coder to create."""
+    def coder(self, cell: str) -> tuple[str, str | None]:
+        """The existing coder's exact name, or the (unguarded) name of a coder to create; and why
+        not, where the name differs only in case from another coder (a second person is never made
+        by a slip of the shift key: ``--new-coder`` says it is one)."""
         for name in (cell, unneutralise(cell)):
             if name in self.coders:
-                return name
-            if name.casefold() in self.coders_folded:
-                return self.coders_folded[name.casefold()]
-        return unneutralise(cell).strip()
+                return name, None
+        name = unneutralise(cell).strip()
+        other = next((self.coder_forms[f] for f in case_forms(name) if f in self.coder_forms), name)
+        if other != name and name not in self.new_coders:
+            return name, (
+                f"coder {name!r}: did you mean {other!r}? (if {name!r} is another person, "
+                f"add --new-coder {name})"
+            )
+        self.coder_forms.update({f: name for f in case_forms(name) if f not in self.coder_forms})
+        return name, None
 
 
 def _same_text(cell: str, text: str) -> bool:
@@ -204,11 +232,16 @@ def _parse(rec: CsvRecord, look: _Lookups) -> tuple[_Row | None, list[str]]:
     missing = [c for c in ("document", "segment", "code", "coder") if not (rec.get(c) or "").strip()]
     if missing:
         return None, [f"empty {', '.join(missing)}"]
-    doc_id = look.document(rec.cells["document"])
     problems: list[str] = []
+    try:
+        doc_id = look.document(rec.cells["document"])
+    except InputError as exc:
+        doc_id = None
+        problems.append(str(exc))
     seg: _Seg | None = None
-    if doc_id is None:
-        problems.append(f"unknown document {rec.cells['document']!r}")
+    if doc_id is None and not problems:
+        typed = rec.cells["document"]
+        problems.append(f"unknown document {typed!r}{look.documents.hint(unneutralise(typed))}")
     try:
         ordinal = int(rec.cells["segment"].strip())
     except ValueError:
@@ -218,10 +251,16 @@ def _parse(rec: CsvRecord, look: _Lookups) -> tuple[_Row | None, list[str]]:
             seg = look.segments.get((doc_id, ordinal))
             if seg is None:
                 problems.append(f"document {rec.cells['document']!r} has no segment {ordinal}")
-    code_id = look.code(rec.cells["code"])
-    if code_id is None:
-        problems.append(f"unknown code {rec.cells['code']!r}")
-    elif code_id in look.not_codable:
+    try:
+        code_id = look.code(rec.cells["code"])
+    except InputError as exc:
+        code_id = None
+        problems.append(str(exc))
+    else:
+        if code_id is None:
+            typed = rec.cells["code"]
+            problems.append(f"unknown code {typed!r}{look.codes.hint(unneutralise(typed))}")
+    if code_id is not None and code_id in look.not_codable:
         problems.append(_not_codable(*look.not_codable[code_id]))
     coded_at = None
     if _optional(rec, "coded_at") is not None:
@@ -230,19 +269,40 @@ def _parse(rec: CsvRecord, look: _Lookups) -> tuple[_Row | None, list[str]]:
         except ValueError as exc:
             why = "is out of range" if str(exc) == "out of range" else "is not an ISO 8601 time"
             problems.append(f"coded_at {rec.cells['coded_at']!r} {why}")
-    coder = look.coder(rec.cells["coder"])
-    if coder not in look.coders and len(coder) > MAX_CODER_NAME:
+    coder, variant = look.coder(rec.cells["coder"])
+    if variant is not None:
+        problems.append(variant)
+    elif coder not in look.coders and len(coder) > MAX_CODER_NAME:
         problems.append(f"coder name is {len(coder)} characters long (at most {MAX_CODER_NAME})")
+    span = None
     if seg is not None:
         problems.extend(_check(rec, seg))
+        span, problem = _span(rec, seg)
+        problems.extend([problem] if problem else [])
     if problems or seg is None or code_id is None:
         return None, problems
     memo = _optional(rec, "memo")
     memo = unneutralise(memo) if memo is not None else None
-    return _Row(rec.line, seg.id, code_id, coder, memo, coded_at), []
+    return _Row(rec.line, seg.id, code_id, coder, memo, coded_at, span), []
 
 
-def import_codings_csv(session: Session, path: Path, *, actor: str = "system") -> CodingsImportReport:
+def _span(rec: CsvRecord, seg: _Seg) -> tuple[tuple[int, int] | None, str | None]:
+    """The coding's own span from ``coding_start``/``coding_end`` (``None``: the whole segment)."""
+    cells = [(_optional(rec, c) or "").strip() for c in ("coding_start", "coding_end")]
+    if not any(cells):
+        return None, None
+    try:
+        start, end = (int(c) for c in cells)
+    except ValueError:
+        return None, f"coding_start {cells[0]!r} and coding_end {cells[1]!r} are not both whole numbers"
+    if not seg.start <= start < end <= seg.end:
+        return None, f"coding span {start}–{end} is not inside the segment's span {seg.start}–{seg.end}"
+    return (None, None) if (start, end) == (seg.start, seg.end) else ((start, end), None)
+
+
+def import_codings_csv(
+    session: Session, path: Path, *, actor: str = "system", new_coders: Sequence[str] = ()
+) -> CodingsImportReport:
     """Import codings from a long-format CSV file in the caller's transaction.
 
     Raises:
@@ -250,12 +310,19 @@ def import_codings_csv(session: Session, path: Path, *, actor: str = "system") -
         CodingsImportError: some rows name an unknown document, segment or code, or disagree
             with the segment; nothing is written.
     """
-    return import_codings_table(session, read_csv(path), actor=actor)
+    return import_codings_table(session, read_csv(path), actor=actor, new_coders=new_coders)
 
 
-def import_codings_table(session: Session, table: CsvTable, *, actor: str = "system") -> CodingsImportReport:
-    """Import the records of a CSV table already read (see :func:`import_codings_csv`)."""
-    look = _Lookups(session, table)
+def import_codings_table(
+    session: Session, table: CsvTable, *, actor: str = "system", new_coders: Sequence[str] = ()
+) -> CodingsImportReport:
+    """Import the records of a CSV table already read (see :func:`import_codings_csv`).
+
+    Args:
+        new_coders: names to create as coders of their own although a coder (here or earlier in the
+            file) has the same name but for case.
+    """
+    look = _Lookups(session, table, new_coders)
     rows: list[_Row] = []
     problems: list[RowProblem] = []
     for rec in table.records:
@@ -356,6 +423,8 @@ def _write(
                 "code_id": r.code,
                 "memo": coding_memo_in(r.memo, on_segment.get(key[:2])),
                 "created_at": r.coded_at or utcnow(),
+                "start": r.span[0] if r.span else None,
+                "end": r.span[1] if r.span else None,
             }
     if new:
         session.execute(insert(Coding), list(new.values()))

@@ -30,8 +30,15 @@ class CoderResolver:
     def __init__(self, session: Session, project: QProject, created: list[str]) -> None:
         self.session, self.created = session, created
         rows = session.execute(select(Coder.id, Coder.guid, Coder.name, Coder.role)).all()
+        self.project = project
         self.by_guid = {g: i for i, g, _, _r in rows}
+        self.new_consensus: set[int] = set()
+        self.by_exact = {n: i for i, _, n, _r in rows}
         self.by_name = {n.casefold(): i for i, _, n, _r in rows}
+        #: coders standing for one of the file's user GUIDs (never matched by name to another user)
+        self.claimed = {
+            self.by_guid[g] for g in map(canonical_guid, (u.guid for u in project.users)) if g in self.by_guid
+        }
         self.consensus = {i: n for i, _g, n, role in rows if role == CONSENSUS}
         self.names = {canonical_guid(u.guid): u.name for u in project.users}
         self.fallback = canonical_guid(project.user) if project.user else None
@@ -53,7 +60,9 @@ class CoderResolver:
             found = self._get(None, UNATTRIBUTED)
         else:
             found = self._get(guid, (self.names.get(guid) or "").strip() or f"user {guid[:8]}")
-        if writing and found in self.consensus:
+        # a consensus this import creates (consensus in the qcode file) brings its record along;
+        # an existing one is written only by adjudication (or merged)
+        if writing and found in self.consensus and found not in self.new_consensus:
             raise RoleError(
                 f"the file's user {self.consensus[found]!r} is this project's consensus coder: only "
                 "adjudication writes it (`qcode merge` the file to bring in the coders' work)"
@@ -63,17 +72,29 @@ class CoderResolver:
     def _get(self, guid: str | None, name: str) -> int:
         if guid is not None and guid in self.by_guid:
             return self.by_guid[guid]
-        if name.casefold() in self.by_name:
+        if name in self.by_exact:
+            found = self.by_exact[name]
+        elif name.casefold() in self.by_name and self.by_name[name.casefold()] not in self.claimed:
+            # another program may write a name in another case; a case variant another user of this
+            # file already is stays a person of their own (users are GUIDs, names only labels)
             found = self.by_name[name.casefold()]
         else:
             new = guid if guid is not None and GUID_RE.match(guid) else new_guid()
+            role = self.project.role_of(guid) if guid is not None else "coder"
             found = self.session.execute(
-                insert(Coder).values(guid=new, name=name[:200], created_at=utcnow()).returning(Coder.id)
+                insert(Coder)
+                .values(guid=new, name=name[:200], role=role, created_at=utcnow())
+                .returning(Coder.id)
             ).scalar_one()
-            self.by_name[name.casefold()] = found
+            if role == CONSENSUS:
+                self.consensus[found] = name
+                self.new_consensus.add(found)
+            self.by_name.setdefault(name.casefold(), found)
+            self.by_exact[name[:200]] = found
             self.created.append(name)
         if guid is not None:
             self.by_guid[guid] = found
+            self.claimed.add(found)
         return found
 
 

@@ -181,9 +181,7 @@ def _order(group: _Group) -> tuple[int, int, str]:
     return group.start, group.end, group.guid
 
 
-def _selection(
-    group: _Group, text: str, code_guid: dict[int, str], coder_guid: dict[int, str]
-) -> QSelection:
+def _selection(group: _Group, text: str, code_guid: dict[int, str], coder_guid: dict[int, str]) -> QSelection:
     codings = [row for _a, row in group.codings.values()]
     codings.sort(key=lambda r: (r[5], r[4]))
     name = " ".join(text[group.start : group.end].split())
@@ -234,12 +232,16 @@ def gather_project(
     """Everything the .qdpx needs, read in the caller's transaction."""
     coders = session.execute(select(Coder.id, Coder.guid, Coder.name).order_by(Coder.name)).all()
     coder_guid = {i: g for i, g, _ in coders}
+    roles = {g: r for g, r in session.execute(select(Coder.guid, Coder.role))}
     memos = _memos(session, coder_guid)
     codes, code_extra, code_guid = _codes(session, memos.codes)
     created = session.get(Setting, "created_at")
     sources: list[QSource] = []
     cases: list[QCase] = []
     layout: dict[str, Any] = {"format": 1, "qcode": __version__, "documents": {}, "codes": code_extra}
+    # Project.xsd's User has only guid and name: a coder's role (consensus is written only by
+    # adjudication) travels here, keyed by the User's GUID
+    layout["coders"] = {g: {"role": roles[g]} for _i, g, _n in coders}
     total = 0
     for doc in session.scalars(select(Document).order_by(Document.name)):
         selections = _selections(session, doc, code_guid, coder_guid, memos.segments.get(doc.id, {}))

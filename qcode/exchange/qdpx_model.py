@@ -199,6 +199,13 @@ class QProject:
     layout: dict[str, Any] | None = None
     variables: tuple[QVariable, ...] = ()
 
+    def role_of(self, guid: str) -> str:
+        """A user's role as qcode's layout member records it (``coder`` where it says nothing)."""
+        coders = (self.layout or {}).get("coders")
+        entry = coders.get(guid, coders.get(canonical_guid(guid))) if isinstance(coders, dict) else None
+        role = entry.get("role") if isinstance(entry, dict) else None
+        return role if role in ("coder", "consensus") else "coder"
+
     def all_codes(self) -> Iterator[tuple[QCode, QCode | None]]:
         """Every code with its parent, parents first."""
         for code in self.codes:

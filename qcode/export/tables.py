@@ -10,6 +10,8 @@ million rows cost little more than the database takes to produce them.
 from __future__ import annotations
 
 import csv
+import io
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -111,7 +113,7 @@ class CsvTable:
 
 
 def read_csv(path: Path, *, required: Sequence[str] = REQUIRED_COLUMNS) -> CsvTable:
-    """Read a UTF-8 CSV file (a BOM is allowed) with a header row.
+    """Read a UTF-8 CSV file (a BOM is allowed) with a header row; ``-`` is standard input.
 
     The separator is the one of ``,`` ``;`` and tab with which the header names every required
     column (European Excel writes ``;``); a comma when none does.
@@ -119,14 +121,16 @@ def read_csv(path: Path, *, required: Sequence[str] = REQUIRED_COLUMNS) -> CsvTa
     Raises:
         InputError: unreadable, not UTF-8, malformed, or a required column is missing.
     """
-    where = str(path)
+    where = "stdin" if str(path) == "-" else str(path)
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            return _read(fh, where, required)
+        # read whole, so a pipe (``-``, /dev/stdin) works as well as a file: the header is read twice
+        data = sys.stdin.buffer.read() if str(path) == "-" else path.read_bytes()
+        text = data.decode("utf-8-sig")
     except OSError as exc:
-        raise InputError(f"cannot read ({exc.strerror})", path=where) from None
+        raise InputError(f"cannot read ({exc.strerror or exc})", path=where) from None
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text (byte {exc.start})", path=where) from None
+    return _read(io.StringIO(text, newline=""), where, required)
 
 
 def _read(fh: IO[str], where: str, required: Sequence[str]) -> CsvTable:
@@ -142,7 +146,9 @@ def _read(fh: IO[str], where: str, required: Sequence[str]) -> CsvTable:
         missing = [c for c in required if c not in columns]
         if missing:
             what = f"{noun(len(missing), 'column')} {', '.join(missing)}"
-            raise InputError(f"header lacks {what}", path=where, line=1)
+            found = [c for c in columns if c and c not in required]
+            has = f" (it has {', '.join(found)})" if found and len(found) <= 20 else ""
+            raise InputError(f"header lacks {what}{has}", path=where, line=1)
         dupes = sorted({c for c in columns if c and columns.count(c) > 1})
         if dupes:
             what = f"{noun(len(dupes), 'column')} {', '.join(dupes)} {noun(len(dupes), 'appears', 'appear')}"

@@ -42,6 +42,21 @@ def ensure_project(session: Session, actor: str = "system") -> tuple[str, bool]:
     return guid, True
 
 
+def start_if_new(session: Session, actor: str = "system") -> bool:
+    """Make an empty database a project as ``qcode init`` would; whether it was empty (a new project).
+
+    Commands that create the project when there is none (``qcode import``, ``codebook load``) call
+    it first, so such a project has its GUID and ``project.init`` event like one made by ``init``.
+    """
+    from qcode.store.models import Event
+
+    if session.get(Setting, "project_guid") is not None:
+        return False
+    empty = session.scalar(select(func.count()).select_from(Event)) == 0
+    ensure_project(session, actor)
+    return empty
+
+
 def project_status(session: Session) -> ProjectStatus:
     """Count documents, passages, segments, coders, codes and codings."""
 

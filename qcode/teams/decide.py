@@ -96,7 +96,28 @@ def _case(cases: Mapping[CaseKey, Case], choice: Choice, coders: Sequence[str]) 
         raise InputError(
             f"a decision rests on {BOTH!r}, {NONE!r}, {EDIT!r} or a compared coder, not {choice.by!r}"
         )
+    if choice.by == BOTH:
+        refusal = both_refusal(case)
+        if refusal:
+            raise InputError(refusal)
     return case
+
+
+def both_refusal(case: Case) -> str:
+    """Why ``both`` cannot decide ``case`` ("" where it can).
+
+    ``both`` keeps every compared coder's call; on a case some of them applied the code and others
+    who coded the document did not, those calls contradict each other, so someone must choose.
+    """
+    applied = [name for name, call in case.calls if call]
+    not_applied = [name for name, call in case.calls if call is False]
+    if not not_applied:
+        return ""
+    return (
+        f"{case.document} #{case.segment} {case.code}: {', '.join(applied)} applied it, "
+        f"{', '.join(not_applied)} did not, so 'both' contradicts itself: take one call, none, "
+        "or your own (edit)"
+    )
 
 
 def _write(

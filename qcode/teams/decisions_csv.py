@@ -2,8 +2,9 @@
 
 Columns read: ``document``, ``segment`` (its number in the document), ``code`` (name or key),
 ``decision`` and optionally ``note``. A decision is a compared coder's name (take their call),
-``both`` / ``apply`` / ``yes`` (the code belongs), or ``none`` / ``omit`` / ``no`` (it does not); an
-empty decision leaves the case as it is. Every row is checked before anything is recorded.
+``both`` (every compared coder's call: refused where one applied the code and another did not),
+``apply`` / ``yes`` (the code belongs, on the adjudicator's word), or ``none`` / ``omit`` / ``no``
+(it does not); an empty decision leaves the case as it is. Every row is checked before anything is recorded.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ from qcode.errors import InputError
 from qcode.export.files import neutralise, unneutralise
 from qcode.export.tables import CsvRecord, read_csv
 from qcode.teams.adjudicate import BOTH, EDIT, NONE, Adjudication, Case
-from qcode.teams.decide import Choice
+from qcode.teams.decide import Choice, both_refusal
 from qcode.text import plural
 
 COLUMNS = ("document", "segment", "code", "decision")
-YES = frozenset({"both", "apply", "yes", "present", "all"})
+#: every compared coder's call (refused where they contradict: see ``decide.both_refusal``)
+BOTH_WORDS = frozenset({"both", "all"})
+#: the adjudicator's own word that the code belongs
+YES = frozenset({"apply", "yes", "present"})
 NO = frozenset({"none", "omit", "no", "absent", "neither"})
 MAX_LISTED = 50
 
@@ -108,8 +112,11 @@ def _row(rec: CsvRecord, index: _Index, adj: Adjudication) -> tuple[Choice | Non
         if call is None:
             return None, f"{coder} did not code document {document}: decide with both or none"
         return Choice(case.key, call, coder, note), None
+    if lowered in BOTH_WORDS:
+        refusal = both_refusal(case)
+        return (None, refusal) if refusal else (Choice(case.key, True, BOTH, note), None)
     if lowered in YES:
-        return Choice(case.key, True, BOTH, note), None
+        return Choice(case.key, True, EDIT, note), None
     if lowered in NO:
         return Choice(case.key, False, NONE, note), None
     return None, f"decision {word!r} is not a coder ({', '.join(adj.coders)}), both or none"
@@ -123,6 +130,6 @@ def case_rows(adj: Adjudication, *, undecided_only: bool = False, guard: bool = 
             continue
         calls = ["" if call is None else str(int(call)) for _name, call in c.calls]
         d = c.decision
-        decision = "" if d is None else d.by if d.by != EDIT else BOTH if d.present else NONE
+        decision = "" if d is None else d.by if d.by != EDIT else "apply" if d.present else NONE
         cells = [c.document, str(c.segment), c.code, *calls, decision, (d.note if d else None) or "", c.text]
         yield [neutralise(x) for x in cells] if guard else cells

@@ -20,6 +20,7 @@ from qcode.store.base import new_guid, utcnow
 from qcode.store.events import log_event
 from qcode.store.models import Code, Coder, Coding, Event, Memo, Setting
 from qcode.teams.identity import ALIAS_PREFIX, CoderMatch, Conflict, match_coders
+from qcode.teams.memo_edits import PreferMemos
 from qcode.teams.places import Places
 from qcode.teams.plan import (
     Plan,
@@ -49,6 +50,8 @@ class MergeOptions:
     add_codes: bool = False
     skip_unmatched: bool = False
     dry_run: bool = False
+    #: memos edited on both sides: keep ours, take theirs, or keep both (``None``: a conflict)
+    prefer_memos: PreferMemos | None = None
 
 
 @dataclass(frozen=True)
@@ -83,8 +86,9 @@ class MergeReport:
 class MergeConflictError(ConflictError):
     """The merge met conflicts, so it wrote nothing; ``conflicts`` lists each with what to do."""
 
-    def __init__(self, where: str, conflicts: Sequence[Conflict]) -> None:
-        lines = [f"{where}: {plural(len(conflicts), 'conflict')}, so nothing was merged:"]
+    def __init__(self, where: str, conflicts: Sequence[Conflict], *, foreign: str = "") -> None:
+        lines = [foreign] if foreign else []
+        lines.append(f"{where}: {plural(len(conflicts), 'conflict')}, so nothing was merged:")
         lines += [f"  {c}" for c in conflicts]
         super().__init__("\n".join(lines))
         self.conflicts = tuple(conflicts)
@@ -107,15 +111,28 @@ def merge_snapshot(
     plan_codes(session, snap, plan, add_codes=options.add_codes, skip_unmatched=options.skip_unmatched)
     places = Places(session, snap)
     plan_codings(session, snap, plan, places, skip_unmatched=options.skip_unmatched)
-    plan_memos(session, snap, plan, places, skip_unmatched=options.skip_unmatched)
+    plan_memos(
+        session, snap, plan, places, skip_unmatched=options.skip_unmatched, prefer_memos=options.prefer_memos
+    )
     plan.events = new_events(session, snap)
     if plan.conflicts:
-        raise MergeConflictError(snap.where, plan.conflicts)
+        raise MergeConflictError(snap.where, plan.conflicts, foreign=_foreign(session, snap))
     report = _report(snap, plan, options.dry_run)
     if plan.changes and not options.dry_run:
         _apply(session, plan)
         log_event(session, actor, "merge", **_summary(report))
     return report
+
+
+def _foreign(session: Session, snap: Snapshot) -> str:
+    """The line saying ``snap`` comes from another project than this one, if it does."""
+    ours = session.get(Setting, "project_guid")
+    if not snap.project or ours is None or ours.value == snap.project:
+        return ""
+    return (
+        f"{snap.where}: comes from a different project (project {snap.project[:8]}…; this is "
+        f"{ours.value[:8]}…), not a copy of this one"
+    )
 
 
 def _report(snap: Snapshot, plan: Plan, dry_run: bool) -> MergeReport:

@@ -5,7 +5,9 @@ by content hash, segments by (document, start, end), codes and coders by GUID (s
 :mod:`qcode.teams.identity`). Each (coder, segment, code) coding and each (coder, target) memo then
 falls in one of three cases:
 
-* on both sides — kept as it is here (a memo takes whichever side changed it last);
+* on both sides — kept as it is here (a memo edited on one side takes that edit, or the later
+  change where no log tells; edited differently on both sides it is a conflict, see
+  :mod:`qcode.teams.memo_edits`);
 * only there — added, unless this project's log says the coder removed it here after it was made
   there (a removal is never undone by merging an older copy);
 * only here, for a coder the other side has — removed, when the other side's log says the coder
@@ -27,8 +29,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from qcode.store.models import Code, Coding, Event, Memo
+from qcode.store.base import utcnow
+from qcode.store.models import Code, Coding, Document, Event, Memo, Segment
 from qcode.teams.identity import CoderMatch, Conflict
+from qcode.teams.memo_edits import MemoHistories, PreferMemos, both_texts, history, history_here
+from qcode.teams.memo_edits import conflict as memo_conflict
 from qcode.teams.places import Places, report_unplaced
 from qcode.teams.snapshot import SnapCode, SnapCoding, SnapMemo, Snapshot
 
@@ -254,9 +259,18 @@ def _removals_here(session: Session, action: str, key: str) -> dict[str, datetim
     return out
 
 
-def plan_memos(session: Session, snap: Snapshot, plan: Plan, places: Places, *, skip_unmatched: bool) -> None:
-    """Decide each memo's case (see the module docstring)."""
+def plan_memos(
+    session: Session,
+    snap: Snapshot,
+    plan: Plan,
+    places: Places,
+    *,
+    skip_unmatched: bool,
+    prefer_memos: PreferMemos | None = None,
+) -> None:
+    """Decide each memo's case (see the module docstring and :mod:`qcode.teams.memo_edits`)."""
     here = _here_memos(session, plan)
+    histories: MemoHistories | None = None
     theirs_deleted = snap.removals("memo.delete", "memo")
     deleted_here: dict[str, datetime] | None = None
     unplaced: dict[str, list[SnapMemo]] = defaultdict(list)
@@ -274,9 +288,24 @@ def plan_memos(session: Session, snap: Snapshot, plan: Plan, places: Places, *, 
             continue
         seen.add((match.guid, target))
         existing = here.get((match.guid, target))
-        if existing is not None:
-            if existing.text != m.text and m.updated_at > existing.updated_at:
+        if existing is not None and existing.text != m.text:
+            if histories is None:
+                histories = MemoHistories(
+                    history_here(session), history((e.guid, e.payload) for e in snap.events)
+                )
+            if not histories.both_edited((existing.guid, m.guid), existing.text, m.text):
+                if m.updated_at > existing.updated_at:
+                    plan.update_memos.append((m, existing))
+            elif prefer_memos is None:
+                plan.conflicts.append(
+                    memo_conflict(match.name, _target_name(session, target), existing.text, m.text)
+                )
+            elif prefer_memos == "there":
                 plan.update_memos.append((m, existing))
+            elif prefer_memos == "both":
+                both = both_texts(existing.text, m.text, snap.where)
+                plan.update_memos.append((m._replace(text=both, updated_at=utcnow()), existing))
+        if existing is not None:
             continue
         if deleted_here is None:
             deleted_here = _removals_here(session, "memo.delete", "memo")
@@ -288,6 +317,19 @@ def plan_memos(session: Session, snap: Snapshot, plan: Plan, places: Places, *, 
         if (coder, target) not in seen and gone is not None and gone > row.updated_at:
             plan.drop_memos.append((coder, row))
     report_unplaced(snap, plan, places, unplaced, "memo", skip_unmatched)
+
+
+def _target_name(session: Session, target: Target) -> str:
+    """A memo's target as a researcher names it: ``A #13``, a document, or a code."""
+    kind, ident = target
+    if kind == "segment":
+        row = session.execute(
+            select(Document.name, Segment.ordinal).join(Segment).where(Segment.id == ident)
+        ).one()
+        return f"{row.name} #{row.ordinal}"
+    if kind == "document":
+        return str(session.scalar(select(Document.name).where(Document.id == ident)))
+    return f"code {session.scalar(select(Code.name).where(Code.guid == ident)) or ident}"
 
 
 def _target(m: SnapMemo, plan: Plan, places: Places) -> Target | None:
@@ -335,13 +377,31 @@ def _here_memos(session: Session, plan: Plan) -> dict[tuple[str, Target], HereMe
     return out
 
 
+#: Events about coders' work, which is what a merge brings; the other side's own history (its
+#: creation, documents imported, codebooks loaded, attributes) is not this project's, and its
+#: documents and codes are matched here, never brought.
+WORK_EVENTS = frozenset(
+    {
+        "coding.add",
+        "coding.remove",
+        "memo.set",
+        "memo.delete",
+        "coder.add",
+        "codings.import",
+        "adjudication.decide",
+        "merge",
+    }
+)
+
+
 def new_events(session: Session, snap: Snapshot) -> list[Any]:
-    """The snapshot's events this project does not have yet (by event GUID)."""
-    guids = [e.guid for e in snap.events]
+    """The snapshot's events about coders' work this project does not have yet (by event GUID)."""
+    work = [e for e in snap.events if e.action in WORK_EVENTS]
+    guids = [e.guid for e in work]
     present: set[str] = set()
     for lo in range(0, len(guids), _CHUNK):
         present.update(session.scalars(select(Event.guid).where(Event.guid.in_(guids[lo : lo + _CHUNK]))))
-    return [e for e in snap.events if e.guid not in present]
+    return [e for e in work if e.guid not in present]
 
 
 def used_coders(snap: Snapshot) -> list[Any]:

@@ -115,7 +115,7 @@ def from_project(project: QProject, where: str) -> Snapshot:
     for code, _parent in project.all_codes():
         memos.extend(_notes(code.notes, fallback, now, None, None, canonical_guid(code.guid)))
     who_codes = {c.coder for c in codings} | {m.coder for m in memos}
-    coders = tuple(SnapCoder(g, users.get(g, f"user {g[:8]}")) for g in sorted(who_codes))
+    coders = tuple(SnapCoder(g, users.get(g, f"user {g[:8]}"), project.role_of(g)) for g in sorted(who_codes))
     return Snapshot(where, "qdpx", "", coders, codes, tuple(documents), tuple(codings), tuple(memos), ())
 
 

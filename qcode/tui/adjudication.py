@@ -31,7 +31,13 @@ class Settings:
     coders: Sequence[str] | None = None
     codes: Sequence[str] | None = None
     consensus: str = "consensus"
-    actor: str = "system"
+    #: who decides, as the log and the decision line name them ("": the consensus coder's name)
+    actor: str = ""
+
+    @property
+    def adjudicator(self) -> str:
+        """Who decides: ``actor``, else the consensus coder the decisions go to (never ``system``)."""
+        return self.actor or self.consensus
 
 
 class AdjudicationController:
@@ -49,7 +55,7 @@ class AdjudicationController:
         s = self.settings
         with self.access.unit() as session:
             self.adj = open_adjudication(
-                session, coders=s.coders, codes=s.codes, consensus=s.consensus, actor=s.actor
+                session, coders=s.coders, codes=s.codes, consensus=s.consensus, actor=s.adjudicator
             )
         return self.adj
 
@@ -74,7 +80,7 @@ class AdjudicationController:
         case = self.adj.cases[index]
         with self.access.unit() as session:
             self.adj, _ = decide(
-                session, self.adj, [Choice(case.key, present, by, note)], actor=self.settings.actor
+                session, self.adj, [Choice(case.key, present, by, note)], actor=self.settings.adjudicator
             )
         return self.adj.cases[index]
 

@@ -13,7 +13,9 @@ import typer
 from typer.testing import CliRunner, Result
 
 from qcode.cli.common import QcodeGroup, state
-from qcode.cli.export import chart, codings_app, export_app, matrix, quotes, run_qdpx_import
+from qcode.cli.exchange import codings_app, run_qdpx_import
+from qcode.cli.export import export_app
+from qcode.cli.report_tables import chart, matrix, quotes
 from qcode.store.engine import transaction
 from qcode.store.migrate import Store
 from tests.export.sample import CODINGS, seed
@@ -114,6 +116,7 @@ def test_matrix_table_and_csv(project: str, tmp_path: Path) -> None:
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0] == ["code", "Arab Emirates", "China", "Russia"]
     assert ["Bribery", "2", "0", "1"] in rows
+    assert ["Recruitment", "2", "0", "1"] in rows  # a group counts the codes under it (read 0 before)
     saved = _run(project, "report", "matrix", "--by", "code", "--out", "exports/cooc.csv")
     assert saved.exit_code == 0 and (tmp_path / "exports" / "cooc.csv").exists()
     assert _run(project, "report", "matrix", "--by", "code", "--out", "exports/cooc.csv").exit_code == 4
@@ -174,8 +177,12 @@ def test_memos_export_one_row_per_memo_on_each_kind_of_target(project: str, tmp_
             bob = s.scalar(select(Coder.id).where(Coder.name == "bob"))
             doc = s.scalar(select(Document.id).where(Document.name == "B"))
             code = s.scalar(select(Code.id).where(Code.key == "bribery"))
-            s.add_all([Memo(coder_id=bob, document_id=doc, text="B, second interview"),
-                       Memo(coder_id=bob, code_id=code, text="gifts count too")])
+            s.add_all(
+                [
+                    Memo(coder_id=bob, document_id=doc, text="B, second interview"),
+                    Memo(coder_id=bob, code_id=code, text="gifts count too"),
+                ]
+            )
             seg_text = seg.text
     finally:
         store.close()
@@ -231,3 +238,13 @@ def test_long_export_of_a_foreign_file_or_folder_is_one_line(tmp_path: Path) -> 
         result = _run(str(db), "export", "segments", "--out", str(tmp_path / "x.csv"))
         assert result.exit_code != 0 and says in result.stderr and result.stderr.count("\n") == 1
         assert not (tmp_path / "x.csv").exists()
+
+
+def test_codings_import_reads_standard_input(project: str) -> None:
+    """``-`` is the piped CSV; a header with other names says which it has."""
+    rows = "document;segment;code;coder\nC;2;hours;nadia\n"  # ;-separated, as European Excel writes
+    piped = runner.invoke(APP, ["--db", project, "codings", "import", "-"], input=rows)
+    assert piped.exit_code == 0 and "1 coding added" in piped.stdout, piped.output
+    wrong = runner.invoke(APP, ["--db", project, "codings", "import", "-"], input="doc;seg;code;coder\n")
+    assert wrong.exit_code == 2
+    assert wrong.stderr == "qcode: error: stdin:1: header lacks columns document, segment (it has doc, seg)\n"

@@ -155,7 +155,7 @@ def test_a_bad_names_file_stops_before_anything_is_written(demo: Path, work: Pat
     (work / "bad.csv").write_text("who\nKim\n", encoding="utf-8")
     result = _run(demo, "export", "segments", "--pseudonymize", "bad.csv", "-o", "x.csv")
     assert result.exit_code == 2
-    assert result.stderr == "qcode: error: bad.csv:1: header lacks column name\n"
+    assert result.stderr == "qcode: error: bad.csv:1: header lacks column name (it has who)\n"
     assert not (work / "x.csv").exists() and not (work / "x.csv.pseudonyms.csv").exists()
 
 

@@ -326,6 +326,24 @@ def test_import_and_documents_on_each_backend(store: Store) -> None:
     assert "skipped 1" in again.stdout
 
 
+def test_a_first_import_where_there_is_no_project_makes_one_and_says_so(tmp_path: Path) -> None:
+    """Like `qcode init`: the project has its GUID and creation event, and the user is told where."""
+    transcript = tmp_path / "Ana.txt"
+    transcript.write_text(PLAIN, encoding="utf-8")
+    db = tmp_path / "qcode.db"
+    first = qcode(db, "import", str(transcript))
+    assert first.exit_code == 0, first.output
+    assert first.stdout.splitlines()[0] == f"created a new project at {db}"
+    status = json.loads(qcode(db, "status", "--json").stdout)
+    assert len(status["project_guid"]) == 36 and status["documents"] == 1
+    assert "created the project" in qcode(db, "log").stdout
+    other = tmp_path / "Ben.txt"
+    other.write_text(PLAIN.replace("manager", "boss"), encoding="utf-8")
+    again = qcode(db, "import", str(other))
+    assert again.exit_code == 0 and "created a new project" not in again.output
+    assert json.loads(qcode(db, "status", "--json").stdout)["project_guid"] == status["project_guid"]
+
+
 def test_a_copy_under_another_name_is_imported_and_said(project: Path, tmp_path: Path) -> None:
     """The same file twice under two names would be coded twice and counted twice in every figure."""
     copies = [tmp_path / "copy1.txt", tmp_path / "copy2.txt"]

@@ -251,3 +251,42 @@ def test_hostile_rows_are_refused_on_both_backends(
     assert _count(seeded) == before
     with seeded.sessions() as session:
         assert all(len(name) <= 200 for name in session.scalars(select(Coder.name)))
+
+
+def test_unknown_names_come_with_the_close_ones_and_case_variants_are_no_new_people(
+    seeded: Store, tmp_path: Path
+) -> None:
+    before = _count(seeded)
+    path = _write(
+        tmp_path / "typos.csv",
+        ["document", "segment", "code", "coder"],
+        [
+            ["C", "2", "hourz", "bob"],  # line 2: a typo of hours
+            ["c", "2", "hours", "bob"],  # line 3: the document in another case is the document
+            ["C", "2", "hours", "BOB"],  # line 4: bob exists: BOB is not made a second person
+            ["C", "1", "hours", "dana"],  # line 5: a new coder…
+            ["C", "2", "hours", "Dana"],  # line 6: …and her name in another case later in the file
+        ],
+    )
+    with pytest.raises(CodingsImportError) as info:
+        _import(seeded, path)
+    problems = {p.line: p.message for p in info.value.problems}
+    assert problems == {
+        2: "unknown code 'hourz'; did you mean 'hours'?",
+        4: "coder 'BOB': did you mean 'bob'? (if 'BOB' is another person, add --new-coder BOB)",
+        6: "coder 'Dana': did you mean 'dana'? (if 'Dana' is another person, add --new-coder Dana)",
+    }
+    assert _count(seeded) == before
+
+
+def test_declared_new_people_are_made_though_a_name_differs_only_in_case(
+    seeded: Store, tmp_path: Path
+) -> None:
+    path = _write(
+        tmp_path / "two.csv",
+        ["document", "segment", "code", "coder"],
+        [["C", "1", "hours", "dana"], ["C", "2", "hours", "Dana"], ["C", "2", "hours", "BOB"]],
+    )
+    with transaction(seeded.sessions) as session:
+        report = import_codings_csv(session, path, new_coders=["Dana", "BOB"])
+    assert report.added == 3 and sorted(report.coders_created) == ["BOB", "Dana", "dana"]

@@ -19,7 +19,7 @@ from qcode.exchange.qdpx_write import write_qdpx
 from qcode.ingest.types import ParsedPassage, ParsedTranscript
 from qcode.store.engine import transaction
 from qcode.store.migrate import Store, open_store
-from qcode.store.models import Code, Coding, Document, Segment
+from qcode.store.models import Code, Coder, Coding, Document, Segment
 from tests.export.sample import DATA, add_codings, codings_of, seed
 
 XSD = DATA / "refi" / "Project.xsd"
@@ -345,3 +345,30 @@ def test_memos_of_every_kind_travel_as_notes_and_come_back_once(
         assert again.memos_added == 0 and again.memos_present == 4 and len(_memos(other)) == 4
     finally:
         other.close()
+
+
+def test_coders_whose_names_differ_only_in_case_stay_two_people(
+    sqlite_store: Store, sqlite_template: Path, tmp_path: Path
+) -> None:
+    """``alice`` and ``Alice`` have their own GUIDs: an import keeps each one's codings as theirs."""
+    _coded_project(sqlite_store)
+    with transaction(sqlite_store.sessions) as session:
+        session.add(Coder(name="Alice"))
+        session.flush()
+        add_codings(session, [("R", 3, "hours", "Alice", None)])
+    path = _write(sqlite_store, tmp_path / "case.qdpx")
+    for target in ("empty.db", "again.db"):
+        other = _empty(sqlite_template, tmp_path, target)
+        try:
+            if target == "again.db":  # alice already there (same GUID): Alice still is someone else
+                with sqlite_store.sessions() as a, transaction(other.sessions) as b:
+                    alice = a.scalars(select(Coder).where(Coder.name == "alice")).one()
+                    b.add(Coder(name="alice", guid=alice.guid))
+            with transaction(other.sessions) as session:
+                report = import_qdpx(session, path)
+            assert "Alice" in report.coders_created
+            with sqlite_store.sessions() as a, other.sessions() as b:
+                assert {c[:4] for c in codings_of(a)} == {c[:4] for c in codings_of(b)}
+                assert sorted(b.scalars(select(Coder.name))) == ["Alice", "alice", "bob"]
+        finally:
+            other.close()

@@ -163,11 +163,16 @@ def test_decisions_from_csv_are_checked_first(project: Store, session: Session, 
     good = tmp_path / "good.csv"
     good.write_text(
         "\ufeffdocument,segment,code,decision,note\r\n"
-        'A,2,Wages withheld,BOTH,"keep, it\'s pay"\r\nA,3,hours,,\r\n',
+        'A,2,Wages withheld,apply,"keep, it\'s pay"\r\nA,3,hours,,\r\n',
         encoding="utf-8",
     )
     choices = read_decisions_csv(good, adj)
-    assert [(c.present, c.by, c.note) for c in choices] == [(True, "both", "keep, it's pay")]
+    assert [(c.present, c.by, c.note) for c in choices] == [(True, "edit", "keep, it's pay")]
+    both = tmp_path / "both.csv"
+    both.write_text("document,segment,code,decision\nA,2,wages,both\n", encoding="utf-8")
+    refused = r":2: A #2 Wages withheld: alice applied it, bob did not, so 'both' contradicts itself"
+    with pytest.raises(DecisionsError, match=refused):
+        read_decisions_csv(both, adj)
 
 
 def test_an_existing_coder_cannot_become_the_consensus(project: Store, session: Session) -> None:

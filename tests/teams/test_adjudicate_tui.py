@@ -60,7 +60,9 @@ async def test_deciding_every_case_by_keys(project: Store, size: tuple[int, int]
         assert ("A", 2, "wages") in consensus(project)
         assert "case 2 of 3 · A #3" in text_of(app) and "memo: he works nights" in text_of(app)
         await pilot.press("x")  # A#3 hours: none
-        await pilot.press("b")  # A#4 surveil: both
+        await pilot.press("b")  # A#4 surveil: bob applied it, alice did not: 'both' contradicts itself
+        assert "'both' contradicts itself" in text_of(app) and "2 of 3 decided" in text_of(app)
+        await pilot.press("e")  # the adjudicator's own call: it applies
         assert "every case is decided" in text_of(app) and "3 of 3 decided" in text_of(app)
         await pilot.press("h", "n")  # back to A#3
         await pilot.press(*"night shifts are not hours", "enter")
@@ -106,3 +108,18 @@ async def test_a_note_written_before_deciding_goes_with_the_decision(project: St
         assert memos(project).get(("consensus", "A", 2)) is None  # nothing saved before the decision
         await pilot.press("1", "q")
     assert memos(project)[("consensus", "A", 2)] == "Wages withheld: pay named outright"
+
+
+async def test_the_decision_names_who_decided_and_both_never_contradicts(project: Store) -> None:
+    """No adjudicator named: the decisions are the consensus coder's, never "system"."""
+    app = AdjudicateApp(ProjectAccess(project), Settings())
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await _started(app, pilot)
+        await pilot.press("b")  # A#2 wages: alice applied it, bob did not
+        shown = text_of(app)
+        assert "'both' contradicts itself here (one applied it, one did not)" in shown
+        assert "0 of 3 decided" in shown and consensus(project) == {("A", 1, "wages"), ("A", 4, "hours")}
+        await pilot.press("1")
+        await pilot.press("h")
+        assert screen.index == 0 and "Decision: applies (alice, by consensus)" in text_of(app)
+        await pilot.press("q")

@@ -204,3 +204,20 @@ def test_a_consensus_coder_merges_only_into_a_consensus_coder(here: Store, there
     with pytest.raises(MergeConflictError, match="is a consensus there but 'alice' is a coder here"):
         merge(here, there)
     assert counts(here) == before
+
+
+def test_only_events_about_the_work_merged_come_over(here: Store, there: Store) -> None:
+    """Their project's own history (documents imported, a codebook loaded) stays theirs."""
+    from qcode.store.events import log_event
+
+    with transaction(there.sessions) as s:
+        log_event(s, "system", "document.import", document="A")
+        log_event(s, "system", "codebook.load", name="theirs", version="2")
+    toggle(there, "bob", "A", 1, "wages")
+    memo(there, "bob", "A", 1, "clear")
+    with here.sessions() as s:
+        before = set(s.scalars(select(Event.guid)))
+    report = merge(here, there)
+    with here.sessions() as s:
+        came = [e.action for e in s.scalars(select(Event).where(Event.guid.not_in(before)))]
+    assert sorted(came) == ["coding.add", "memo.set", "merge"] and report.events_added == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from qcode.store.engine import transaction
 from qcode.store.migrate import Store
 from qcode.teams.coderfile import read_coder_file
 from tests.coding.sample import fill_sample
-from tests.teams.projects import counts, keys, laptop, memo, toggle
+from tests.teams.projects import counts, keys, laptop, memo, memos, toggle
 
 runner = CliRunner()
 
@@ -180,7 +181,7 @@ def test_adjudicate_from_a_csv_and_by_a_rule_then_agreement_reports_kept_calls(
     agreement = run(here, "agreement", "--boot", "0")
     assert agreement.exit_code == 0, agreement.output
     assert "alice vs consensus: call kept in 1 of 3 decided cases (33%)" in agreement.output
-    assert "Agreement between alice, bob:" in agreement.output  # the consensus is left out unless asked
+    assert "Agreement between alice, bob on " in agreement.output  # the consensus is left out unless asked
     assert "alice, bob, consensus" in run(here, "agreement", "--boot", "0", "--with-consensus").output
     status = run(here, "adjudicate", "--status")
     assert status.exit_code == 0 and "3 of 3 decided" in status.output
@@ -197,3 +198,111 @@ def test_codings_import_cannot_write_the_consensus(here: Store, tmp_path: Path) 
     before = counts(here)
     result = run(here, "codings", "import", str(sneaky))
     assert result.exit_code == 2 and "only adjudication writes it" in result.output and counts(here) == before
+
+
+def test_the_consensus_role_survives_a_qdpx_round_trip(here: Store, tmp_path: Path) -> None:
+    """Adjudicate, export .qdpx (valid against Project.xsd), import it anew, merge it back."""
+    import zipfile
+
+    import xmlschema
+
+    from tests.exchange.test_qdpx import XSD
+
+    toggle(here, "alice", "A", 1, "wages")
+    toggle(here, "bob", "A", 2, "wages")
+    assert run(here, "adjudicate", "--prefer", "alice").exit_code == 0
+    out = tmp_path / "adjudicated.qdpx"
+    assert run(here, "export", "qdpx", str(out)).exit_code == 0
+    with zipfile.ZipFile(out) as zf:
+        xmlschema.XMLSchema(str(XSD)).validate(zf.read("project.qde"))
+    new = tmp_path / "new.db"
+    assert runner.invoke(app, ["--db", str(new), "init"]).exit_code == 0
+    imported = runner.invoke(app, ["--db", str(new), "import", str(out)])
+    assert imported.exit_code == 0, imported.output
+    coders = runner.invoke(app, ["--db", str(new), "coders", "--json"])
+    roles = {r["name"]: (r["role"], r["codings"]) for r in json.loads(coders.output)}
+    assert roles["consensus"] == ("consensus", 1) and roles["alice"][0] == "coder"
+    agreement = runner.invoke(app, ["--db", str(new), "agreement", "--boot", "0"])
+    assert "Agreement between alice, bob:" in agreement.output, agreement.output
+    before = counts(here)
+    back = run(here, "merge", str(out))
+    assert back.exit_code == 0, back.output
+    assert counts(here) == before
+
+
+def test_a_memo_edited_on_both_sides_is_a_conflict_until_a_side_is_chosen(
+    here: Store, sqlite_template: Path, tmp_path: Path
+) -> None:
+    memo(here, "alice", "A", 1, "first")
+    with laptop(here, sqlite_template, tmp_path / "laptop.db") as there:
+        memo(there, "alice", "A", 1, "first LAPTOP EDIT")
+        memo(here, "alice", "A", 1, "first DESKTOP EDIT")
+        before = counts(here)
+        refused = run(here, "merge", path_of(there))
+        assert refused.exit_code == 4, refused.output
+        assert "memo of alice on A #1: edited on both sides" in refused.output
+        assert "--prefer-memos here|there" in refused.output and "'first LAPTOP EDIT'" in refused.output
+        assert counts(here) == before and memos(here)[("alice", "A", 1)] == "first DESKTOP EDIT"
+        assert run(here, "merge", path_of(there), "--prefer-memos", "sideways").exit_code == 2
+        both = run(here, "merge", path_of(there), "--prefer-memos", "both")
+        assert both.exit_code == 0, both.output
+        assert memos(here)[("alice", "A", 1)] == (
+            f"first DESKTOP EDIT\n\n--- merged from {path_of(there)} ---\nfirst LAPTOP EDIT"
+        )
+        again = run(here, "merge", path_of(there))  # the laptop's edit is known here now
+        assert again.exit_code == 0 and "nothing to merge" in again.output, again.output
+
+
+def test_a_coder_file_from_another_project_says_so_before_its_conflicts(
+    here: Store, sqlite_template: Path, tmp_path: Path
+) -> None:
+    from qcode.store.base import new_guid
+    from qcode.store.migrate import open_store
+    from qcode.store.models import Setting
+
+    with transaction(here.sessions) as s:
+        s.merge(Setting(key="project_guid", value=new_guid()))
+    shutil.copy(sqlite_template, tmp_path / "elsewhere.db")
+    elsewhere = open_store(f"sqlite:///{tmp_path / 'elsewhere.db'}")
+    try:
+        with transaction(elsewhere.sessions) as s:  # another `qcode init`: its own project GUID
+            s.merge(Setting(key="project_guid", value=new_guid()))
+            fill_sample(s)
+        toggle(elsewhere, "bob", "A", 1, "wages")
+        out = tmp_path / "bob.json"
+        assert run(elsewhere, "export", "coder", "bob", str(out)).exit_code == 0
+    finally:
+        elsewhere.close()
+    result = run(here, "merge", str(out))
+    assert result.exit_code == 4
+    first = result.output.splitlines()[0]
+    assert f"{out}: comes from a different project (project " in first, result.output
+    assert "conflicts, so nothing was merged" in result.output.splitlines()[1]
+
+
+def test_decisions_name_the_coder_at_this_machine_else_the_consensus(
+    here: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import select
+
+    from qcode.store.models import Event
+
+    toggle(here, "alice", "A", 1, "wages")
+    toggle(here, "bob", "A", 2, "wages")
+    monkeypatch.delenv("QCODE_CODER", raising=False)
+    monkeypatch.setenv("QCODE_CODER_FILE", str(tmp_path / "nobody"))
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text("document,segment,code,decision\nA,1,wages,alice\n", encoding="utf-8")
+    assert run(here, "adjudicate", "--decisions", str(decisions)).exit_code == 0
+    (tmp_path / "coder").write_text("judith\n", encoding="utf-8")  # remembered by the coding screen
+    monkeypatch.setenv("QCODE_CODER_FILE", str(tmp_path / "coder"))
+    decisions.write_text("document,segment,code,decision\nA,2,wages,none\n", encoding="utf-8")
+    assert run(here, "adjudicate", "--decisions", str(decisions)).exit_code == 0
+    with here.sessions() as s:
+        decided = select(Event.actor).where(Event.action == "adjudication.decide").order_by(Event.id)
+        actors = list(s.scalars(decided))
+    assert actors == ["consensus", "judith"]
+    both = tmp_path / "both.csv"
+    both.write_text("document,segment,code,decision\nA,1,wages,both\n", encoding="utf-8")
+    refused = run(here, "adjudicate", "--decisions", str(both))
+    assert refused.exit_code == 2 and "bob did not, so 'both' contradicts itself" in refused.output

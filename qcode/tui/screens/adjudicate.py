@@ -16,9 +16,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from qcode.errors import QcodeError
+from qcode.tui.widgets.footer import KeyFooter
 
 if TYPE_CHECKING:
     from qcode.teams.adjudicate import Case
@@ -130,7 +131,7 @@ class AdjudicateScreen(Screen[None]):
         yield Horizontal(id="adj-sides")
         yield Static(id="adj-decision")
         yield Static(id="adj-status", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Start at the first undecided case."""
@@ -219,7 +220,13 @@ class AdjudicateScreen(Screen[None]):
         self.record(call, coder)
 
     def action_apply(self, by: str) -> None:
-        """The code belongs on the segment."""
+        """The code belongs on the segment: ``both`` keeps every coder's call, so where one applied it
+        and another did not it says so and decides nothing (the service refuses it too)."""
+        case = self.case
+        if by == "both" and case is not None and any(call is False for _name, call in case.calls):
+            self.status = "'both' contradicts itself here (one applied it, one did not): 1, 2…, x or e"
+            self.show()
+            return
         self.record(True, by)
 
     def action_omit(self) -> None:

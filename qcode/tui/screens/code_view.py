@@ -12,12 +12,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Select, Static
+from textual.widgets import Select, Static
 
 from qcode.coding import queries
 from qcode.text import plural
 from qcode.tui.controller import CodingController
 from qcode.tui.messages import JumpTo
+from qcode.tui.widgets.footer import KeyFooter
 from qcode.tui.widgets.results import CodeViewList, CompareList
 from qcode.tui.widgets.virtual_list import VirtualList
 
@@ -54,7 +55,7 @@ class CodeViewScreen(Screen[JumpTo | None]):
             yield Select(self._attribute_options(), value="", allow_blank=False, id="attribute", compact=True)
         yield CodeViewList(id="results")
         yield Static(id="count")
-        yield Footer()
+        yield KeyFooter()
 
     def _attribute_options(self) -> list[tuple[str, str]]:
         values: dict[str, set[str]] = {}
@@ -134,7 +135,7 @@ class CompareScreen(Screen[JumpTo | None]):
         """The comparison and the footer."""
         yield Static(id="compare-title")
         yield CompareList(id="compare")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Load every coder's codings on this document."""

@@ -18,10 +18,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from qcode.coding.types import CodeViewRow
 from qcode.tui.messages import JumpTo
+from qcode.tui.widgets.footer import KeyFooter
 from qcode.tui.widgets.results import CodeViewList
 from qcode.tui.widgets.virtual_list import VirtualList
 
@@ -74,7 +75,7 @@ class QueryScreen(Screen[QueryPick | None]):
         )
         yield Static(" enter runs the query; an empty query clears the filter", id="query-count")
         yield CodeViewList(id="query-results")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Start in the query box."""
