@@ -110,4 +110,3 @@ def resolve_codes(session: Session, names: Sequence[str] | None) -> list[CodeRef
     lookup = Names("code", [(r.key, r.id) for r in ordered] + [(r.name, r.id) for r in ordered])
     wanted = set(lookup.find_all(names))
     return [ref for ref in refs.values() if ref.id in wanted]
-

@@ -164,6 +164,8 @@ def long_select(dialect: str, keys: Sequence[str], flt: ExportFilter, *, guard: 
         g[3 + n],
         *g[4 + n :],
         _timestamp(Coding.created_at, dialect),
+        Coding.start,
+        Coding.end,
     ]
     return (
         select(*columns)
