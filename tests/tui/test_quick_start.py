@@ -215,7 +215,8 @@ async def test_the_first_frame_is_already_laid_out_at_the_real_width(project: tu
 async def test_a_change_waiting_for_a_store_that_fails_ends_the_app_cleanly(
     project: tuple[Store, Sample], monkeypatch: pytest.MonkeyPatch, coder: str
 ) -> None:
-    """An early key (or a new coder, who must be registered) meets the failure: exit 1, no traceback."""
+    """An early change that needs the store (a range; or a new coder, who must be registered) meets the
+    failure: exit 1, no traceback. (A single toggle commits through sqlite3 and needs no store.)"""
     from qcode.errors import StoreError
     from qcode.store import migrate
 
@@ -235,7 +236,7 @@ async def test_a_change_waiting_for_a_store_that_fails_ends_the_app_cleanly(
         async with app.run_test(size=SIZE) as pilot:
             if coder == "alice":
                 await pilot.pause()
-                await pilot.press("w")  # waits for the store, which fails
+                await pilot.press("v", "j", "w")  # a range waits for the store, which fails
             for _ in range(100):
                 if app.return_code is not None:
                     break
