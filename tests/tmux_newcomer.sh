@@ -37,6 +37,8 @@ wait_for() {
 }
 
 keys() { "${TM[@]}" send-keys -t newcomer "$@"; sleep 0.4; }
+# escape, then a pause: a key sent right behind it would read as alt+key (as in any terminal)
+esc() { keys Escape; sleep 1; }
 
 # shot NAME EXPECT: wait for EXPECT, save the screen, check it for errors
 shot() {
@@ -70,19 +72,19 @@ for SIZE in $SIZES; do
     grep -l "Interviewee K: no passages" "$OUT/$SIZE"-doc*.txt >/dev/null || fail "K never showed as an empty document"
     for _ in $(seq 2 "$COUNT"); do keys "["; done
     shot back-to-A "A — Interviewee A"
-    keys "?";       shot help "next segment (or item in a list)"; keys Escape
-    keys ":";       shot code-prompt "Code: type a name"; keys Escape
-    keys "m";       shot memo "Memo on segment"; keys Escape
-    keys "/"; keys "embassy" Enter; shot search "/embassy:"; keys Escape
-    keys C-d;       shot documents "Documents"; keys Escape
+    keys "?";       shot help "next segment (or item in a list)"; esc
+    keys ":";       shot code-prompt "Code: type a name"; esc
+    keys "m";       shot memo "Memo on segment"; esc
+    keys "/"; keys "embassy" Enter; shot search "/embassy:"; esc
+    keys C-d;       shot documents "Documents"; esc
     keys "w";       shot coded "wages applied"
     keys "u";       shot undone "undo"
-    keys "B";       shot chart "Segments per code"; keys Escape
-    keys "C";       shot code-view "codings in"; keys Escape
-    keys "A";       shot compare "Compare coders"; keys Escape
-    keys C-f;       keys "wages" Enter; shot query "segments in"; keys Escape
-    keys C-p;       shot palette "Search for commands"; keys Escape
-    keys "K";       sleep 3; capture >"$OUT/$SIZE-agreement.txt"; keys Escape
+    keys "B";       shot chart "Segments per code"; esc
+    keys "C";       shot code-view "my codings (newbie)"; esc
+    keys "A";       shot compare "Compare coders"; esc
+    keys C-f;       keys "wages" Enter; shot query "segments in"; esc
+    keys C-p;       shot palette "Search for commands"; esc
+    keys "K";       sleep 3; capture >"$OUT/$SIZE-agreement.txt"; esc
     grep -qE "Traceback|Error" "$OUT/$SIZE-agreement.txt" && fail "agreement: an error on screen"
     keys "q"
     wait_for "qcode exited" 15 || fail "q did not quit"

@@ -8,6 +8,13 @@ a float or raises ``ValueError`` with the reason it cannot.
 
 Missing data and more than two coders follow Gwet, *Handbook of Inter-Rater
 Reliability* (4th ed., 2014); the formulas are in :mod:`qcode.agreement.terms`.
+Two departures: Cohen's kappa and Scott's pi take both coders' marginals over
+the units both coded (not over each coder's own units), so they stay in
+[-1, 1]. Fleiss', Conger's, AC1 and percent agreement keep Gwet's treatment of
+a missing rating (checked against his irrCAC figures); when coders coded
+different units Fleiss' and Conger's kappa can then fall below -1, which is why
+the per-code report (:mod:`qcode.agreement.report`) gives them only the units
+every coder coded. Krippendorff's alpha handles missing data by design.
 Shared rules:
 
 * No unit coded by two coders (for Cohen and Scott: by both coders):
@@ -126,9 +133,10 @@ def conger_kappa(data: ReliabilityInput, *, categories: Categories = None) -> fl
 def cohen_kappa(data: ReliabilityInput, *, categories: Categories = None) -> float:
     """Return Cohen's (1960) kappa for exactly two coders.
 
-    ``p_a`` is over the units both coders coded; each coder's marginals
-    ``p_gk`` are over all the units that coder coded (Gwet 2014), so a unit
-    coded by one coder only moves that coder's marginals, not ``p_a``.
+    ``p_a`` and each coder's marginals ``p_gk`` are over the units both
+    coders coded, so a unit coded by one coder only moves nothing and kappa
+    stays in [-1, 1]. (Gwet 2014 takes each coder's marginals over all the
+    units that coder coded, which can put kappa below -1.)
     ``p_e = Σ_k p_1k p_2k``.
 
     Raises:
@@ -142,7 +150,7 @@ def scott_pi(data: ReliabilityInput, *, categories: Categories = None) -> float:
     """Return Scott's (1955) pi for exactly two coders.
 
     Same ``p_a`` as :func:`cohen_kappa`; ``p_e = Σ_k ((p_1k + p_2k) / 2)²``,
-    the two coders' marginals (each over the units that coder coded) pooled.
+    the two coders' marginals (over the units both coded) pooled.
 
     Raises:
         ValueError: as for :func:`cohen_kappa`.

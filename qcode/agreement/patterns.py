@@ -133,6 +133,18 @@ class CoderPatterns:
         rows = self.unit_counts
         return merge_count_rows(rows.counts, rows.weights, max_count=self.n_coders)
 
+    @cached_property
+    def complete(self) -> CoderPatterns:
+        """The units every coder coded, leaving out coders who coded no unit at all (none if one is left).
+
+        Complete-data coefficients (percent agreement, the kappas, AC1) are read on these, so
+        that a unit only some coders coded moves no coder's marginals: with marginals and
+        observed agreement over different units a kappa can leave [-1, 1].
+        """
+        active = (self.codes >= 0).any(axis=0)
+        keep = (self.codes[:, active] >= 0).all(axis=1) & (active.sum() >= 2)
+        return CoderPatterns(self.codes[keep], self.weights[keep], self.n_categories)
+
 
 def coder_patterns(data: ReliabilityData) -> CoderPatterns:
     """Collapse the units of ``data`` into distinct coder patterns.

@@ -4,10 +4,15 @@ For each code, a coder × unit matrix of 1 (applied), 0 (coded without it) or
 missing becomes one pattern table, and every coefficient and the bootstrap
 interval are computed from it. Choices, documented once here:
 
-* ``units``: units coded by two or more coders (the ones compared);
-  ``positive_units``: those where at least one coder applied the code.
+* ``units``: the units every compared coder coded (coders who coded no unit
+  at all aside); ``positive_units``: those where at least one coder applied
+  the code. Percent agreement, Fleiss', Conger's, AC1 and Brennan–Prediger
+  read only these; Cohen's and Scott's, per coder pair, the units both coded;
+  Krippendorff's alpha every unit two or more coders coded (it handles
+  missing data by design; a note says when that is more). A unit only some
+  coders coded thus never moves a complete-data figure.
 * ``prevalence``: ``π_present``, the share of coders applying the code,
-  averaged over the units coded at all.
+  averaged over ``units``.
 * ``cohen_kappa`` and ``scott_pi``: for more than two coders, the mean over
   coder pairs where the pair's coefficient is defined (Light, 1971).
 * ``ci_low`` / ``ci_high``: percentile bootstrap interval of Krippendorff's
@@ -20,7 +25,7 @@ interval are computed from it. Choices, documented once here:
   applied the code (but some coder applied it somewhere). With so few, a single changed decision moves
   kappa and alpha a long way, and low prevalence depresses kappa (the "kappa
   paradox").
-* Unused: a code no coder applied on any unit (a group code whose
+* Unused: a code no coder applied on any of ``units`` (a group code whose
   coders apply its leaves, a theme nobody met) has no figure at all, not even
   percent agreement or AC1: agreeing that it is absent everywhere says nothing
   about how it is applied. It is left out of the overall means and of pooled
@@ -128,7 +133,7 @@ class AgreementReport:
     """The whole report: one row per code and the overall row."""
 
     coders: tuple[str, ...]
-    units: int
+    units: int  # compared units: those every coder coded (the same for every code from the store)
     codes: tuple[CodeAgreement, ...]
     overall: OverallAgreement
     ci_coefficient: str
@@ -164,11 +169,27 @@ def krippendorff_band(value: float) -> str:
 
 
 UNITS_RULE = (
-    "units: every {unit} of every document at least one compared coder has coded; a coder who coded a "
-    "document is taken to have decided 'absent' for every code on its {unit}s they left uncoded, and is "
-    "missing on the documents they did not code"
+    "units: the {unit}s of the documents every compared coder coded (a coder coded a document when they "
+    "applied at least one code anywhere in it); there, a {unit} a coder left without a code is taken as "
+    "decided 'absent'. A document only some of them coded counts for none of the figures but "
+    "Krippendorff's alpha, which reads every {unit} two or more of them coded"
 )
 """The units rule, for report headers (format with ``unit``)."""
+
+
+def units_rule(unit: str) -> str:
+    """The units rule as a sentence (``str.capitalize`` would lower-case the names in it)."""
+    rule = UNITS_RULE.format(unit=unit)
+    return rule[0].upper() + rule[1:] + "."
+
+
+def units_line(coders: Sequence[str], unit: str, units: int, documents: int, with_codes: int) -> str:
+    """The header's first sentence: who, on which units, and how many of them carry a code."""
+    return (
+        f"Agreement between {', '.join(coders)} on {plural(units, unit)}: those of the "
+        f"{plural(documents, 'document')} every one of them coded; "
+        f"{with_codes} of them carry a reported code."
+    )
 
 
 def figure_bands(item: CodeAgreement | OverallAgreement) -> dict[str, str | None]:
@@ -188,10 +209,18 @@ def figure_bands(item: CodeAgreement | OverallAgreement) -> dict[str, str | None
 UNUSED_NOTE = "nobody applied it: no figure is defined"
 """The one note of a code nobody applied."""
 
+UNUSED_ELSEWHERE_NOTE = (
+    "nobody applied it on a unit every compared coder coded (only where some did not code): "
+    "no figure is defined"
+)
+"""The note of a code applied only on units some compared coder did not code: undefined, like unused."""
+
+UNUSED_NOTES = (UNUSED_NOTE, UNUSED_ELSEWHERE_NOTE)
+
 
 def row_flags(row: CodeAgreement) -> list[str]:
     """``rare`` (too few positive units for a stable figure) and ``unused`` (nobody applied the code)."""
-    return ["rare"] if row.rare else ["unused"] if UNUSED_NOTE in row.notes else []
+    return ["rare"] if row.rare else ["unused"] if set(UNUSED_NOTES) & set(row.notes) else []
 
 
 def build_report(
@@ -227,7 +256,7 @@ def build_report(
     rows = [_code_row(code, _matrix(code, m, shape), settings) for code, m in matrices.items()]
     return AgreementReport(
         coders=tuple(coders),
-        units=len(unit_ids),
+        units=max((row.units for row, _ in rows), default=0),
         codes=tuple(row for row, _ in rows),
         overall=_overall(rows),
         ci_coefficient="krippendorff_alpha",
@@ -254,17 +283,20 @@ def _code_row(
     code: str, data: ReliabilityData, settings: _Settings
 ) -> tuple[CodeAgreement, tuple[float, float] | None]:
     coders = coder_patterns(data)
-    counts = coders.count_patterns
-    values, notes = _coefficients(coders, counts)
-    units = int(counts.weights @ (counts.totals >= 2))
-    positive = int(counts.weights @ ((counts.totals >= 2) & (counts.counts[:, 1] > 0)))
-    unused = units > 0 and not int(counts.weights @ counts.counts[:, 1])  # no coder applied it anywhere
+    complete = coders.complete
+    counts = complete.count_patterns
+    values, notes = _coefficients(coders, complete, counts)
+    units = int(complete.weights.sum())
+    positive = int(counts.weights @ (counts.counts[:, 1] > 0))
+    unused = units > 0 and not positive  # no coder applied it on a unit every coder coded
     if unused:
-        values, notes = dict.fromkeys(COEFFICIENTS), [UNUSED_NOTE]
+        values, notes = dict.fromkeys(COEFFICIENTS), [_unused_note(coders.count_patterns)]
     else:
         notes += _undefined_notes(values, data, counts, units)
-    interval = _interval(code, counts, values["krippendorff_alpha"], settings, notes)
-    rare = positive < settings.min_positive and not unused
+        notes += _alpha_units_note(coders.count_patterns, units, values["krippendorff_alpha"])
+    alpha = values["krippendorff_alpha"]
+    interval = _interval(code, _pairable(coders.count_patterns), alpha, settings, notes)
+    rare = positive < settings.min_positive and not unused and units > 0
     if rare:
         notes.append(
             f"rare: {plural(positive, 'unit')} with the code applied (fewer than "
@@ -275,7 +307,7 @@ def _code_row(
         code=code,
         units=units,
         positive_units=positive,
-        prevalence=_defined(shares[1]),
+        prevalence=_defined(shares[1]) if units else None,
         **values,
         ci_low=interval[0] if interval else None,
         ci_high=interval[1] if interval else None,
@@ -288,18 +320,48 @@ def _code_row(
     return row, (float(pa), float(pe)) if units and not unused else None
 
 
-def _coefficients(coders: CoderPatterns, counts: CountPatterns) -> tuple[dict[str, float | None], list[str]]:
-    """Return every coefficient of one code, and a note when some coder pairs drop out."""
+def _pairable(counts: CountPatterns) -> CountPatterns:
+    """The units two or more coders coded: the bootstrap resamples these, the ones alpha reads."""
+    keep = counts.totals >= 2
+    return CountPatterns(counts.counts[keep], counts.weights[keep])
+
+
+def _unused_note(everything: CountPatterns) -> str:
+    """The unused note; says so when some coder applied the code where not every coder coded."""
+    if int(everything.weights @ everything.counts[:, 1]):
+        return UNUSED_ELSEWHERE_NOTE
+    return UNUSED_NOTE
+
+
+def _alpha_units_note(everything: CountPatterns, units: int, alpha: float | None) -> list[str]:
+    """Say when alpha reads more units than the others (units only some coders coded)."""
+    pairable = int(everything.weights @ (everything.totals >= 2))
+    if alpha is None or pairable <= units:
+        return []
+    return [
+        f"Krippendorff's alpha also reads the {plural(pairable - units, 'unit')} coded by two or more "
+        "coders but not by all (it handles missing data); the other figures use only units every coder coded"
+    ]
+
+
+def _coefficients(
+    coders: CoderPatterns, complete: CoderPatterns, counts: CountPatterns
+) -> tuple[dict[str, float | None], list[str]]:
+    """Return every coefficient of one code, and a note when some coder pairs drop out.
+
+    Alpha reads every unit two or more coders coded (``coders``); Cohen's and Scott's, per pair,
+    the units both coded; the others only the units every coder coded (``complete``, ``counts``).
+    """
     weights = table_weights(counts)
     values = {name: _defined(chance_corrected(terms(counts, weights))) for name, terms in COUNT_TERMS.items()}
-    coder_weights = table_weights(coders)
-    values["conger_kappa"] = _defined(chance_corrected(conger_terms(coders, coder_weights)))
-    pa, first, second = pair_agreement(coders, coder_weights, all_pairs(coders.n_coders))
+    values["conger_kappa"] = _defined(chance_corrected(conger_terms(complete, table_weights(complete))))
+    pa, first, second = pair_agreement(coders, table_weights(coders), all_pairs(coders.n_coders))
     cohen = chance_corrected((pa, (first * second).sum(-1)))
     values["cohen_kappa"] = _mean_defined(cohen)
     values["scott_pi"] = _mean_defined(chance_corrected((pa, (((first + second) / 2.0) ** 2).sum(-1))))
     nominal = level_metric("nominal", (0, 1))
-    values["krippendorff_alpha"] = _defined(alpha_values(counts, weights, nominal))
+    everything = coders.count_patterns
+    values["krippendorff_alpha"] = _defined(alpha_values(everything, table_weights(everything), nominal))
     defined, pairs = int(np.isfinite(cohen).sum()), len(cohen)
     notes = []
     if 0 < defined < pairs:
@@ -327,23 +389,27 @@ def _band(value: float | None, band: Any) -> str | None:
 def _undefined_notes(
     values: dict[str, float | None], data: ReliabilityData, counts: CountPatterns, units: int
 ) -> list[str]:
-    """Explain each undefined figure, once per reason."""
+    """Explain each undefined figure, once per reason (``counts``: the units every coder coded)."""
     missing = [name for name in COEFFICIENTS if values[name] is None]
+    everything = coder_patterns(data).count_patterns
     if not missing:
         return []
-    if units == 0:
+    if not int(everything.weights @ (everything.totals >= 2)):
         return ["no unit was coded by two or more coders, so no coefficient is defined"]
+    notes = []
+    if units == 0:
+        notes.append("no unit was coded by every compared coder: only Krippendorff's alpha can be defined")
+        missing = [name for name in missing if name == "krippendorff_alpha"]
     used = np.flatnonzero(counts.weights @ counts.counts)
-    if len(used) == 1:
+    if units and len(used) == 1:
         state = "applied" if used[0] == 1 else "absent"
         return [
             f"every rating is '{state}': chance agreement is 1, so "
             f"{_names(missing)} are undefined; AC1 and Brennan–Prediger read full agreement"
         ]
-    notes = []
     for name in missing:
         if name == "krippendorff_alpha":
-            note = undefined_alpha_message(data, counts)
+            note = undefined_alpha_message(data, everything)
         elif name in ("cohen_kappa", "scott_pi"):
             note = "no coder pair has a defined Cohen's kappa or Scott's pi"
         else:

@@ -17,8 +17,8 @@ categories:
   Brennan–Prediger ``p_e = 1/q``
 * Conger ``p_e = Σ_k [(Σ_g p_gk)² - Σ_g p_gk²] / (r (r - 1))``, ``p_gk`` the share
   of the units coder ``g`` coded that ``g`` put in ``k``
-* Cohen and Scott (two coders): ``p_a`` over the units both coded, each
-  coder's marginals over the units that coder coded; Cohen
+* Cohen and Scott (two coders): ``p_a`` and both coders' marginals over the
+  units both coded (a unit only one coded moves nothing); Cohen
   ``p_e = Σ_k p_1k p_2k``, Scott ``p_e = Σ_k ((p_1k + p_2k) / 2)²``.
 """
 
@@ -143,19 +143,21 @@ def pair_agreement(
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Return ``p_a`` per pair (shape ``(..., pairs)``) and both coders' marginals.
 
-    ``p_a`` is over the units both coders coded; the marginals, shape
-    ``(..., pairs, categories)``, are over all the units each coder coded.
+    ``p_a`` and the marginals, shape ``(..., pairs, categories)``, are all over
+    the units both coders coded: a unit only one of them coded moves nothing.
+    (Marginals over each coder's own units, as Gwet 2014 allows, can put kappa
+    below -1 when the coders' other units differ.)
     """
     first = np.array([g for g, _ in pairs], dtype=np.intp)
     second = np.array([h for _, h in pairs], dtype=np.intp)
     shape = (table.n_coders, table.n_categories) * 2
     gram = weighted_gram(table.one_hot, weights)
-    gram = gram.reshape(gram.shape[:-2] + shape)  # [..., g, k, h, l]
-    agree = np.einsum("...gkhk->...gh", gram)
-    both = gram.sum(axis=(-3, -1))
-    marginals = _shares(np.einsum("...gkgk->...gk", gram))
-    pa = ratio(agree[..., first, second], both[..., first, second])
-    return pa, marginals[..., first, :], marginals[..., second, :]
+    gram = np.swapaxes(gram.reshape(gram.shape[:-2] + shape), -3, -2)  # [..., g, h, k, l]
+    joint = gram[..., first, second, :, :]  # [..., pairs, k, l]: the pair's contingency table
+    agree = np.einsum("...kk->...", joint)
+    both = joint.sum(axis=(-2, -1))
+    pa = ratio(agree, both)
+    return pa, _shares(joint.sum(axis=-1)), _shares(joint.sum(axis=-2))
 
 
 def weighted_gram(columns: FloatArray, weights: FloatArray) -> FloatArray:

@@ -121,13 +121,16 @@ def _print_kept(kept: list[Kept]) -> None:
 
 def _header(data: AgreementData, report: AgreementReport, by: By) -> dict[str, Any]:
     from qcode.agreement.report import UNITS_RULE
+    from qcode.coding.matrices import compared
 
+    shared = compared(data)
     return {
         "coders": list(data.coders),
         "unit": data.unit,
         "units": report.units,
         "compared_units": _compared(report),
-        "documents": len(data.document_names),
+        "units_with_codes": shared.with_codes,
+        "documents": shared.documents,
         "by": by.value,
         "units_rule": UNITS_RULE.format(unit=data.unit),
         "ci": {
@@ -143,7 +146,7 @@ def _header(data: AgreementData, report: AgreementReport, by: By) -> dict[str, A
 
 
 def _compared(report: AgreementReport) -> int:
-    """Units coded by two or more coders (the same for every code)."""
+    """Units every compared coder coded (the same for every code)."""
     return max((row.units for row in report.codes), default=0)
 
 
@@ -314,7 +317,8 @@ def _print(
     from rich.console import Console
 
     from qcode.agreement.notes import summary_notes
-    from qcode.agreement.report import UNITS_RULE
+    from qcode.agreement.report import units_line, units_rule
+    from qcode.coding.matrices import compared
 
     console = Console()
     short = console.width < WIDE
@@ -322,11 +326,9 @@ def _print(
     def say(text: str, style: str | None = None) -> None:
         console.print(text, style=style, highlight=False, markup=False)
 
-    say(
-        f"Agreement between {', '.join(data.coders)}: {report.units} {data.unit}s in "
-        f"{plural(len(data.document_names), 'document')}, {_compared(report)} coded by two or more of them."
-    )
-    say(UNITS_RULE.format(unit=data.unit).capitalize() + ".", "dim")
+    shared = compared(data)
+    say(units_line(data.coders, data.unit, shared.units, shared.documents, shared.with_codes))
+    say(units_rule(data.unit), "dim")
     interval = (
         f"{report.ci_level:.0%} percentile bootstrap of Krippendorff's alpha"
         f" ({plural(report.n_boot, 'replicate')})"

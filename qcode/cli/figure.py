@@ -113,5 +113,8 @@ def _agreement(
     report = agreement_report(whole(data), n_boot=boot)
     field = report.ci_coefficient
     rows = tuple(Interval(row.code, getattr(row, field), row.ci_low, row.ci_high) for row in report.codes)
-    default = f"Agreement per code ({', '.join(report.coders)}; {plural(report.units, 'segment')})"
+    default = (
+        f"Agreement per code ({', '.join(report.coders)}; "
+        f"{plural(report.units, 'segment')} every one of them coded)"
+    )
     return Intervals(title or default, field, report.ci_level, rows)

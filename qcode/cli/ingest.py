@@ -110,7 +110,7 @@ def _is_project_file(path: Path) -> bool:
 
 def _import_projects(paths: list[Path], segment: str) -> None:
     """`qcode import FILE.qdpx`: one project file per run, so the run stays one transaction."""
-    from qcode.cli.export import run_qdpx_import
+    from qcode.cli.exchange import run_qdpx_import
     from qcode.errors import InputError
 
     if len(paths) != 1:

@@ -14,6 +14,7 @@ from qcode.cli import (
     agreement,
     attributes,
     codebook,
+    exchange,
     export,
     figure,
     ingest,
@@ -21,6 +22,7 @@ from qcode.cli import (
     project,
     query,
     report,
+    report_tables,
     tui,
 )
 from qcode.cli import codebook_db as _codebook_db  # noqa: F401 - adds load, show, export, merge, rename, split
@@ -87,12 +89,12 @@ app.add_typer(project.db_app, name="db")
 app.add_typer(report.app, name="report")
 app.add_typer(codebook.app, name="codebook")
 app.add_typer(export.export_app, name="export")
-app.add_typer(export.codings_app, name="codings")
+app.add_typer(exchange.codings_app, name="codings")
 export.export_app.command("coder")(team_commands.export_coder)
 app.add_typer(attributes.app, name="attributes")
-report.app.command("matrix")(export.matrix)
-report.app.command("quotes")(export.quotes)
-report.app.command("chart")(export.chart)
+report.app.command("matrix")(report_tables.matrix)
+report.app.command("quotes")(report_tables.quotes)
+report.app.command("chart")(report_tables.chart)
 report.app.command("figure")(figure.figure)
 app.command("suggest")(_suggest.suggest)
 

@@ -126,8 +126,8 @@ def _agreement(
     }
     statement = (
         f"Agreement is Krippendorff's alpha per code between {', '.join(report.coders)} over "
-        f"{plural(report.units, 'segment')} of the documents each coded (a coder who coded a document"
-        " decided "
+        f"{plural(report.units, 'segment')} of the documents every one of them coded (a coder coded a "
+        "document when they applied at least one code anywhere in it, and decided "
         f"'absent' on its uncoded segments), with a {report.ci_level:.0%} percentile bootstrap interval "
         f"({plural(report.n_boot, 'replicate')}); alpha ≥ .800 is reliable, ≥ .667 allows tentative"
         " conclusions "

@@ -1,10 +1,13 @@
 """The coder × unit matrices inter-coder agreement needs, read in a few set-based queries.
 
 Units (issue 7): every segment — or passage, with ``unit="passage"`` — of every document that at
-least one compared coder has coded (applied any code to any of its segments). A coder who coded a
-document is taken to have decided "absent" (0) for every code on its segments they left uncoded; a
-coder who coded nothing in a document is missing (-1) on all its units. A passage is present for a
-coder when any of its segments carries the code.
+least one compared coder has coded. A coder *coded a document* when they applied at least one code,
+any code in the codebook, to any of its segments (the one definition, in docs/teams.md and in every
+agreement header). A coder who coded a document is taken to have decided "absent" (0) for every code
+on its segments they left uncoded; a coder who did not code a document is missing (-1) on all its
+units, and the statistics (:mod:`qcode.agreement.report`) give the complete-data figures only the
+units every compared coder coded. A passage is present for a coder when any of its segments carries
+the code.
 
 Three queries (who coded which document; the segments of those documents, chunked by document;
 the codings of the compared coders and codes) and NumPy build everything, so a million segments
@@ -24,7 +27,7 @@ from numpy.typing import NDArray
 from sqlalchemy import Connection, Executable, select
 from sqlalchemy.orm import Session
 
-from qcode.coding.selection import CodeRef, resolve_coders, resolve_codes
+from qcode.coding.selection import CodeRef, code_ancestors, resolve_coders, resolve_codes
 from qcode.errors import InputError
 from qcode.store.models import Coding, Document, Segment
 
@@ -156,7 +159,7 @@ def agreement_data(
     coder_row = _positions(coder_ids, pairs[:, 0])
     for g in range(len(who)):
         coded[g] = np.isin(unit_documents, pairs[coder_row == g, 1])
-    applied = _applied(conn, coder_ids, what, segments[:, 0], seg_unit)
+    applied = _applied(conn, coder_ids, _sources(session, what), segments[:, 0], seg_unit)
     names = dict(_name_rows(conn, documents))
     notes = [
         f"{name} coded none of these documents: missing on every unit"
@@ -164,7 +167,9 @@ def agreement_data(
         if not coded[g].any()
     ]
     notes += [
-        f"{c.name} has child codes: only codings of {c.name} itself count" for c in what if c.has_children
+        f"{c.name} is a group: a segment has it when a coder applied {c.name} or any code under it"
+        for c in what
+        if c.has_children
     ]
     return AgreementData(
         unit,
@@ -176,6 +181,34 @@ def agreement_data(
         coded,
         applied,
         tuple(notes),
+    )
+
+
+@dataclass(frozen=True)
+class Compared:
+    """The units the complete-data figures compare, for headers and titles.
+
+    Attributes:
+        units: units of the documents every compared coder coded (coders who coded none aside).
+        documents: those documents.
+        with_codes: of ``units``, those where some compared coder applied some reported code.
+    """
+
+    units: int
+    documents: int
+    with_codes: int
+
+
+def compared(data: AgreementData) -> Compared:
+    """Count the units every compared coder coded, their documents, and those carrying a code."""
+    active = data.coded.any(axis=1)
+    every = data.coded[active].all(axis=0) if active.sum() >= 2 else np.zeros(len(data.unit_ids), np.bool_)
+    applied = np.zeros(len(data.unit_ids), dtype=np.bool_)
+    applied[data.applied[:, 2]] = True
+    return Compared(
+        units=int(every.sum()),
+        documents=len(np.unique(data.unit_documents[every])),
+        with_codes=int((every & applied).sum()),
     )
 
 
@@ -226,25 +259,52 @@ def _passages(segments: IntArray) -> tuple[IntArray, IntArray, IntArray]:
     return ids[order], segments[first[order], 1], rank[inverse.reshape(-1)]
 
 
+def _sources(session: Session, codes: Sequence[CodeRef]) -> IntArray:
+    """Rows of (code id, reported code index): each reported code from itself and every code under it."""
+    index = {c.id: k for k, c in enumerate(codes)}
+    pairs = [
+        (code_id, index[above])
+        for code_id, chain in code_ancestors(session).items()
+        for above in chain
+        if above in index
+    ]
+    rows = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
+    return rows
+
+
 def _applied(
-    conn: Connection, coder_ids: IntArray, codes: Sequence[CodeRef], segment_ids: IntArray, seg_unit: IntArray
+    conn: Connection, coder_ids: IntArray, sources: IntArray, segment_ids: IntArray, seg_unit: IntArray
 ) -> IntArray:
-    """(code index, coder index, unit index) of the compared codings, once per cell, sorted by unit."""
-    code_ids = np.array([c.id for c in codes], dtype=np.int64)
+    """(code index, coder index, unit index) of the compared codings, once per cell, sorted by unit.
+
+    ``sources`` (sorted by code id) maps each coding's code to the reported codes it counts for: itself,
+    and the groups above it.
+    """
+    n_codes = int(sources[:, 1].max()) + 1 if len(sources) else 1
     rows = _int_rows(
         conn,
         select(Coding.code_id, Coding.coder_id, Coding.segment_id).where(
-            Coding.coder_id.in_(coder_ids.tolist()), Coding.code_id.in_(code_ids.tolist())
+            Coding.coder_id.in_(coder_ids.tolist()), Coding.code_id.in_(np.unique(sources[:, 0]).tolist())
         ),
         3,
     )
     if not len(rows):
         return np.zeros((0, 3), dtype=np.int64)
-    n_codes, n_coders = len(code_ids), len(coder_ids)
+    n_coders = len(coder_ids)
+    lo = np.searchsorted(sources[:, 0], rows[:, 0], side="left")
+    counts = np.searchsorted(sources[:, 0], rows[:, 0], side="right") - lo
+    if (counts != 1).any():  # a coding counts for its code and for the reported groups above it
+        starts = np.repeat(lo, counts)
+        within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        rows, picked = np.repeat(rows, counts, axis=0), starts + within
+    else:
+        picked = lo
+    code = sources[picked, 1]
     unit = seg_unit[_positions(segment_ids, rows[:, 2])]
     # One integer per cell, ordered by unit; sorting then dropping repeats removes a passage's
-    # repeats. (Plain np.unique hashes on NumPy 2.3+: 20× slower here at a million cells.)
-    code, coder = _positions(code_ids, rows[:, 0]), _positions(coder_ids, rows[:, 1])
+    # repeats (and a group's, when a coder applied two codes under it). (Plain np.unique hashes on
+    # NumPy 2.3+: 20× slower here at a million cells.)
+    coder = _positions(coder_ids, rows[:, 1])
     key = np.sort((unit * n_codes + code) * n_coders + coder)
     key = key[np.concatenate(([True], key[1:] != key[:-1]))]
     rest, coder = np.divmod(key, n_coders)

@@ -98,9 +98,7 @@ def project_guid(source: Source) -> str | None:
 
 def find_coder(source: Source, name: str) -> CoderRef | None:
     """The coder called exactly ``name`` (surrounding blanks ignored), if registered."""
-    rows = _rows(
-        source, "SELECT id, guid, name, role FROM coders WHERE name = :name", {"name": name.strip()}
-    )
+    rows = _rows(source, "SELECT id, guid, name, role FROM coders WHERE name = :name", {"name": name.strip()})
     return CoderRef(*rows[0]) if rows else None
 
 
@@ -218,13 +216,14 @@ def coded_codes(source: Source, coder_id: int) -> set[int]:
 
 _IN_DOC = "(SELECT id FROM segments WHERE document_id = :doc)"
 _SEGMENTS = (
-    "SELECT s.id, s.ordinal, p.ordinal, p.section, p.speaker, s.text FROM segments s"
+    "SELECT s.id, s.ordinal, p.ordinal, p.section, p.speaker, s.text, s.start FROM segments s"
     " JOIN passages p ON p.id = s.passage_id WHERE s.document_id = :doc ORDER BY s.ordinal"
 )
-_CODINGS = f"SELECT segment_id, code_id FROM codings WHERE coder_id = :coder AND segment_id IN {_IN_DOC}"
-_MEMOS = (
-    f"SELECT segment_id, text FROM memos WHERE coder_id = :coder AND segment_id IN {_IN_DOC} ORDER BY id"
+_CODINGS = (
+    'SELECT segment_id, code_id, start, "end" FROM codings'
+    f" WHERE coder_id = :coder AND segment_id IN {_IN_DOC}"
 )
+_MEMOS = f"SELECT segment_id, text FROM memos WHERE coder_id = :coder AND segment_id IN {_IN_DOC} ORDER BY id"
 
 
 def load_transcript(source: Source, document: DocumentInfo, coder_id: int) -> Transcript:
@@ -232,13 +231,16 @@ def load_transcript(source: Source, document: DocumentInfo, coder_id: int) -> Tr
     params = {"doc": document.id, "coder": coder_id}
     segments = tuple(map(SegmentInfo._make, _rows(source, _SEGMENTS, params)))
     sets: dict[int, set[int]] = defaultdict(set)
-    for seg_id, code_id in _rows(source, _CODINGS, params):
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
+    for seg_id, code_id, start, end in _rows(source, _CODINGS, params):
         sets[seg_id].add(code_id)
+        if start is not None and end is not None:
+            spans[(seg_id, code_id)] = (start, end)
     memos: dict[int, str] = {}
     for memo_seg, text in _rows(source, _MEMOS, params):
         if memo_seg is not None:
             memos.setdefault(memo_seg, text)
-    return Transcript(document, segments, {k: frozenset(v) for k, v in sets.items()}, memos)
+    return Transcript(document, segments, {k: frozenset(v) for k, v in sets.items()}, memos, spans)
 
 
 def code_view(

@@ -94,3 +94,11 @@ def find_text(query: str, texts: Sequence[str], *, fuzzy: bool = False) -> list[
         if align is not None:
             hits.append(TextHit(i, ((align.dest_start, align.dest_end),)))
     return hits
+
+
+def find_span(words: str, text: str) -> tuple[int, int] | None:
+    """Where ``words`` stand in ``text``: the first exact (case-insensitive) match, else the closest
+    fuzzy one (typed spaces against a line break, a slip of the keyboard), else ``None``."""
+    words = words.strip()
+    hits = find_text(words, [text]) or find_text(words, [text], fuzzy=True)
+    return hits[0].spans[0] if hits else None

@@ -23,6 +23,25 @@ class CodeRef:
     has_children: bool
 
 
+def code_ancestors(session: Session) -> dict[int, tuple[int, ...]]:
+    """Each code id with itself and every code above it (parent, grandparent…), nearest first.
+
+    Group codes aggregate their children (as MAXQDA and NVivo do on request): a segment has a group
+    when a coder applied the group or any code under it. The wide export, ``report matrix`` and
+    agreement read codings through this map, so the three agree on what a group means.
+    """
+    parent: dict[int, int | None] = {i: up for i, up in session.execute(select(Code.id, Code.parent_id))}
+    out: dict[int, tuple[int, ...]] = {}
+    for code_id in parent:
+        chain, seen, up = [code_id], {code_id}, parent[code_id]
+        while up is not None and up not in seen:  # a cycle cannot be stored, but never loop
+            chain.append(up)
+            seen.add(up)
+            up = parent.get(up)
+        out[code_id] = tuple(chain)
+    return out
+
+
 def resolve_coders(
     session: Session, names: Sequence[str] | None, *, consensus: bool = False
 ) -> list[tuple[int, str]]:
@@ -91,4 +110,3 @@ def resolve_codes(session: Session, names: Sequence[str] | None) -> list[CodeRef
     lookup = Names("code", [(r.key, r.id) for r in ordered] + [(r.name, r.id) for r in ordered])
     wanted = set(lookup.find_all(names))
     return [ref for ref in refs.values() if ref.id in wanted]
-

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from qcode.coding.queries import find_coder
 from qcode.coding.roles import MAX_CODER_NAME, coder_name_problem, require_coder
+from qcode.coding.spans import replay_span
 from qcode.coding.sqlite_toggle import coding_event
-from qcode.coding.types import CodeInfo, CoderRef, CodingOp, CodingRow, MemoOp, Op, SegmentRef
+from qcode.coding.types import CodeInfo, CoderRef, CodingOp, CodingRow, MemoOp, Op, SegmentRef, Span, SpanOp
 from qcode.errors import InputError
 from qcode.store.base import new_guid, utcnow
 from qcode.store.events import log_event
@@ -67,12 +68,18 @@ _DELETE_CODING = (
         _CODINGS.c.segment_id == bindparam("segment"),
         _CODINGS.c.code_id == bindparam("code"),
     )
-    .returning(_CODINGS.c.guid, _CODINGS.c.memo)
+    .returning(_CODINGS.c.guid, _CODINGS.c.memo, _CODINGS.c.start, _CODINGS.c.end)
 )
 
 
 def _insert_coding(
-    session: Session, coder: CoderRef, segment: SegmentRef, code_id: int, guid: str, memo: str | None
+    session: Session,
+    coder: CoderRef,
+    segment: SegmentRef,
+    code_id: int,
+    guid: str,
+    memo: str | None,
+    span: Span | None = None,
 ) -> None:
     session.connection().execute(
         _INSERT_CODING,
@@ -83,19 +90,24 @@ def _insert_coding(
             "code_id": code_id,
             "memo": memo,
             "created_at": utcnow(),
+            "start": span[0] if span else None,
+            "end": span[1] if span else None,
         },
     )
 
 
 def _delete_coding(
     session: Session, coder: CoderRef, segment_id: int, code_id: int
-) -> tuple[str, str | None] | None:
+) -> tuple[str, str | None, Span | None] | None:
+    """Delete the coding; its GUID, memo and own span (so undo can bring it back exactly)."""
     row = (
         session.connection()
         .execute(_DELETE_CODING, {"coder": coder.id, "segment": segment_id, "code": code_id})
         .first()
     )
-    return None if row is None else (row.guid, row.memo)
+    if row is None:
+        return None
+    return row.guid, row.memo, None if row.start is None or row.end is None else (row.start, row.end)
 
 
 def toggle_coding(
@@ -111,7 +123,7 @@ def toggle_coding(
     require_coder(coder)
     removed = _delete_coding(session, coder, segment.id, code.id)
     if removed is not None:
-        op = CodingOp(segment, code.id, code.key, False, removed[0], removed[1])
+        op = CodingOp(segment, code.id, code.key, False, *removed)
     else:
         op = CodingOp(segment, code.id, code.key, True, new_guid())
         _insert_coding(session, coder, segment, code.id, op.guid, None)
@@ -126,9 +138,9 @@ def set_codings(
     require_coder(coder)
     ids = [s.id for s in segments]
     existing = {
-        r.segment_id: (r.guid, r.memo)
+        r.segment_id: (r.guid, r.memo, None if r.start is None or r.end is None else (r.start, r.end))
         for r in session.execute(
-            select(Coding.segment_id, Coding.guid, Coding.memo).where(
+            select(Coding.segment_id, Coding.guid, Coding.memo, Coding.start, Coding.end).where(
                 Coding.coder_id == coder.id, Coding.code_id == code.id, Coding.segment_id.in_(ids)
             )
         )
@@ -140,8 +152,7 @@ def set_codings(
             _insert_coding(session, coder, seg, code.id, op.guid, None)
         elif not present and seg.id in existing:
             _delete_coding(session, coder, seg.id, code.id)
-            guid, memo = existing.pop(seg.id)
-            op = CodingOp(seg, code.id, code.key, False, guid, memo)
+            op = CodingOp(seg, code.id, code.key, False, *existing.pop(seg.id))
         else:
             continue
         _log_coding(session, coder, op, None)
@@ -220,7 +231,12 @@ def apply_ops(session: Session, coder: CoderRef, ops: Iterable[Op], via: str) ->
     require_coder(coder)
     done: list[Op] = []
     for op in ops:
-        if isinstance(op, MemoOp):
+        if isinstance(op, SpanOp):
+            replayed = replay_span(session, coder, op, via)
+            if replayed is None:
+                continue
+            op = replayed
+        elif isinstance(op, MemoOp):
             row = _memo_row(session, coder, op.segment.id)
             if (None if row is None else row.text) == op.after:
                 continue
@@ -239,9 +255,9 @@ def apply_ops(session: Session, coder: CoderRef, ops: Iterable[Op], via: str) ->
             op = (
                 op
                 if guid_taken is None
-                else CodingOp(op.segment, op.code_id, op.code_key, True, new_guid(), op.memo)
+                else CodingOp(op.segment, op.code_id, op.code_key, True, new_guid(), op.memo, op.span)
             )
-            _insert_coding(session, coder, op.segment, op.code_id, op.guid, op.memo)
+            _insert_coding(session, coder, op.segment, op.code_id, op.guid, op.memo, op.span)
             _log_coding(session, coder, op, via)
         else:
             if _delete_coding(session, coder, op.segment.id, op.code_id) is None:

@@ -20,21 +20,25 @@ from datetime import UTC, datetime
 from typing import Any
 
 from qcode.coding.roles import require_coder
-from qcode.coding.types import CodeInfo, CoderRef, CodingOp, SegmentRef
+from qcode.coding.types import CodeInfo, CoderRef, CodingOp, SegmentRef, SpanOp
 
 __all__ = ["coding_event", "sqlite_stamp", "toggle_coding"]
 
 #: How SQLAlchemy's SQLite ``DATETIME`` stores a timestamp (qcode's are all UTC).
 _STAMP = "%Y-%m-%d %H:%M:%S.%f"
-_DELETE = "DELETE FROM codings WHERE coder_id = ? AND segment_id = ? AND code_id = ? RETURNING guid, memo"
+_DELETE = (
+    "DELETE FROM codings WHERE coder_id = ? AND segment_id = ? AND code_id = ?"
+    ' RETURNING guid, memo, start, "end"'
+)
 _INSERT = (
     "INSERT INTO codings (guid, coder_id, segment_id, code_id, memo, created_at) VALUES (?, ?, ?, ?, ?, ?)"
 )
 _EVENT = "INSERT INTO events (guid, at, actor, action, payload) VALUES (?, ?, ?, ?, ?)"
 
 
-def coding_event(coder: CoderRef, op: CodingOp, via: str | None) -> tuple[str, dict[str, Any]]:
-    """The event of one coding added or removed: ``(action, payload)``, entities by GUID and name."""
+def coding_event(coder: CoderRef, op: CodingOp | SpanOp, via: str | None) -> tuple[str, dict[str, Any]]:
+    """The event of one coding added, removed or narrowed: ``(action, payload)``, entities by GUID and
+    name (a narrowing also says the span kept, ``None`` for the whole segment)."""
     payload: dict[str, Any] = {
         "coding": op.guid,
         "coder": coder.name,
@@ -42,8 +46,12 @@ def coding_event(coder: CoderRef, op: CodingOp, via: str | None) -> tuple[str, d
         "document": op.segment.document,
         "segment": op.segment.ordinal,
     }
+    if isinstance(op, SpanOp):
+        payload["start"], payload["end"] = op.after if op.after is not None else (None, None)
     if via:
         payload["via"] = via
+    if isinstance(op, SpanOp):
+        return "coding.narrow", payload
     return ("coding.add" if op.added else "coding.remove"), payload
 
 
@@ -64,7 +72,9 @@ def toggle_coding(
     rows = conn.execute(_DELETE, (coder.id, segment.id, code.id)).fetchall()  # at most one (unique)
     now = sqlite_stamp()
     if rows:
-        op = CodingOp(segment, code.id, code.key, False, rows[0][0], rows[0][1])
+        guid, memo, start, end = rows[0]
+        span = None if start is None or end is None else (start, end)
+        op = CodingOp(segment, code.id, code.key, False, guid, memo, span)  # undo brings the span back
     else:
         op = CodingOp(segment, code.id, code.key, True, str(uuid.uuid4()))
         conn.execute(_INSERT, (op.guid, coder.id, segment.id, code.id, None, now))

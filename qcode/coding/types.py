@@ -99,6 +99,11 @@ class SegmentInfo(NamedTuple):
     section: str
     speaker: str | None
     text: str
+    start: int = 0  # where the text starts in the document's text
+
+
+#: A coding's own span in the document's text, when it covers less than its segment.
+Span = tuple[int, int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +114,7 @@ class Transcript:
     segments: tuple[SegmentInfo, ...]
     codings: Mapping[int, frozenset[int]]  # segment id -> code ids
     memos: Mapping[int, str]  # segment id -> memo text
+    spans: Mapping[tuple[int, int], Span] = field(default_factory=dict)  # (segment id, code id) -> span
 
     def ref(self, index: int) -> SegmentRef:
         """The write reference of the segment at ``index``."""
@@ -118,7 +124,7 @@ class Transcript:
 
 @dataclass(frozen=True, slots=True)
 class CodingOp:
-    """One coding added or removed; ``guid`` and ``memo`` let undo restore it exactly."""
+    """One coding added or removed; ``guid``, ``memo`` and ``span`` let undo restore it exactly."""
 
     segment: SegmentRef
     code_id: int
@@ -126,10 +132,32 @@ class CodingOp:
     added: bool
     guid: str
     memo: str | None = None
+    span: Span | None = None
 
     def inverse(self) -> CodingOp:
         """The op that takes this one back."""
-        return CodingOp(self.segment, self.code_id, self.code_key, not self.added, self.guid, self.memo)
+        return CodingOp(
+            self.segment, self.code_id, self.code_key, not self.added, self.guid, self.memo, self.span
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SpanOp:
+    """A coding narrowed to a span of its segment's text, or widened back to it (``None``).
+
+    Spans are offsets in the document's text; the segment stays the unit for agreement.
+    """
+
+    segment: SegmentRef
+    code_id: int
+    code_key: str
+    guid: str
+    before: Span | None
+    after: Span | None
+
+    def inverse(self) -> SpanOp:
+        """The op that takes this one back."""
+        return SpanOp(self.segment, self.code_id, self.code_key, self.guid, self.after, self.before)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,7 +174,7 @@ class MemoOp:
         return MemoOp(self.segment, self.after, self.before, self.guid)
 
 
-Op = CodingOp | MemoOp
+Op = CodingOp | MemoOp | SpanOp
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,9 @@
 
 Only ``document``, ``segment``, ``code`` and ``coder`` are required. ``passage``, ``section``,
 ``start``, ``end`` and ``text`` are checked against the segment where present; ``memo`` and
-``coded_at`` are taken over; attribute, ``code_name`` and ``code_group`` columns are ignored.
+``coded_at`` are taken over, and so are ``coding_start`` and ``coding_end`` (a coding's exact span in
+the document when it covers less than its segment; empty for the whole segment) for new codings;
+attribute, ``code_name`` and ``code_group`` columns are ignored.
 Files from elsewhere are welcome: ``;``-separated (European Excel) or comma-separated, and ``NA``
 (how R's ``write.csv`` writes a missing value) in an optional column means empty.
 Every row is checked before anything is written; rows already in the project add nothing.
@@ -99,6 +101,7 @@ class _Row:
     coder: str
     memo: str | None
     coded_at: datetime | None
+    span: tuple[int, int] | None = None
 
 
 class _Lookups:
@@ -271,13 +274,30 @@ def _parse(rec: CsvRecord, look: _Lookups) -> tuple[_Row | None, list[str]]:
         problems.append(variant)
     elif coder not in look.coders and len(coder) > MAX_CODER_NAME:
         problems.append(f"coder name is {len(coder)} characters long (at most {MAX_CODER_NAME})")
+    span = None
     if seg is not None:
         problems.extend(_check(rec, seg))
+        span, problem = _span(rec, seg)
+        problems.extend([problem] if problem else [])
     if problems or seg is None or code_id is None:
         return None, problems
     memo = _optional(rec, "memo")
     memo = unneutralise(memo) if memo is not None else None
-    return _Row(rec.line, seg.id, code_id, coder, memo, coded_at), []
+    return _Row(rec.line, seg.id, code_id, coder, memo, coded_at, span), []
+
+
+def _span(rec: CsvRecord, seg: _Seg) -> tuple[tuple[int, int] | None, str | None]:
+    """The coding's own span from ``coding_start``/``coding_end`` (``None``: the whole segment)."""
+    cells = [(_optional(rec, c) or "").strip() for c in ("coding_start", "coding_end")]
+    if not any(cells):
+        return None, None
+    try:
+        start, end = (int(c) for c in cells)
+    except ValueError:
+        return None, f"coding_start {cells[0]!r} and coding_end {cells[1]!r} are not both whole numbers"
+    if not seg.start <= start < end <= seg.end:
+        return None, f"coding span {start}–{end} is not inside the segment's span {seg.start}–{seg.end}"
+    return (None, None) if (start, end) == (seg.start, seg.end) else ((start, end), None)
 
 
 def import_codings_csv(
@@ -403,6 +423,8 @@ def _write(
                 "code_id": r.code,
                 "memo": coding_memo_in(r.memo, on_segment.get(key[:2])),
                 "created_at": r.coded_at or utcnow(),
+                "start": r.span[0] if r.span else None,
+                "end": r.span[1] if r.span else None,
             }
     if new:
         session.execute(insert(Coding), list(new.values()))

@@ -17,6 +17,11 @@ the description, the way a person would write them::
 Reading takes labelled paragraphs from the end of the text, so a description written in another
 program keeps every paragraph it has. Files written by older qcode versions put these fields in a
 YAML block after a ``--- qcode ---`` line; that block is still read.
+
+A description may itself hold a paragraph that reads like a label ("Keywords: …") or a line that
+reads like the old marker. Writing puts an invisible guard (U+2060 WORD JOINER) in front of such a
+paragraph or line, and reading takes one guard off again, so every description comes back exactly
+(:func:`prose_form` says what the prose keeps of the other fields).
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ LEGACY_MARKER = "--- qcode ---"
 _INCLUDE, _EXCLUDE, _KEYWORDS = "Include: ", "Exclude: ", "Keywords: "
 _EXAMPLE = re.compile(r"^Example \((?P<who>[^\n]+?)\): “(?P<text>.*)”$", re.DOTALL)
 _EXAMPLE_UNQUOTED = re.compile(r"^Example \((?P<who>[^\n]+?)\): (?P<text>.+)$", re.DOTALL)
+#: Invisible, not whitespace: put before a description's paragraph or line that would read as machinery.
+GUARD = "\u2060"
 
 
 @dataclass(frozen=True)
@@ -48,25 +55,46 @@ class Criteria:
 
 def describe(criteria: Criteria) -> str:
     """The ``Description`` text: the description, then one labelled paragraph per criterion."""
-    parts = [criteria.description.strip()] if criteria.description.strip() else []
-    if criteria.inclusion.strip():
-        parts.append(_INCLUDE + _one_paragraph(criteria.inclusion))
-    if criteria.exclusion.strip():
-        parts.append(_EXCLUDE + _one_paragraph(criteria.exclusion))
-    if criteria.example_text.strip() and criteria.example_interviewee.strip():
-        who = " ".join(criteria.example_interviewee.split())
-        parts.append(f"Example ({who}): “{_one_paragraph(criteria.example_text)}”")
-    if criteria.keywords:
-        parts.append(_KEYWORDS + ", ".join(k.replace(",", " ").strip() for k in criteria.keywords))
-    return "\n\n".join(parts)
+    shown = prose_form(criteria)
+    parts = [_guard_paragraph(p) for p in shown.description.split("\n\n")] if shown.description else []
+    if shown.inclusion:
+        parts.append(_INCLUDE + shown.inclusion)
+    if shown.exclusion:
+        parts.append(_EXCLUDE + shown.exclusion)
+    if shown.example_text:
+        parts.append(f"Example ({shown.example_interviewee}): “{shown.example_text}”")
+    if shown.keywords:
+        parts.append(_KEYWORDS + ", ".join(shown.keywords))
+    return "\n".join(_guard_line(line) for line in "\n\n".join(parts).split("\n"))
+
+
+def prose_form(criteria: Criteria) -> Criteria:
+    """What :func:`describe` keeps, and so what :func:`read_description` gives back.
+
+    The description is kept exactly but for surrounding blanks and line-end style; each criterion
+    becomes one paragraph; keywords lose commas and blank lines; an example needs its speaker,
+    whose name is one line and cannot hold the ``): “`` that would end it early.
+    """
+    who = " ".join(_lines(criteria.example_interviewee).split()).replace("): “", '): "')
+    example = _one_paragraph(criteria.example_text) if who else ""
+    keywords = (_one_paragraph(k.replace(",", " ")) for k in criteria.keywords)
+    return Criteria(
+        _lines(criteria.description).strip(),
+        _one_paragraph(criteria.inclusion),
+        _one_paragraph(criteria.exclusion),
+        example,
+        who if example else "",
+        tuple(k for k in keywords if k),
+    )
 
 
 def read_description(text: str) -> Criteria:
     """Undo :func:`describe` (and read the legacy YAML block); other text is all description."""
-    text = text.replace("\r\n", "\n").strip()
+    text = _lines(text).strip()
     legacy = _legacy(text)
     if legacy is not None:
         return legacy
+    text = "\n".join(_unguard_line(line) for line in text.split("\n"))
     paragraphs = text.split("\n\n") if text else []
     found: dict[str, str] = {}
     while paragraphs:
@@ -79,7 +107,7 @@ def read_description(text: str) -> Criteria:
     who, _, example = found.get("example", "").partition("\n")
     keywords = tuple(k.strip() for k in found.get("keywords", "").split(",") if k.strip())
     return Criteria(
-        "\n\n".join(paragraphs).strip(),
+        "\n\n".join(_unguard_paragraph(p) for p in paragraphs).strip(),
         found.get("inclusion", ""),
         found.get("exclusion", ""),
         example,
@@ -100,7 +128,30 @@ def _label(paragraph: str) -> tuple[str, str] | None:
 
 def _one_paragraph(text: str) -> str:
     """A criterion as one paragraph (a blank line inside would end it on reading)."""
-    return re.sub(r"\n\s*\n", "\n", text.strip())
+    return re.sub(r"\n\s*\n", "\n", _lines(text).strip())
+
+
+def _lines(text: str) -> str:
+    """``\\n`` for every line end (XML parsers turn ``\\r\\n`` and ``\\r`` into it anyway)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _guard_paragraph(paragraph: str) -> str:
+    return GUARD + paragraph if _label(paragraph.lstrip(GUARD)) is not None else paragraph
+
+
+def _unguard_paragraph(paragraph: str) -> str:
+    guarded = paragraph.startswith(GUARD) and _label(paragraph.lstrip(GUARD)) is not None
+    return paragraph[1:] if guarded else paragraph
+
+
+def _guard_line(line: str) -> str:
+    return GUARD + line if line.lstrip(GUARD).strip() == LEGACY_MARKER else line
+
+
+def _unguard_line(line: str) -> str:
+    guarded = line.startswith(GUARD) and line[1:].lstrip(GUARD).strip() == LEGACY_MARKER
+    return line[1:] if guarded else line
 
 
 def legacy_fields(text: str) -> tuple[str, dict[str, Any]] | None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import math
 import zipfile
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -39,6 +38,7 @@ from qcode.exchange.qdpx_model import (
     canonical_guid,
 )
 from qcode.exchange.xmlsafe import declared_encoding_problem
+from qcode.ingest.archive import DAMAGED, open_zip, read_member
 from qcode.ingest.textfile import DEFAULT_MAX_BYTES
 
 
@@ -69,7 +69,7 @@ def is_qdpx(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as zf:
             return any(n.lower().endswith(".qde") and "/" not in n for n in zf.namelist())
-    except (OSError, zipfile.BadZipFile):
+    except DAMAGED:
         return False
 
 
@@ -108,11 +108,7 @@ class _Zip:
                 f"{limits.max_total_bytes:,} in all)"
             )
             raise InputError(f"refused: member {info.filename!r} {why}", path=self.where)
-        try:
-            with self.zf.open(info) as fh:
-                data = fh.read(limit + 1)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
-            raise InputError(f"damaged member {info.filename!r} ({exc})", path=self.where) from None
+        data = read_member(self.zf, info, self.where, limit)
         if len(data) > limit:  # the header lied about the size
             raise InputError(
                 f"refused: member {info.filename!r} unpacks beyond the size limit", path=self.where
@@ -144,11 +140,7 @@ def read_qdpx(path: Path, limits: ZipLimits = DEFAULT_LIMITS) -> QProject:
         InputError: not a zip, unsafe, too big, no ``.qde``, malformed XML, or missing sources.
     """
     where = str(path)
-    try:
-        zf = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise InputError(f"not a .qdpx (zip) file ({exc})", path=where) from None
-    with zf:
+    with open_zip(path, where, "a .qdpx project (REFI-QDA projects are zip archives)") as zf:
         z = _Zip(zf, where, limits)
         qde = [info for name, info in z.members.items() if name.endswith(".qde") and "/" not in name]
         if len(qde) != 1:

@@ -7,13 +7,13 @@ CSV files may be comma-, semicolon- or tab-separated; ``.xlsx`` files are read w
 
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from qcode.attributes import from_cell
 from qcode.errors import InputError
 from qcode.export.tables import read_csv
+from qcode.ingest.archive import DAMAGED, check_members, open_zip
 
 #: Biggest spreadsheet read (bytes on disk); attribute sheets are small.
 MAX_BYTES = 32 * 1024 * 1024
@@ -80,9 +80,11 @@ def _xlsx(path: Path, where: str) -> tuple[list[str], list[tuple[int, list[str]]
         from openpyxl import load_workbook
     except ImportError:  # pragma: no cover - a declared dependency
         raise InputError("reading .xlsx needs openpyxl (pip install openpyxl)", path=where) from None
+    with open_zip(path, where, "a readable .xlsx workbook") as archive:
+        check_members(archive, where)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except (KeyError, *DAMAGED) as exc:
         raise InputError(f"is not a readable .xlsx workbook ({exc})", path=where) from None
     try:
         sheet = book.worksheets[0]
@@ -91,6 +93,8 @@ def _xlsx(path: Path, where: str) -> tuple[list[str], list[tuple[int, list[str]]
             if number > MAX_ROWS:
                 raise InputError(f"has more than {MAX_ROWS:,} rows", path=where, line=number)
             rows.append((number, [from_cell(v) for v in row]))
+    except (KeyError, *DAMAGED) as exc:  # a read-only workbook unpacks its rows as they are read
+        raise InputError(f"is not a readable .xlsx workbook ({exc})", path=where) from None
     finally:
         book.close()
     rows = [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]

@@ -100,6 +100,7 @@ class _Rows:
         col = {name: i for i, name in enumerate(header)}
         self.passage, self.section, self.segment = col["passage"], col["section"], col["segment"]
         self.start, self.end, self.text = col["start"], col["end"], col["text"]
+        self.span = (col.get("coding_start"), col.get("coding_end"))
         self.memo = col.get("memo")
         self.coder = col.get("coder")
         self.attributes = {i: header[i] for i in range(1, self.passage)}
@@ -145,6 +146,9 @@ class _Rows:
         self.ledger.add(name, f"segment {ordinal}", self.doc.mentions.pop(ordinal, ()))
         start, end = red.offset(int(row[self.start])), red.offset(int(row[self.end]), end=True)
         out[self.start], out[self.end], out[self.text] = start, end, red.text[start:end]
+        at, to = self.span
+        if at is not None and to is not None and row[at] not in (None, ""):  # a coding's own span
+            out[at], out[to] = red.offset(int(row[at])), red.offset(int(row[to]), end=True)
         out[0] = self._field(name, "document name", name)
         for i, key in self.attributes.items():
             out[i] = self._field(name, f"attribute {key}", row[i])

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from qcode.attributes import attribute_text
 from qcode.coding.roles import CONSENSUS
+from qcode.coding.selection import code_ancestors
 from qcode.errors import InputError, NotFoundError
 from qcode.export.quotebook import Quote, QuoteSection
 from qcode.export.service import ALL, ExportFilter, expand_codes
@@ -99,6 +100,9 @@ def matrix(session: Session, by: str, flt: ExportFilter = ALL, *, unit: Unit = "
     """Code × document (``by="document"``), code × code co-occurrence within segments
     (``by="code"``) or code × the values of a document attribute (any other ``by``).
 
+    In the code × document and code × attribute tables a group code's row counts the units where
+    the group or any code under it was applied (a unit once, however many of its codes it carries).
+
     Raises:
         NotFoundError: no document has the attribute ``by``.
     """
@@ -117,8 +121,10 @@ def matrix(session: Session, by: str, flt: ExportFilter = ALL, *, unit: Unit = "
         names = sorted(set(column_of.values()), key=lambda v: (v == NO_VALUE, v.casefold()))
         title, corner = f"Code × {by}", "code"
     cells: dict[tuple[int, str], set[int]] = {}
+    above = code_ancestors(session)  # a group's row counts the units of any code under it
     for c in p.coded:
-        cells.setdefault((c.code, column_of[c.document]), set()).add(_unit(c, unit))
+        for code in above.get(c.code, (c.code,)):
+            cells.setdefault((code, column_of[c.document]), set()).add(_unit(c, unit))
     rows = tuple(
         (name, tuple(len(cells.get((cid, col), ())) for col in names)) for cid, _k, name, _c in p.codes
     )

@@ -17,6 +17,7 @@ from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session, aliased
 
 from qcode.attributes import attribute_text
+from qcode.coding.selection import code_ancestors
 from qcode.export import sqlite_render
 from qcode.export.files import FORMULA_TRIGGERS, neutralise
 from qcode.export.shape import (
@@ -163,6 +164,8 @@ def long_select(dialect: str, keys: Sequence[str], flt: ExportFilter, *, guard: 
         g[3 + n],
         *g[4 + n :],
         _timestamp(Coding.created_at, dialect),
+        Coding.start,
+        Coding.end,
     ]
     return (
         select(*columns)
@@ -289,7 +292,11 @@ def wide_column(code_key: str, coder: str) -> str:
 
 
 def wide_segment_rows(session: Session, flt: ExportFilter = ALL, *, guard: bool = True) -> RowStream:
-    """The wide format: every segment, one 0/1 column per code and coder."""
+    """The wide format: every segment, one 0/1 column per code and coder.
+
+    A group code's column aggregates the codes under it: 1 where the coder applied the group or any
+    code below it (see :func:`qcode.coding.selection.code_ancestors`).
+    """
     keys = attribute_keys(session)
     codes = session.execute(
         select(Code.id, Code.key)
@@ -312,12 +319,14 @@ def wide_segment_rows(session: Session, flt: ExportFilter = ALL, *, guard: bool 
             pairs[(code_id, coder_id)] = len(names)
             names.append(name)
     marks: dict[int, list[int]] = {}
+    above = code_ancestors(session)  # a group's column is 1 where any code under it is applied
     for seg_id, code_id, coder_id in session.execute(
         select(Coding.segment_id, Coding.code_id, Coding.coder_id).where(and_(True, *_where(flt)))
     ):
-        col = pairs.get((code_id, coder_id))
-        if col is not None:
-            marks.setdefault(seg_id, []).append(col)
+        for group_or_self in above.get(code_id, (code_id,)):
+            col = pairs.get((group_or_self, coder_id))
+            if col is not None:
+                marks.setdefault(seg_id, []).append(col)
     counted = select(func.count()).select_from(Segment)
     if flt.segments is not None:
         counted = counted.where(Segment.id.in_(flt.segments))

@@ -21,7 +21,12 @@ CHUNK_ROWS = 20_000
 SEGMENT_COLUMNS: tuple[str, ...] = (
     "passage", "section", "speaker", "start_ms", "end_ms", "segment", "start", "end", "text",
 )
-CODING_COLUMNS: tuple[str, ...] = ("code", "code_name", "code_group", "coder", "memo", "coded_at")
+#: ``coding_start``/``coding_end`` are the coding's exact span in the document's text when it covers
+#: less than its segment (a selection made in another program, or narrowed by the coder); empty
+#: when it covers the whole segment (then ``start``/``end`` are its span).
+CODING_COLUMNS: tuple[str, ...] = (
+    "code", "code_name", "code_group", "coder", "memo", "coded_at", "coding_start", "coding_end",
+)  # fmt: skip
 LONG_COLUMNS: tuple[str, ...] = ("document", *SEGMENT_COLUMNS, *CODING_COLUMNS)
 Chunk = Sequence[Sequence[Any]]
 

@@ -172,9 +172,11 @@ def build(
         + ", cc.frag, kk.frag"
     )
     fields = "%s,%d,%s,%s,%s,%s,%d,%d,%d,%s,%s,%s,"  # head's cells (NULL prints as nothing)
+    span = 'c.start, c."end"'  # the coding's own span (NULL, printed as nothing: the whole segment)
     record = (
-        f"CASE WHEN {memo} IS NULL THEN printf('{fields},%sZ', {head}, {_STAMP_BARE})"
-        f" ELSE printf('{fields}', {head}) || {q(memo)} || ',' || {_STAMP} END"
+        f"CASE WHEN {memo} IS NULL THEN printf('{fields},%sZ,%s,%s', {head}, {_STAMP_BARE}, {span})"
+        f" ELSE printf('{fields}', {head}) || {q(memo)} || ',' || {_STAMP}"
+        f" || printf(',%s,%s', {span}) END"
     )
     render = f"{ctes}SELECT {record}\n{join}{where}{_ORDER}"
     names = ["name", *(f"a{i}" for i in range(len(keys)))]
@@ -205,6 +207,8 @@ def build(
             "kk.n",
             g(memo),
             _STAMP,
+            "c.start",
+            'c."end"',
         ]
     )
     return Query(render, f"{plain_ctes}SELECT {cols}\n{join}{where}{_ORDER}")

@@ -97,6 +97,11 @@ def _merge(p: Mapping[str, Any]) -> str:
 _SENTENCES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "coding.add": lambda p: f"applied {p.get('code')} to {_at(p)}{_via(p)}",
     "coding.remove": lambda p: f"removed {p.get('code')} from {_at(p)}{_via(p)}",
+    "coding.narrow": lambda p: (
+        f"narrowed {p.get('code')} on {_at(p)} to characters {p.get('start')}–{p.get('end')}{_via(p)}"
+        if p.get("start") is not None
+        else f"widened {p.get('code')} on {_at(p)} to the whole segment{_via(p)}"
+    ),
     "memo.set": lambda p: f"memo on {_at(p)}: {str(p.get('text', ''))[:60]!r}{_via(p)}",
     "memo.delete": lambda p: f"deleted the memo on {_at(p)}{_via(p)}",
     "coder.add": lambda p: f"registered {p.get('role', 'coder')} {p.get('name')}",

@@ -20,6 +20,8 @@ LIMIT = 20
 #: Events that add codings or memos in bulk without one event each (they never remove one).
 _ADDING = frozenset({"codings.import", "qdpx.import", "document.import", "coder.add", "project.init"})
 _PER_CHANGE = frozenset({"coding.add", "coding.remove", "memo.set", "memo.delete"})
+#: Events that change a coding in place (its span) without adding or removing one.
+_IN_PLACE = frozenset({"coding.narrow"})
 
 
 @dataclass(frozen=True)
@@ -41,27 +43,27 @@ def _sqlite_integrity(session: Session) -> list[str]:
 _SQL_CHECKS: tuple[tuple[str, str], ...] = (
     (
         "segment span",
-        "SELECT d.name, s.ordinal, s.start, s.\"end\", length(d.text) FROM segments s"
+        'SELECT d.name, s.ordinal, s.start, s."end", length(d.text) FROM segments s'
         " JOIN documents d ON d.id = s.document_id"
-        " WHERE s.start < 0 OR s.\"end\" > length(d.text) OR s.start >= s.\"end\""
-        " OR substr(d.text, s.start + 1, s.\"end\" - s.start) <> s.text",
+        ' WHERE s.start < 0 OR s."end" > length(d.text) OR s.start >= s."end"'
+        ' OR substr(d.text, s.start + 1, s."end" - s.start) <> s.text',
     ),
     (
         "passage span",
-        "SELECT d.name, p.ordinal, p.start, p.\"end\", length(d.text) FROM passages p"
-        " JOIN documents d ON d.id = p.document_id WHERE p.start < 0 OR p.\"end\" > length(d.text)",
+        'SELECT d.name, p.ordinal, p.start, p."end", length(d.text) FROM passages p'
+        ' JOIN documents d ON d.id = p.document_id WHERE p.start < 0 OR p."end" > length(d.text)',
     ),
     (
         "segment outside its passage",
-        "SELECT d.name, s.ordinal, p.ordinal, s.start, s.\"end\" FROM segments s"
+        'SELECT d.name, s.ordinal, p.ordinal, s.start, s."end" FROM segments s'
         " JOIN passages p ON p.id = s.passage_id JOIN documents d ON d.id = s.document_id"
-        " WHERE p.document_id <> s.document_id OR s.start < p.start OR s.\"end\" > p.\"end\"",
+        ' WHERE p.document_id <> s.document_id OR s.start < p.start OR s."end" > p."end"',
     ),
     (
         "coding span outside its segment",
-        "SELECT k.guid, s.start, s.\"end\", k.start, k.\"end\" FROM codings k"
+        'SELECT k.guid, s.start, s."end", k.start, k."end" FROM codings k'
         " JOIN segments s ON s.id = k.segment_id"
-        " WHERE k.start IS NOT NULL AND (k.start < s.start OR k.\"end\" > s.\"end\")",
+        ' WHERE k.start IS NOT NULL AND (k.start < s.start OR k."end" > s."end")',
     ),
     (
         "several memos on one target",
@@ -109,13 +111,13 @@ def _last_events(session: Session) -> tuple[dict[str, tuple[int, str, dict[str, 
             guid = payload.get("coding") or payload.get("memo")
             if guid:
                 last[str(guid)] = (event_id, action, payload)
-        elif action not in _ADDING:
+        elif action not in _ADDING and action not in _IN_PLACE:
             sweeping = event_id
     return last, sweeping
 
 
 def _stored(session: Session) -> Iterator[tuple[str, str, str | None]]:
-    for guid, in session.execute(text("SELECT guid FROM codings")):
+    for (guid,) in session.execute(text("SELECT guid FROM codings")):
         yield "coding", str(guid), None
     for guid, body in session.execute(text("SELECT guid, text FROM memos")):
         yield "memo", str(guid), str(body)

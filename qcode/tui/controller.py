@@ -22,6 +22,8 @@ from qcode.coding.types import (
     MemoOp,
     Op,
     Progress,
+    Span,
+    SpanOp,
     Transcript,
 )
 from qcode.config import RESERVED_HOTKEYS
@@ -64,6 +66,7 @@ class CodingController:
         self.cursor = 0  # the segment index under the screen's cursor (kept by the screen)
         self.codings: dict[int, frozenset[int]] = {}
         self.memos: dict[int, str] = {}
+        self.spans: dict[tuple[int, int], Span] = {}  # (segment id, code id) -> narrowed span
         self._seg_index: dict[int, int] = {}
         self.history = History()
 
@@ -135,6 +138,7 @@ class CodingController:
         self.transcript, self.doc_index = transcript, index
         self.codings = dict(transcript.codings)
         self.memos = dict(transcript.memos)
+        self.spans = dict(transcript.spans)
         self._seg_index = {seg.id: i for i, seg in enumerate(transcript.segments)}
         self._count_open()
         return transcript
@@ -159,6 +163,19 @@ class CodingController:
         if not 0 <= index < len(segments):
             return frozenset()
         return self.codings.get(segments[index].id, frozenset())
+
+    def spans_at(self, index: int) -> dict[int, Span]:
+        """This coder's narrowed codings on segment ``index``: code id → span in the segment's text."""
+        assert self.transcript is not None
+        seg = self.transcript.segments[index]
+        return {
+            code_id: (
+                self.spans[(seg.id, code_id)][0] - seg.start,
+                self.spans[(seg.id, code_id)][1] - seg.start,
+            )
+            for code_id in self.codes_at(index)
+            if (seg.id, code_id) in self.spans
+        }
 
     # -- changes ------------------------------------------------------------------------------
 
@@ -209,6 +226,24 @@ class CodingController:
         verb = "applied to" if present else "removed from"
         self.history.record(Action(f"{code.name} {verb} {len(indices)} segments", tuple(ops)))
         return ops
+
+    def narrow(self, index: int, code: CodeInfo, span: Span | None) -> SpanOp | None:
+        """Narrow ``code`` on segment ``index`` to ``span`` of the segment's text (``None``: widen it).
+
+        One transaction, remembered for undo; ``None`` when nothing changed.
+        """
+        assert self.transcript is not None
+        from qcode.coding.spans import narrow_coding  # SQLAlchemy: loaded by the store, not at start
+
+        seg = self.transcript.segments[index]
+        at = None if span is None else (seg.start + span[0], seg.start + span[1])
+        with self.unit() as s:
+            op = narrow_coding(s, self.coder, self.transcript.ref(index), code, at)
+        if op is not None:
+            self._absorb([op])
+            verb = "narrowed" if op.after is not None else "widened to the whole segment"
+            self.history.record(Action(f"{code.name} {verb}", (op,)))
+        return op
 
     def set_memo(self, index: int, text: str) -> MemoOp | None:
         """Set (or with blank text, delete) the memo on a segment."""
@@ -281,6 +316,13 @@ class CodingController:
                 else:
                     self.memos[seg_id] = op.after
                 continue
+            span = op.after if isinstance(op, SpanOp) else op.span if op.added else None
+            if span is None:
+                self.spans.pop((seg_id, op.code_id), None)
+            else:
+                self.spans[(seg_id, op.code_id)] = span
+            if isinstance(op, SpanOp):
+                continue
             codes = set(self.codings.get(seg_id, frozenset()))
             if op.added:
                 codes.add(op.code_id)
@@ -319,4 +361,3 @@ class CodingController:
                 if tr.segments[j].id not in tr.codings:
                     return d, j
         return None
-

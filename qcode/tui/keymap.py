@@ -49,6 +49,12 @@ SCREEN_KEYS: tuple[Key, ...] = (
     ),
     Key("m", "memo", "memo on the current segment", "Memo"),
     Key(
+        "ctrl+n",
+        "narrow",
+        "narrow a code on the segment to the words that carry it",
+        palette="Narrow a coding: keep only the words that carry the code",
+    ),
+    Key(
         "Y",
         "accept_suggestion",
         "accept the first suggested code (undo takes it back)",

@@ -82,11 +82,12 @@ def conger(rows: Rows, declared: Sequence[Hashable] | None = None) -> float | No
 
 
 def _two(rows: Rows) -> tuple[float | None, dict[Hashable, float] | None, dict[Hashable, float] | None]:
+    """Observed agreement and both marginals, all over the units both coders coded."""
     first, second = rows
     both = [(a, b) for a, b in zip(first, second, strict=True) if a is not None and b is not None]
     pa = sum(a == b for a, b in both) / len(both) if both else None
     cats = categories(rows)
-    return pa, marginals(first, cats), marginals(second, cats)
+    return pa, marginals([a for a, _ in both], cats), marginals([b for _, b in both], cats)
 
 
 def cohen(rows: Rows) -> float | None:

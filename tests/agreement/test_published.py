@@ -104,13 +104,14 @@ def test_cohen_textbook_example() -> None:
 
 
 def test_cohen_and_scott_with_a_missing_unit_each_by_hand() -> None:
-    # Units 1-4 coded by both: agree on 1, 3, 4 -> p_a = 3/4.
-    # Coder 1 over its 5 units: a 3/5, b 2/5; coder 2 over its 5 units: a 1/5, b 4/5.
-    # Cohen p_e = 3/5·1/5 + 2/5·4/5 = 11/25 -> kappa = (3/4 - 11/25) / (14/25) = 31/56.
-    # Scott π = (2/5, 3/5) -> p_e = 13/25 -> pi = (3/4 - 13/25) / (12/25) = 23/48.
+    # Units 1-4 coded by both: agree on 1, 3, 4 -> p_a = 3/4. Marginals over those four units
+    # too (units 5 and 6, each coded by one coder, move nothing): coder 1 a 2/4, b 2/4;
+    # coder 2 a 1/4, b 3/4. Cohen p_e = 2/4·1/4 + 2/4·3/4 = 1/2 -> kappa = (3/4 - 1/2) / (1/2) = 1/2.
+    # Scott π = (3/8, 5/8) -> p_e = 34/64 -> pi = (3/4 - 17/32) / (15/32) = 7/15.
     rows = [["a", "a", "b", "b", "a", N], ["a", "b", "b", "b", N, "b"]]
-    assert cohen_kappa(rows) == pytest.approx(31 / 56)
-    assert scott_pi(rows) == pytest.approx(23 / 48)
+    assert cohen_kappa(rows) == pytest.approx(1 / 2)
+    assert scott_pi(rows) == pytest.approx(7 / 15)
+    assert cohen_kappa([row[:4] for row in rows]) == pytest.approx(1 / 2)
 
 
 def test_brennan_prediger_counts_declared_unused_categories_by_hand() -> None:

@@ -53,11 +53,20 @@ def _mean_pairwise(function: Any, matrix: list[list[int | None]]) -> float:
     return float(sum(values) / len(values))
 
 
+def _every_coder_coded(matrix: list[list[int | None]]) -> list[list[int | None]]:
+    """The columns (units) no coder is missing on."""
+    keep = [i for i in range(len(matrix[0])) if all(row[i] is not None for row in matrix)]
+    return [[row[i] for i in keep] for row in matrix]
+
+
 def test_rows_equal_the_public_functions() -> None:
+    # Complete-data figures on the units every coder coded; Cohen and Scott per pair on the units
+    # both coded; alpha on everything (it handles missing data).
     for row in _report().codes:
         if row.code in ("lonely", "never"):  # no unit compared; nobody applied it (tests below)
             continue
         matrix = MATRICES[row.code]
+        complete = _every_coder_coded(matrix)
         expected: dict[str, float | None] = {}
         for name, function in [
             ("percent_agreement", percent_agreement),
@@ -68,7 +77,8 @@ def test_rows_equal_the_public_functions() -> None:
             ("brennan_prediger", brennan_prediger),
         ]:
             try:
-                expected[name] = function(matrix, categories=[0, 1])
+                data = matrix if name == "krippendorff_alpha" else complete
+                expected[name] = function(data, categories=[0, 1])
             except ValueError:
                 expected[name] = None
         expected["cohen_kappa"] = _mean_pairwise(cohen_kappa, matrix)
@@ -79,9 +89,10 @@ def test_rows_equal_the_public_functions() -> None:
 
 def test_counts_prevalence_and_bands() -> None:
     row = _report().codes[0]
-    assert (row.code, row.units, row.positive_units) == ("a", 6, 4)
-    # π_present: unit shares 3/3, 2/3, 0, 0, 2/3, 2/2 averaged over 6 units.
-    assert row.prevalence == pytest.approx((1 + 2 / 3 + 0 + 0 + 2 / 3 + 1) / 6)
+    # Every coder coded u1, u2, u3 and u5; the code is applied on u1, u2 and u5.
+    assert (row.code, row.units, row.positive_units) == ("a", 4, 3)
+    # π_present: unit shares 3/3, 2/3, 0, 2/3 averaged over those 4 units.
+    assert row.prevalence == pytest.approx((1 + 2 / 3 + 0 + 2 / 3) / 4)
     assert row.kappa_band == landis_koch_band(row.fleiss_kappa or 0.0)
     assert row.alpha_band == krippendorff_band(row.krippendorff_alpha or 0.0)
     assert row.ci_low is not None and row.ci_high is not None
@@ -92,7 +103,7 @@ def test_a_code_nobody_applied_has_no_figure_at_all() -> None:
     """Agreeing that a code is absent everywhere says nothing: not 1.000 "almost perfect" by AC1."""
     report = _report()
     row = next(r for r in report.codes if r.code == "never")
-    assert row.units == 6 and row.positive_units == 0
+    assert row.units == 4 and row.positive_units == 0
     assert all(getattr(row, name) is None for name in COEFFICIENTS)
     assert row.ci_low is None and row.kappa_band is None and row.alpha_band is None
     assert row.notes == (UNUSED_NOTE,) and row_flags(row) == ["unused"] and not row.rare
@@ -109,9 +120,9 @@ def test_a_code_only_one_coder_coded() -> None:
 
 def test_rare_flag_follows_min_positive() -> None:
     assert _report().codes[0].rare
-    assert any("rare: 4 units" in note for note in _report().codes[0].notes)
-    assert not _report(min_positive=4).codes[0].rare
-    assert _report(min_positive=5).codes[0].rare
+    assert any("rare: 3 units" in note for note in _report().codes[0].notes)
+    assert not _report(min_positive=3).codes[0].rare
+    assert _report(min_positive=4).codes[0].rare
 
 
 def test_overall_row() -> None:
@@ -120,7 +131,7 @@ def test_overall_row() -> None:
     assert overall.codes == 4
     fleiss = [r.fleiss_kappa for r in report.codes if r.fleiss_kappa is not None]
     assert overall.fleiss_kappa == pytest.approx(sum(fleiss) / len(fleiss))
-    comparable = {code: m for code, m in MATRICES.items() if code != "lonely"}
+    comparable = {code: _every_coder_coded(m) for code, m in MATRICES.items() if code != "lonely"}
     assert overall.pooled_kappa == pytest.approx(pooled_kappa(comparable, categories=[0, 1]))
     assert any("mean over 2 of 4 codes" in note for note in overall.notes)
     assert overall.kappa_band == landis_koch_band(overall.pooled_kappa or 0.0)
@@ -188,12 +199,38 @@ def test_landis_koch_and_krippendorff_bands() -> None:
 
 
 def test_notes_name_each_reason() -> None:
-    # Pairable units u1-u3 are all 'absent'; only ann codes u4, as 'applied'.
-    # Fleiss: p_a = 1, π_applied = 1/4 -> defined (1.0). Alpha: every pairable value is 0 -> None.
-    # Pairs: ann-bob and ann-cy kappa 1; bob and cy share no unit -> mean over 2 of 3 pairs.
+    # No unit all three coded: the complete-data figures are undefined, whatever ann did on u4
+    # (before, u4 alone gave Fleiss' chance agreement room and read 1.0). Pairable units u1-u3 are
+    # all 'absent', so alpha is undefined; ann-bob share u1, u2 (all absent: chance agreement 1),
+    # ann-cy share u3 (likewise), bob and cy share no unit.
     matrix: list[list[int | None]] = [[0, 0, 0, 1], [0, 0, N, N], [N, N, 0, N]]
     row = build_report(CODERS, UNITS[:4], {"c": matrix}).codes[0]
-    assert row.fleiss_kappa == 1.0 and row.cohen_kappa == 1.0 and row.krippendorff_alpha is None
-    assert row.positive_units == 0 and row.units == 3
-    assert any("mean over 2 of 3 coder pairs" in note for note in row.notes)
+    assert all(getattr(row, name) is None for name in COEFFICIENTS)
+    assert row.positive_units == 0 and row.units == 0 and not row.rare
+    assert any("no unit was coded by every compared coder" in note for note in row.notes)
     assert any("every pairable value is 0" in note for note in row.notes)
+
+
+def test_a_code_applied_only_where_one_coder_coded_is_undefined() -> None:
+    # Remittance: ann applied it on units bob never coded, never on the units both coded.
+    # Before: Cohen's kappa 1.000 "almost perfect" (ann's marginals came from her other units).
+    matrix: list[list[int | None]] = [[0, 0, 0, 1, 1], [0, 0, 0, N, N]]
+    row = build_report(["ann", "bob"], UNITS[:5], {"remittance": matrix}).codes[0]
+    assert (row.units, row.positive_units) == (3, 0)
+    assert all(getattr(row, name) is None for name in COEFFICIENTS)
+    assert row_flags(row) == ["unused"] and row.kappa_band is None
+
+
+def test_units_only_one_coder_coded_change_no_figure() -> None:
+    # The newcomer's k.db / k2.db: identical codings on the units both coded; ann also coded five
+    # more units bob never saw. Before: Cohen 0.841 / Fleiss 0.891 against 0.657 / 0.656.
+    shared: list[list[int | None]] = [[1, 1] + [0] * 47, [1] + [0] * 48]
+    more = [shared[0] + [1] * 5, shared[1] + [N] * 5]
+    ids = [f"u{i}" for i in range(54)]
+    alone = build_report(["ann", "bob"], ids[:49], {"wages": shared}).codes[0]
+    both = build_report(["ann", "bob"], ids, {"wages": more}).codes[0]
+    assert alone == both
+    assert (both.units, both.prevalence) == (49, pytest.approx(3 / 98))
+    assert both.cohen_kappa == pytest.approx(0.657, abs=5e-4)
+    assert both.fleiss_kappa == pytest.approx(0.656, abs=5e-4)
+    assert both.krippendorff_alpha == pytest.approx(0.660, abs=5e-4)

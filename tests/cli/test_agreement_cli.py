@@ -1,22 +1,20 @@
 """`qcode agreement` and `qcode disagreements` through Typer's runner on tiny hand-built projects.
 
 The main project: D1 has 10 segments (passages of 5 and 5), D2 has 3. alice coded D1 and D2, bob only D1,
-so the units are D1's and D2's 13 segments, of which D1's 10 are compared (D2's have bob missing).
+so the compared units are D1's 10 segments (bob is missing on D2's, which count for no figure).
 
     Debt:       alice on D1 s1 s2 s3 s4; bob on D1 s1 s2 s3 s5
     Hours:      nobody
     Everywhere: alice and bob on every segment they coded
 
-Debt by hand. Compared units: D1's 10. Both apply on 3, both leave it on 5 → p_a = 8/10 = 0.8. The
-chance terms follow Gwet (2014) for missing data: each coder's (or the pooled) share of "applied" is taken
-over every unit they rated, so D2's segments, which only alice coded, count there — the units rule matters.
-  Cohen's κ: alice 4/13, bob 4/10 → p_e = (4/13)(4/10) + (9/13)(6/10) = 70/130
-    → κ = 34/60 = 0.56667 (moderate).
-  Fleiss' κ: π = 4/13 (mean share over the 13 units coded) → p_e = (16 + 81)/169 = 97/169
-    → κ = (0.8 − 97/169) / (1 − 97/169) = 38.2/72 = 0.53056 (moderate).
-  Gwet's AC1: p_e = 2π(1 − π) = 72/169 → AC1 = 63.2/97 = 0.65155 (substantial).
+Debt by hand, on D1's 10 segments: both apply on 3, both leave it on 5 → p_a = 8/10 = 0.8. Each
+coder's share of "applied" is over the same 10 units (D2's segments, which only alice coded, move nothing):
+  Cohen's κ: alice 4/10, bob 4/10 → p_e = 0.4² + 0.6² = 0.52 → κ = 0.28/0.48 = 0.58333 (moderate).
+  Fleiss' κ: π = 0.4 → p_e = 0.52 → κ = 0.58333 (moderate).
+  Gwet's AC1: p_e = 2π(1 − π) = 0.48 → AC1 = 0.32/0.52 = 0.61538 (substantial).
   Krippendorff's α (nominal, pairable values only): 20 values, 8 "1" and 12 "0"; 2 disagreeing units
     give 4 off-diagonal pairs: α = 1 − (20 − 1) · 4 / (2 · 8 · 12) = 1 − 76/192 = 0.60417 (unreliable).
+(Before, alice's marginals took in D2's three segments: Cohen 0.567, Fleiss 0.531, AC1 0.652.)
 Pooled κ over the three codes: Hours and Everywhere have p_a = p_e = 1, so it equals Debt's Fleiss κ.
 """
 
@@ -97,7 +95,8 @@ def _json(db: str, *args: str) -> dict[str, Any]:
 def test_json_has_the_stable_keys_and_the_hand_computed_figures(project: str) -> None:
     data = _json(project)
     assert {"header", "codes", "overall", "notes"} <= set(data)
-    assert data["header"]["units"] == 13 and data["header"]["compared_units"] == 10
+    assert data["header"]["units"] == 10 and data["header"]["compared_units"] == 10
+    assert data["header"]["documents"] == 1 and data["header"]["units_with_codes"] == 10
     assert data["header"]["coders"] == ["alice", "bob"] and data["header"]["unit"] == "segment"
     assert "decided 'absent'" in data["header"]["units_rule"]
     rows = {row["code"]: row for row in data["codes"]}
@@ -117,11 +116,11 @@ def test_json_has_the_stable_keys_and_the_hand_computed_figures(project: str) ->
         assert key in debt
     assert debt["units"] == 10 and debt["positive_units"] == 5
     assert debt["percent_agreement"] == pytest.approx(0.8)
-    assert debt["cohen_kappa"] == pytest.approx(34 / 60)
-    assert debt["fleiss_kappa"] == pytest.approx(38.2 / 72)
+    assert debt["cohen_kappa"] == pytest.approx(0.28 / 0.48)
+    assert debt["fleiss_kappa"] == pytest.approx(0.28 / 0.48)
     assert debt["krippendorff_alpha"] == pytest.approx(1 - 76 / 192)
-    assert debt["gwet_ac1"] == pytest.approx(63.2 / 97)
-    assert debt["prevalence"] == pytest.approx(4 / 13)
+    assert debt["gwet_ac1"] == pytest.approx(0.32 / 0.52)
+    assert debt["prevalence"] == pytest.approx(0.4)
     assert debt["ci_low"] <= debt["krippendorff_alpha"] <= debt["ci_high"]
     assert debt["bands"] == {
         "cohen_kappa": "moderate",
@@ -130,8 +129,8 @@ def test_json_has_the_stable_keys_and_the_hand_computed_figures(project: str) ->
         "gwet_ac1": "substantial",
     }
     assert debt["rare"] is True and debt["flags"] == ["rare"]
-    assert data["overall"]["pooled_kappa"] == pytest.approx(38.2 / 72)
-    assert data["overall"]["cohen_kappa"] == pytest.approx(34 / 60)  # the only code where it is defined
+    assert data["overall"]["pooled_kappa"] == pytest.approx(0.28 / 0.48)
+    assert data["overall"]["cohen_kappa"] == pytest.approx(0.28 / 0.48)  # the only code where it is defined
 
 
 def test_a_code_nobody_used_is_null_with_a_note_never_nan_or_a_silent_one(project: str) -> None:
@@ -159,7 +158,7 @@ def test_coders_with_no_units_in_common_get_undefined_figures_with_a_note(
     monkeypatch.chdir(tmp_path)
     db = _project(sqlite_store, [("alice", "D1", 1, "debt"), ("bob", "D2", 1, "debt")])
     data = _json(db)
-    assert data["header"]["units"] == 13 and data["header"]["compared_units"] == 0
+    assert data["header"]["units"] == 0 and data["header"]["compared_units"] == 0
     for row in data["codes"]:
         assert all(
             row[k] is None for k in ("percent_agreement", "cohen_kappa", "krippendorff_alpha", "gwet_ac1")
@@ -195,22 +194,22 @@ def test_csv_is_one_row_per_code_and_the_overall_row(project: str) -> None:
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [r["code"] for r in rows] == ["Debt", "Hours", "Everywhere", "overall"]
-    assert float(rows[0]["cohen_kappa"]) == pytest.approx(34 / 60)
+    assert float(rows[0]["cohen_kappa"]) == pytest.approx(0.28 / 0.48)
     assert rows[1]["fleiss_kappa"] == "" and rows[1]["gwet_ac1"] == ""
     assert "nobody applied" in rows[1]["notes"]
-    assert float(rows[3]["pooled_kappa"]) == pytest.approx(38.2 / 72)
+    assert float(rows[3]["pooled_kappa"]) == pytest.approx(0.28 / 0.48)
 
 
 def test_table_shows_bands_undefined_and_the_units_rule(project: str) -> None:
     result = runner.invoke(APP, ["--db", project, "agreement", "--boot", "100"], env={"COLUMNS": "120"})
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert re.search(r"Debt +10 +0\.308 +0\.800 +0\.567 +0\.531 +0\.604 +0\.652", out), out
+    assert re.search(r"Debt +10 +0\.400 +0\.800 +0\.583 +0\.583 +0\.604 +0\.615", out), out
     assert re.search(r"rare +moderate +moderate +unreliable +substantial", out), out
     assert re.search(r"Hours +10 +0\.000 +undefined +undefined +undefined +undefined +undefined", out), out
     assert "\n unused" in out and "rare unused" not in out
-    assert "Pooled kappa (De Vries et al., 2008): 0.531 moderate" in out
-    assert "13 segments in 2 documents, 10 coded by two or more" in out
+    assert "Pooled kappa (De Vries et al., 2008): 0.583 moderate" in out
+    assert "on 10 segments: those of the 1 document every one of them coded; 10 of them carry" in out
     assert "decided 'absent'" in out and not NAN.search(out)
     narrow = runner.invoke(APP, ["--db", project, "agreement", "--boot", "0"], env={"COLUMNS": "80"})
     assert "unrel." in narrow.stdout and "Abbreviated: subst. = substantial" in narrow.stdout
@@ -227,7 +226,7 @@ def test_by_document_and_by_coder_pair_and_passage_units(project: str) -> None:
     assert [g["coders"] for g in pairs["groups"]] == [["alice", "bob"]]
     passages = _json(project, "--unit", "passage", "--codes", "debt")
     # Passage 1 (s1–s5): both applied Debt; passage 2 (s6–s10): neither. D2's passage: bob missing.
-    assert passages["header"]["units"] == 3 and passages["codes"][0]["percent_agreement"] == 1.0
+    assert passages["header"]["units"] == 2 and passages["codes"][0]["percent_agreement"] == 1.0
     table = _run(project, "agreement", "--by", "document", "--boot", "0")
     assert table.exit_code == 0 and "D1" in table.stdout and "D2" in table.stdout
 
@@ -250,21 +249,32 @@ def test_disagreements_lists_the_differing_segments(project: str) -> None:
     assert none.exit_code == 0 and "0 segments" in none.stdout
 
 
-def test_a_group_nobody_applied_reads_as_a_leaf_nobody_applied(
+def test_a_group_reads_as_any_code_under_it_and_unused_like_a_leaf_when_none_is_applied(
     sqlite_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """``--codes money`` once read 1.000 "almost perfect" with no positive unit; a code nobody applied is
-    undefined whether it is a group or a leaf."""
+    """``--codes money`` once read 1.000 "almost perfect" with no positive unit, then "unused" while Debt,
+    under it, held every coding. A group aggregates the codes under it (a segment has it when a coder
+    applied it or any code below), so here it reads as Debt does; a group with nothing applied under it
+    is undefined exactly like a leaf nobody applied."""
     monkeypatch.chdir(tmp_path)
     codes = [("money", "money", None), ("debt", "Debt", "money"), ("hours", "Hours", None)]
+    codes += [("time", "time", None), ("shifts", "Shifts", "time")]
     with transaction(sqlite_store.sessions) as session:
         build(session, DOCS, codes, ("alice", "bob"), DEBT)
     db = sqlite_store.url.removeprefix("sqlite:///")
-    rows = {r["code"]: r for r in _json(db, "--codes", "money,Hours")["codes"]}
-    group, leaf = rows.pop("money"), rows.pop("Hours")
-    assert {k: v for k, v in group.items() if k != "code"} == {k: v for k, v in leaf.items() if k != "code"}
-    assert group["flags"] == ["unused"] and group["gwet_ac1"] is None and group["percent_agreement"] is None
-    table = runner.invoke(APP, ["--db", db, "agreement", "--codes", "money"], env={"COLUMNS": "120"})
+    data = _json(db, "--codes", "money,Debt,Hours,time")
+    rows = {r["code"]: r for r in data["codes"]}
+    group, child = rows.pop("money"), rows.pop("Debt")
+    seeded = ("code", "ci_low", "ci_high")  # the interval's seed takes in the code's name
+    assert {k: v for k, v in group.items() if k not in seeded} == {
+        k: v for k, v in child.items() if k not in seeded
+    }
+    assert group["cohen_kappa"] == pytest.approx(0.28 / 0.48)
+    empty, leaf = rows.pop("time"), rows.pop("Hours")
+    assert {k: v for k, v in empty.items() if k != "code"} == {k: v for k, v in leaf.items() if k != "code"}
+    assert empty["flags"] == ["unused"] and empty["gwet_ac1"] is None and empty["percent_agreement"] is None
+    assert any("money is a group" in note for note in data["notes"])
+    table = runner.invoke(APP, ["--db", db, "agreement", "--codes", "time"], env={"COLUMNS": "120"})
     assert table.exit_code == 0 and "almost perfect" not in table.stdout and "1.000" not in table.stdout
-    undefined = r"money +10 +0\.000 +undefined +undefined +undefined +undefined +undefined"
+    undefined = r"time +10 +0\.000 +undefined +undefined +undefined +undefined +undefined"
     assert re.search(undefined, table.stdout), table.stdout

@@ -13,7 +13,9 @@ import typer
 from typer.testing import CliRunner, Result
 
 from qcode.cli.common import QcodeGroup, state
-from qcode.cli.export import chart, codings_app, export_app, matrix, quotes, run_qdpx_import
+from qcode.cli.exchange import codings_app, run_qdpx_import
+from qcode.cli.export import export_app
+from qcode.cli.report_tables import chart, matrix, quotes
 from qcode.store.engine import transaction
 from qcode.store.migrate import Store
 from tests.export.sample import CODINGS, seed
@@ -114,6 +116,7 @@ def test_matrix_table_and_csv(project: str, tmp_path: Path) -> None:
     rows = list(csv.reader(io.StringIO(result.stdout)))
     assert rows[0] == ["code", "Arab Emirates", "China", "Russia"]
     assert ["Bribery", "2", "0", "1"] in rows
+    assert ["Recruitment", "2", "0", "1"] in rows  # a group counts the codes under it (read 0 before)
     saved = _run(project, "report", "matrix", "--by", "code", "--out", "exports/cooc.csv")
     assert saved.exit_code == 0 and (tmp_path / "exports" / "cooc.csv").exists()
     assert _run(project, "report", "matrix", "--by", "code", "--out", "exports/cooc.csv").exit_code == 4
@@ -174,8 +177,12 @@ def test_memos_export_one_row_per_memo_on_each_kind_of_target(project: str, tmp_
             bob = s.scalar(select(Coder.id).where(Coder.name == "bob"))
             doc = s.scalar(select(Document.id).where(Document.name == "B"))
             code = s.scalar(select(Code.id).where(Code.key == "bribery"))
-            s.add_all([Memo(coder_id=bob, document_id=doc, text="B, second interview"),
-                       Memo(coder_id=bob, code_id=code, text="gifts count too")])
+            s.add_all(
+                [
+                    Memo(coder_id=bob, document_id=doc, text="B, second interview"),
+                    Memo(coder_id=bob, code_id=code, text="gifts count too"),
+                ]
+            )
             seg_text = seg.text
     finally:
         store.close()

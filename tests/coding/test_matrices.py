@@ -3,7 +3,7 @@
 The project (``ordinal`` = segment ordinal within its document):
 
     D1: passage 1 = s1 s2, passage 2 = s3     D2: passage 1 = s1 s2     D3: passage 1 = s1
-    codes: Money (parent) > Wages, Debt; Hours (leaf)       coders: alice, bob, carol (no codings)
+    codes: Money (group) > Wages, Debt; Hours (leaf)        coders: alice, bob, carol (no codings)
     alice: D1 s1 Wages, D1 s3 Debt
     bob:   D1 s1 Wages, D1 s2 Wages, D2 s2 Hours
 
@@ -111,11 +111,17 @@ def test_groups_by_document_and_by_coder_pair(project: tuple[Session, Ids]) -> N
     assert [len(g.unit_ids) for g in groups(data, "code")] == [5]
 
 
-def test_parent_code_counts_only_its_own_codings(project: tuple[Session, Ids]) -> None:
+def test_a_group_code_aggregates_the_codes_under_it(project: tuple[Session, Ids]) -> None:
+    # Before: Money read 0 everywhere (only codings of Money itself counted), so agreement on it
+    # was "unused" while its children held five codings.
     session, _ = project
-    data = agreement_data(session, codes=["Money"])
-    assert _dense(whole(data).matrices) == {"Money": [[0, 0, 0, -1, -1], [0, 0, 0, 0, 0]]}
-    assert any("Money has child codes" in n for n in data.notes)
+    data = agreement_data(session, codes=["Money", "Wages"])
+    assert _dense(whole(data).matrices) == {
+        "Money": [[1, 0, 1, -1, -1], [1, 1, 0, 0, 0]],  # alice: Wages s1, Debt s3; bob: Wages s1, s2
+        "Wages": [[1, 0, 0, -1, -1], [1, 1, 0, 0, 0]],
+    }
+    assert any("Money is a group: a segment has it when a coder applied Money or any code under it" in n
+               for n in data.notes)
 
 
 def test_unknown_names_and_too_few_coders_are_clear_errors(project: tuple[Session, Ids]) -> None:

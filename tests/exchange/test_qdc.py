@@ -102,7 +102,7 @@ def test_any_valid_codebook_round_trips_through_qdc(codebook: Codebook) -> None:
 
 def _as_prose(codebook: Codebook) -> Codebook:
     """What prose keeps of the criteria: no surrounding blanks, one paragraph each, no commas in
-    keywords, no example without its speaker."""
+    keywords (none left empty), no example without its speaker."""
 
     def paragraph(text: str) -> str:
         return re.sub(r"\n\s*\n", "\n", text.strip())
@@ -116,7 +116,7 @@ def _as_prose(codebook: Codebook) -> Codebook:
             exclusion=paragraph(c.exclusion),
             example_text=example,
             example_interviewee=" ".join(c.example_interviewee.split()) if example else "",
-            keywords=tuple(k.replace(",", " ").strip() for k in c.keywords),
+            keywords=tuple(k for k in (k.replace(",", " ").strip() for k in c.keywords) if k),
         )
 
     return dataclasses.replace(codebook, codes=tuple(prose(c) for c in codebook.codes))

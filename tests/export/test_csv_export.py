@@ -140,8 +140,19 @@ def test_wide_has_a_row_per_segment_and_a_flag_per_code_and_coder(seeded: Store)
         "1",
         "0",
     )
-    total = sum(int(r[f]) for r in rows for f in flags)
-    assert total == len(CODINGS)
+    leaves = [f for f in flags if not f.startswith("recruitment__")]
+    assert sum(int(r[f]) for r in rows for f in leaves) == len(CODINGS)
+
+
+def test_a_group_column_is_1_where_any_code_under_it_is_applied(seeded: Store) -> None:
+    # Recruitment (a group, not codable) holds Bribery. Before: recruitment__alice/bob were 0 on
+    # every row although Bribery was applied four times.
+    rows = _rows(_export(seeded, wide=True))
+    for coder in ("alice", "bob"):
+        assert [r[f"recruitment__{coder}"] for r in rows] == [r[f"bribery__{coder}"] for r in rows]
+    assert sum(int(r["recruitment__alice"]) + int(r["recruitment__bob"]) for r in rows) == 4
+    only_group = _rows(_export(seeded, wide=True, codes=("recruitment",)))
+    assert sum(int(r["recruitment__bob"]) for r in only_group) == 2
 
 
 def test_wide_column_names_suit_statistics_packages() -> None:

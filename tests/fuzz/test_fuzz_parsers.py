@@ -132,6 +132,7 @@ def test_a_mutated_json_codebook_gives_problems_not_a_crash(data: bytes) -> None
     )
 )
 @given(data=edits(REPORT))
+@example(data=REPORT.replace(b"A (33, Male,", b"A (33, Male,[[", 1))  # a place starting "[" (was re.error)
 def test_a_mutated_report_is_extracted_or_refused_in_one_line(data: bytes) -> None:
     path = _file(data, "report.txt")
     try:

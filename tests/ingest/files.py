@@ -98,3 +98,73 @@ def docx_with_table(heading: str, intro: str, rows: Sequence[Sequence[str]], hea
     buf = io.BytesIO()
     document.save(buf)
     return buf.getvalue()
+
+
+def xlsx(rows: Sequence[Sequence[str]]) -> bytes:
+    """An Excel workbook whose first sheet holds ``rows`` (the first is the header)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(list(row))
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+#: How a zip can be damaged or unusual: ``(compression method, flag bits added, what is flipped)``.
+DAMAGES: dict[str, tuple[int | None, int, str]] = {
+    "deflate64": (9, 0, ""),  # Windows Explorer writes it for big files
+    "ppmd": (98, 0, ""),
+    "unknown-method": (77, 0, ""),
+    "lzma-garbage": (14, 0, ""),  # LZMA is readable, but these bytes are not LZMA
+    "bzip2-garbage": (12, 0, ""),
+    "aes": (99, 0x1, ""),  # WinZip AES: encrypted, method 99
+    "encrypted": (None, 0x1, ""),  # traditional PKWARE encryption
+    "strong-encryption": (None, 0x41, ""),
+    "patched": (None, 0x20, ""),
+    "crc": (None, 0, "crc"),  # the recorded CRC-32 no longer matches the data
+    "flipped-byte": (None, 0, "data"),  # a byte of the packed data flipped
+}
+
+
+def damaged(archive: bytes, member: str, damage: str) -> bytes:
+    """``archive`` with ``member`` damaged as :data:`DAMAGES` names (or ``"truncated"``: cut in half).
+
+    The member's compression method and flag bits are patched in both its local header and the
+    central directory (no zip library writes these on purpose); ``crc`` flips its recorded CRC-32
+    (local header +14, central entry +16), ``flipped-byte`` a byte of its packed data.
+    """
+    if damage == "truncated":
+        return archive[: len(archive) // 2]
+    method, flags, flip = DAMAGES[damage]
+    data = bytearray(archive)
+    with zipfile.ZipFile(io.BytesIO(archive)) as zf:
+        info = zf.getinfo(member)
+        central = zf.start_dir  # type: ignore[attr-defined]
+    headers = [(info.header_offset, 6, 8, 14)]  # local header: flags at +6, method at +8, CRC at +14
+    at = central
+    while data[at : at + 4] == b"PK\x01\x02":
+        name_len, extra_len, comment_len = (
+            int.from_bytes(data[at + i : at + i + 2], "little") for i in (28, 30, 32)
+        )
+        if data[at + 46 : at + 46 + name_len].decode("utf-8") == member:
+            headers.append((at, 8, 10, 16))  # central entry: flags at +8, method at +10, CRC at +16
+        at += 46 + name_len + extra_len + comment_len
+    for start, flag_at, method_at, crc_at in headers:
+        if flip == "crc":
+            data[crc_at + start] ^= 0xFF
+        old = int.from_bytes(data[start + flag_at : start + flag_at + 2], "little")
+        data[start + flag_at : start + flag_at + 2] = (old | flags).to_bytes(2, "little")
+        if method is not None:
+            data[start + method_at : start + method_at + 2] = method.to_bytes(2, "little")
+    if flip == "data":
+        name_len, extra_len = (
+            int.from_bytes(data[info.header_offset + i : info.header_offset + i + 2], "little")
+            for i in (26, 28)
+        )
+        body = info.header_offset + 30 + name_len + extra_len
+        data[body + info.compress_size // 2] ^= 0xFF
+    return bytes(data)

@@ -49,9 +49,9 @@ async def test_screen_shows_rows_bands_undefined_and_notes_then_escape_closes() 
         assert hours[9] == "unused"
         assert overall[0] == "overall (mean of 2)" and overall[4] == "0.583 moderate"
         header = str(screen.query_one("#agreement-header", Static).render())
-        assert "alice, bob: 10 segments, 10 coded by two or more" in header and "Pooled kappa" in header
+        assert "alice, bob on the 10 segments every one of them coded" in header and "Pooled kappa" in header
         notes = screen.notes()  # the rules first (scrolling with the notes, so the table keeps the room)
-        assert notes[0].startswith("Units: every segment") and "'absent'" in notes[0]
+        assert notes[0].startswith("Units: the segments of the documents every") and "'absent'" in notes[0]
         assert notes[1].startswith("Bands: Landis & Koch") and "left out" not in notes[1]
         assert notes[2] == "carol coded none of these documents"
         assert notes[3].startswith("nobody applied Hours (1 of 2 codes): no figure is defined for it")

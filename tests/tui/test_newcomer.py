@@ -207,7 +207,7 @@ async def test_agreement_window_is_a_readable_table(coded: Store, size: tuple[in
         table: DataTable[object] = screen.query_one("#agreement-table", DataTable)
         assert table.size.height >= 8  # the header row and at least seven codes, whatever the size
         text = screen_text(app)
-        assert "Agreement between alice, bob" in text and "Pooled kappa" in text
+        assert "Agreement between alice, bob" in text and "Pooled kappa" in text, text
         assert "Cohen κ" in text and "Fleiss κ" in text and "wages" in text
         wages = [str(cell) for cell in table.get_row_at(0)]
         assert wages[0] == "wages" and re.fullmatch(r"0\.\d{3}", wages[3])

@@ -7,12 +7,10 @@ per row, ``speaker | text``. A small reader of the format's own XML: no other li
 
 from __future__ import annotations
 
-import io
-import zipfile
-import zlib
 from xml.etree.ElementTree import Element
 
 from qcode.errors import InputError
+from qcode.ingest.archive import open_zip, read_member
 from qcode.ingest.readers.blocks import Block, SectionPath, parse_blocks, table_passages
 from qcode.ingest.types import ParsedPassage
 
@@ -32,14 +30,19 @@ def read_odt(data: bytes, path: str, *, max_bytes: int) -> tuple[ParsedPassage, 
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import ParseError, fromstring
 
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+    limit = XML_EXPANSION * max_bytes
+    with open_zip(data, path, "an OpenDocument text file") as archive:
+        try:
             info = archive.getinfo("content.xml")
-            if info.file_size > XML_EXPANSION * max_bytes:
-                raise InputError(f"content.xml unpacks to {info.file_size:,} bytes; too big", path=path)
-            xml = archive.read(info)
-    except (zipfile.BadZipFile, KeyError, ValueError, zlib.error, EOFError, OSError, NotImplementedError):
-        raise InputError("is not an OpenDocument text file (no content.xml in a zip)", path=path) from None
+        except KeyError:
+            raise InputError(
+                "is not an OpenDocument text file (no content.xml in the zip)", path=path
+            ) from None
+        if info.file_size > limit:
+            raise InputError(f"content.xml unpacks to {info.file_size:,} bytes; too big", path=path)
+        xml = read_member(archive, info, path, limit)
+    if len(xml) > limit:  # the header lied about the size
+        raise InputError("content.xml unpacks beyond the size limit", path=path)
     try:
         root = fromstring(xml, forbid_dtd=True)
     except (ParseError, DefusedXmlException, LookupError) as exc:

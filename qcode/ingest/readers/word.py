@@ -11,11 +11,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-import zlib
 from dataclasses import dataclass
 from typing import Any
 
 from qcode.errors import InputError
+from qcode.ingest.archive import DAMAGED, check_members, open_zip
 from qcode.ingest.readers.blocks import Block, SectionPath, parse_blocks, table_passages
 from qcode.ingest.types import ParsedPassage
 
@@ -24,8 +24,6 @@ DOCUMENT_PART = "word/document.xml"
 #: Word XML is verbose; refuse a document part this many times larger than the file limit.
 XML_EXPANSION = 8
 
-#: What a damaged zip stream raises while a part is unpacked.
-_DAMAGED = (zlib.error, EOFError, NotImplementedError)
 _HEADING_STYLE = re.compile(r"^Heading\s*(\d)$", re.IGNORECASE)
 
 
@@ -44,7 +42,7 @@ def is_docx(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return DOCUMENT_PART in archive.namelist()
-    except zipfile.BadZipFile:
+    except DAMAGED:
         return False
 
 
@@ -62,7 +60,7 @@ def read_docx(data: bytes, path: str, *, max_bytes: int) -> DocxContent:
 
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, SyntaxError, *_DAMAGED) as exc:
+    except (PackageNotFoundError, KeyError, SyntaxError, *DAMAGED) as exc:
         raise InputError(f"is a corrupt Word document ({exc})", path=path) from None
     blocks: list[Block] = []
     passages: list[ParsedPassage] = []
@@ -114,14 +112,10 @@ def _header_rows(table: Any) -> int:
 
 
 def _check_archive(data: bytes, path: str, max_bytes: int) -> None:
-    """Refuse non-ZIP files, ZIPs without a Word part, and zip bombs, before parsing."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise InputError(
-            "is not a Word document (.docx files are ZIP archives; this is not one)", path=path
-        ) from None
-    with archive:
+    """Refuse non-ZIP files, ZIPs without a Word part, members Python cannot unpack (encrypted,
+    unusual compression) and zip bombs, before parsing."""
+    with open_zip(data, path, "a Word document") as archive:
+        check_members(archive, path)
         try:
             part = archive.getinfo(DOCUMENT_PART)
         except KeyError:

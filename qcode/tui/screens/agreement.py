@@ -18,7 +18,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from qcode.agreement.report import UNITS_RULE, figure_bands, row_flags
+from qcode.agreement.report import figure_bands, row_flags, units_rule
+from qcode.text import plural
 
 if TYPE_CHECKING:
     from qcode.agreement import AgreementReport, CodeAgreement
@@ -99,21 +100,32 @@ class AgreementScreen(ModalScreen[None]):
         Binding("tab", "app.focus_next", "Table / notes", show=False),
     ]
 
-    def __init__(self, report: AgreementReport, *, unit: str = "segment", notes: Sequence[str] = ()) -> None:
-        """Show ``report``; ``unit`` names the unit for the header, ``notes`` come from the data."""
+    def __init__(
+        self,
+        report: AgreementReport,
+        *,
+        unit: str = "segment",
+        notes: Sequence[str] = (),
+        documents: int | None = None,
+        with_codes: int | None = None,
+    ) -> None:
+        """Show ``report``; ``unit`` names the unit for the header, ``notes`` come from the data.
+
+        ``documents`` and ``with_codes`` (see :class:`qcode.coding.matrices.Compared`) complete the
+        header's count of the compared units.
+        """
         super().__init__()
         self.report = report
         self.unit = unit
         self.extra_notes = tuple(notes)
+        self.documents = documents
+        self.with_codes = with_codes
 
     def header_text(self) -> str:
         """Who, on how many units, and the pooled kappa (the rules come first among the notes)."""
         r = self.report
-        compared = max((row.units for row in r.codes), default=0)
-        return (
-            f"Agreement between {', '.join(r.coders)}: {r.units} {self.unit}s, {compared} coded by two or "
-            f"more. Pooled kappa: {figure(r.overall.pooled_kappa, r.overall.kappa_band).plain}."
-        )
+        pooled = figure(r.overall.pooled_kappa, r.overall.kappa_band).plain
+        return f"{self._units_line()}\nPooled kappa: {pooled}."
 
     def rules(self) -> list[str]:
         """The rules that decide what the figures mean: units, bands, the interval."""
@@ -124,7 +136,18 @@ class AgreementScreen(ModalScreen[None]):
             else "no interval"
         )
         bands = BANDS if self.app.size.width >= WIDE else f"{BANDS} {NARROW_BANDS}"
-        return [f"{UNITS_RULE.format(unit=self.unit).capitalize()}.", f"{bands} α CI: {interval}."]
+        return [units_rule(self.unit), f"{bands} α CI: {interval}."]
+
+    def _units_line(self) -> str:
+        r = self.report
+        if self.documents is None or self.with_codes is None:
+            who = ", ".join(r.coders)
+            return f"Agreement between {who} on the {r.units} {self.unit}s every one of them coded."
+        return (
+            f"Agreement between {', '.join(r.coders)} on {plural(r.units, self.unit)} "
+            f"({plural(self.documents, 'document')} all of them coded; "
+            f"{self.with_codes} with a reported code)."
+        )
 
     def notes(self) -> list[str]:
         """The rules, then the data's notes, then the report's, each kind once with the codes it concerns."""

@@ -152,7 +152,7 @@ class FindingScreen(QueryFiltering):
 
     @work(thread=True, exclusive=True, group="agreement")
     def _compute_agreement(self) -> None:
-        from qcode.coding.matrices import agreement_data, agreement_report, whole
+        from qcode.coding.matrices import agreement_data, agreement_report, compared, whole
         from qcode.errors import QcodeError
         from qcode.tui.screens.agreement import AgreementScreen
 
@@ -163,7 +163,10 @@ class FindingScreen(QueryFiltering):
         except QcodeError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="warning")
             return
-        screen = AgreementScreen(report, unit=data.unit, notes=data.notes)
+        shared = compared(data)
+        screen = AgreementScreen(
+            report, unit=data.unit, notes=data.notes, documents=shared.documents, with_codes=shared.with_codes
+        )
         self.app.call_from_thread(self.app.push_screen, screen)
 
     def action_chart(self) -> None:

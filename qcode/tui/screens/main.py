@@ -264,7 +264,8 @@ class MainScreen(SuggestingScreen):
         tv, c = self.transcript, self.controller
         assert c.transcript is not None
         for i in indices:
-            tv.update_segment(i, c.codes_at(i), c.memos.get(c.transcript.segments[i].id))
+            narrowed = tuple(c.spans_at(i).values())
+            tv.update_segment(i, c.codes_at(i), c.memos.get(c.transcript.segments[i].id), narrowed)
         self._schedule_after_change()
 
     def _schedule_after_change(self) -> None:
@@ -499,6 +500,37 @@ class MainScreen(SuggestingScreen):
             return None
 
         self.app.push_screen(MemoPrompt(seg.ordinal, c.memos.get(seg.id, ""), save))
+
+    def action_narrow(self) -> None:
+        """Narrow one of the current segment's codes to the words that carry it (or widen it again)."""
+        from qcode.tui.screens.narrow import NarrowChoice, NarrowPrompt
+
+        c, tv = self.controller, self.transcript
+        if c.transcript is None or not c.transcript.segments:
+            return
+        index = tv.cursor
+        codes = [code for code in c.codes if code.id in c.codes_at(index)]
+        if not codes:
+            self.message = "no code here to narrow: apply one first"
+            self.update_status()
+            return
+        seg = c.transcript.segments[index]
+
+        def chosen(choice: NarrowChoice | None) -> None:
+            code = None if choice is None else c.code_by_id.get(choice.code_id)
+            if choice is None or code is None:
+                return
+            with self._changing():
+                op = c.narrow(index, code, choice.span)
+                if op is None:
+                    self.message = f"{code.name} unchanged"
+                elif op.after is None or choice.span is None:
+                    self.message = f"{code.name} covers the whole segment again"
+                else:
+                    self.message = f"{code.name} narrowed to “{seg.text[choice.span[0] : choice.span[1]]}”"
+                self.refresh_segments((index,))
+
+        self.app.push_screen(NarrowPrompt(seg.ordinal, seg.text, codes, c.spans_at(index)), chosen)
 
     def action_undo(self) -> None:
         """Undo the latest change (in any document) of this session."""

@@ -1,5 +1,7 @@
 """The transcript: a document's segments grouped by passage, this coder's codes as coloured tags.
 
+The words a narrowed coding keeps are underlined in its segment's text.
+
 Line API only: the widget lays segments out as rows (a few microseconds each) and renders just
 the rows on screen, so a 2,000-segment transcript opens and repaints in milliseconds.
 """
@@ -7,6 +9,7 @@ the rows on screen, so a 2,000-segment transcript opens and repaints in millisec
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from itertools import pairwise
 from typing import ClassVar
 
 from rich.color import Color, ColorParseError
@@ -62,6 +65,7 @@ class TranscriptView(VirtualList):
         "transcript--marker",
         "transcript--memo",
         "transcript--hit",
+        "transcript--narrowed",
     }
 
     DEFAULT_CSS = """
@@ -72,6 +76,7 @@ class TranscriptView(VirtualList):
     TranscriptView > .transcript--marker { color: $accent; }
     TranscriptView > .transcript--memo { color: $text-muted; text-style: italic; }
     TranscriptView > .transcript--hit { background: $warning 60%; color: $text; }
+    TranscriptView > .transcript--narrowed { text-style: underline; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -84,6 +89,7 @@ class TranscriptView(VirtualList):
         self.memos: dict[int, str] = {}
         self.visual_anchor: int | None = None
         self.hits: dict[int, tuple[tuple[int, int], ...]] = {}
+        self.narrowed: dict[int, tuple[tuple[int, int], ...]] = {}  # segment id -> spans of its text
         #: The document's attributes: shown above the first passage when the pane's subtitle cannot hold them.
         self.about = ""
         # rendered rows per segment, keyed by (row, state): a toggle re-renders only its segment
@@ -112,6 +118,11 @@ class TranscriptView(VirtualList):
         self.transcript = transcript
         self.codings = dict(transcript.codings)
         self.memos = dict(transcript.memos)
+        starts = {seg.id: seg.start for seg in transcript.segments}
+        narrowed: dict[int, list[tuple[int, int]]] = {}
+        for (seg_id, _code), (a, b) in transcript.spans.items():
+            narrowed.setdefault(seg_id, []).append((a - starts[seg_id], b - starts[seg_id]))
+        self.narrowed = {k: tuple(sorted(v)) for k, v in narrowed.items()}
         self.visual_anchor = None
         self.hits = {}
         self.about = transcript.document.attribute_line()
@@ -132,11 +143,22 @@ class TranscriptView(VirtualList):
         """Whether the attributes fit the pane's bottom border (else the first rows show them whole)."""
         return measure(self.about) <= width - 6  # the border's corners and spaces take the rest
 
-    def update_segment(self, index: int, code_ids: frozenset[int], memo: str | None) -> None:
-        """Show a segment's codes and memo after a change (only its rows are laid out again)."""
+    def update_segment(
+        self,
+        index: int,
+        code_ids: frozenset[int],
+        memo: str | None,
+        narrowed: tuple[tuple[int, int], ...] = (),
+    ) -> None:
+        """Show a segment's codes, memo and narrowed spans after a change (only its rows are laid out
+        again)."""
         if self.transcript is None:
             return
         seg_id = self.transcript.segments[index].id
+        if narrowed:
+            self.narrowed[seg_id] = tuple(sorted(narrowed))
+        else:
+            self.narrowed.pop(seg_id, None)
         if code_ids:
             self.codings[seg_id] = code_ids
         else:
@@ -270,7 +292,11 @@ class TranscriptView(VirtualList):
             Segment(number, base + self.layer_style("transcript--gutter")),
         ]
         if kind == TEXT:
-            segments.extend(self._text_segments(seg.text, a, b, self.hits.get(index, ()), base))
+            segments.extend(
+                self._text_segments(
+                    seg.text, a, b, self.hits.get(index, ()), self.narrowed.get(seg.id, ()), base
+                )
+            )
         elif kind == MEMO:
             memo_style = base + self.layer_style("transcript--memo")
             memo = self.memos.get(seg.id, "")
@@ -288,21 +314,26 @@ class TranscriptView(VirtualList):
         return f"{title} — {seg.speaker}" if seg.speaker else title
 
     def _text_segments(
-        self, text: str, a: int, b: int, spans: tuple[tuple[int, int], ...], base: Style
+        self,
+        text: str,
+        a: int,
+        b: int,
+        spans: tuple[tuple[int, int], ...],
+        narrowed: tuple[tuple[int, int], ...],
+        base: Style,
     ) -> list[Segment]:
-        if not spans:
+        """Characters ``a``–``b`` of ``text``: search hits highlighted, narrowed codings' words underlined."""
+        if not spans and not narrowed:
             return [Segment(text[a:b], base)]
-        hit = base + self.layer_style("transcript--hit")
+        hit = self.layer_style("transcript--hit")
+        under = self.layer_style("transcript--narrowed")
+        cuts = sorted({a, b, *(x for s, e in (*spans, *narrowed) for x in (s, e) if a < x < b)})
         out: list[Segment] = []
-        pos = a
-        for s, e in spans:
-            s, e = max(s, a), min(e, b)
-            if s >= e:
-                continue
-            if s > pos:
-                out.append(Segment(text[pos:s], base))
-            out.append(Segment(text[s:e], hit))
-            pos = e
-        if pos < b:
-            out.append(Segment(text[pos:b], base))
+        for s, e in pairwise(cuts):
+            style = base
+            if any(x <= s and e <= y for x, y in spans):
+                style += hit
+            if any(x <= s and e <= y for x, y in narrowed):
+                style += under
+            out.append(Segment(text[s:e], style))
         return out
