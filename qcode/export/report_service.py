@@ -154,11 +154,14 @@ def _cooccurrence(p: _Project, unit: Unit) -> Matrix:
 def code_frequencies(
     session: Session, flt: ExportFilter = ALL, *, unit: Unit = "segments"
 ) -> list[Frequency]:
-    """Each code (in codebook order) with the number of units coded with it."""
+    """Each code (in codebook order) with the number of units coded with it; a group counts the units
+    of any code under it, as ``report matrix`` does."""
     p = _load(session, flt)
     units: dict[int, set[int]] = {}
+    above = code_ancestors(session)
     for c in p.coded:
-        units.setdefault(c.code, set()).add(_unit(c, unit))
+        for code in above.get(c.code, (c.code,)):
+            units.setdefault(code, set()).add(_unit(c, unit))
     return [Frequency(key, name, len(units.get(cid, ())), colour) for cid, key, name, colour in p.codes]
 
 

@@ -33,9 +33,10 @@ async def _chart_after_coding(demo: Store, size: tuple[int, int]) -> None:
             freqs = code_frequencies(session, ExportFilter(coder_ids=(coder.id,)))
         truth = [(f.name, f.count) for f in freqs]
         assert dict(truth)["wages"] == 2 and dict(truth)["hours"] == 2 and dict(truth)["bribery"] == 1
+        assert dict(truth)["money"] == 3  # the group: its codes' segments (wages on two, bribery on one)
         rows, ticks = parse(screen.chart)
         assert [(label, count) for label, _cells, count in rows] == truth
-        assert ticks == [0, 1, 2]
+        assert ticks == [0, 1, 2, 3]  # whole counts only
         box = screen.query_one(VerticalScroll)
         width, height = size
         assert box.region.right <= width and box.region.bottom <= height  # the box fits the screen
