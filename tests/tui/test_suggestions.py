@@ -7,7 +7,7 @@ import socket
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from textual.pilot import Pilot
 
 from qcode.store.migrate import Store
@@ -145,3 +145,26 @@ async def test_on_postgresql_too(store: Store, backend: str) -> None:
         assert got.suggestions[0].reasons[0].describe() == "keyword “passport”"
         await pilot.press("Y")
         assert stored_codings(store) == {("B", 2, "confine")}
+
+
+async def test_an_empty_document_shows_no_suggestions_left_from_the_last_one(demo: Store) -> None:
+    app = QcodeApp(demo, "alice", suggestions=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await shown(pilot)  # A 1 has its suggestions
+        screen = main_screen(app)
+        for _ in range(30):
+            assert screen.controller.transcript is not None
+            if screen.controller.transcript.document.name == "K":  # the demo's document without passages
+                break
+            await pilot.press("right_square_bracket")
+        loop = asyncio.get_running_loop()
+        end = loop.time() + 20
+        while loop.time() < end and panel(app).suggestions:
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.02)
+        assert panel(app).suggestions == () and panel(app).segment_id is None
+        assert "nothing to suggest" in str(panel(app).render())
+        await pilot.press("Y")  # nothing to accept
+        await pilot.pause()
+    with demo.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Event).where(Event.actor == "alice")) == 0

@@ -135,7 +135,10 @@ class SuggestingScreen(FindingScreen):
 
     def _compute_now(self) -> None:
         c, engine = self.controller, self._engine
-        if engine is None or not self._showing or c.transcript is None or not c.transcript.segments:
+        if self._showing and c.transcript is not None and not c.transcript.segments:
+            self.suggestions.say("nothing to suggest: no segment here")  # not the last document's
+            return
+        if engine is None or not self._showing or c.transcript is None:
             return
         self._compute_worker(engine, c.transcript, dict(c.codings), self.transcript.cursor)
 
