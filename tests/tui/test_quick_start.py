@@ -17,7 +17,7 @@ from qcode.store.migrate import Store
 from qcode.tui.access import ProjectAccess
 from qcode.tui.app import QcodeApp
 from tests.coding.sample import Sample
-from tests.tui.harness import SIZE, position, screen_text, stored_codings, transcript
+from tests.tui.harness import SIZE, main_screen, position, screen_text, stored_codings, transcript
 
 
 def _codes_on_cursor(app: QcodeApp) -> frozenset[int]:
@@ -337,6 +337,7 @@ async def test_a_change_the_database_refuses_is_said_and_left_undone(
             await pilot.press("w")
             await pilot.pause()
             assert "not saved" in screen_text(app) and _codes_on_cursor(app) == set()
+            assert "not saved: another process held the project's lock" in main_screen(app).message
             await pilot.press("j", "k")  # an error stays on the status line while the coder moves
             await pilot.pause()
             assert "not saved" in screen_text(app)
