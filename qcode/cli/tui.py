@@ -90,7 +90,7 @@ def prepare_project(url: str) -> Store:
                     f"qcode: no project at {local}; created a demo project from the bundled corpus"
                     f" ({plural(demo.documents, 'document')}, {plural(demo.codes, 'code')})"
                 )
-            elif created:
+            elif created and project_service.project_status(session).documents == 0:
                 echo_err(
                     f"qcode: {redact_url(url)} held no qcode project; opened it empty"
                     " (`qcode demo` adds the demo corpus and codebook)"

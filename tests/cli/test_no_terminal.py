@@ -65,3 +65,27 @@ def test_an_existing_database_without_a_project_gets_no_demo(
     lines = capsys.readouterr().err.strip().splitlines()
     assert len(lines) == 1 and "held no qcode project; opened it empty" in lines[0]
     assert "qcode demo" in lines[0] and "password" not in lines[0]
+
+
+def test_a_database_with_documents_but_no_project_row_is_not_called_empty(
+    store: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Documents written by other tools (or an older qcode) before any project identity: not "empty"."""
+    from sqlalchemy import text
+
+    with store.sessions() as session, session.begin():
+        session.execute(
+            text(
+                "INSERT INTO documents (guid, name, title, source_path, content_hash, text, attributes,"
+                " segmentation, created_at)"
+                " VALUES ('d1', 'A', '', 'a.txt', 'h', 'Some text.', '{}', 'sentence', CURRENT_TIMESTAMP)"
+            )
+        )
+    again = prepare_project(store.url)
+    try:
+        with again.sessions() as session:
+            status = project_status(session)
+    finally:
+        again.close()
+    assert status.documents == 1 and status.project_guid
+    assert "opened it empty" not in capsys.readouterr().err
