@@ -41,7 +41,15 @@ class StoreError(QcodeError):
 
 
 class TransactionFailedError(StoreError):
-    """The database refused one transaction (locked too long, connection lost); none of it was written."""
+    """The database refused one transaction (locked too long, connection lost); none of it was written.
+
+    ``gist`` is why in a few words (``another process held the project's lock for more than 5 s``), for a
+    status line; the message adds the driver's own words.
+    """
+
+    def __init__(self, message: str, gist: str = "") -> None:
+        super().__init__(message)
+        self.gist = gist or message
 
 
 class SchemaTooNewError(StoreError):

@@ -60,31 +60,37 @@ def _driver_line(orig: BaseException | None, exc: BaseException, url: str) -> st
     return line.replace(url, redact_url(url)) if url else line
 
 
-def reason(exc: BaseException, url: str = "") -> str:
-    """The failure in ``exc`` (a SQLAlchemy ``DBAPIError`` or a driver error) as one line."""
+def _explain(exc: BaseException, url: str) -> tuple[str | None, str]:
+    """What the failure in ``exc`` means to the user (``None`` if nothing plainer than the driver's
+    words), and the driver's own first line."""
     orig: Any = getattr(exc, "orig", None) or exc
     line = _driver_line(orig, exc, url)
     if isinstance(orig, sqlite3.Error):
         name = getattr(orig, "sqlite_errorname", "") or ""
-        for prefix, meaning in _SQLITE.items():
-            if name.startswith(prefix):
-                return f"{meaning} ({line})"
-        return line
+        return next((m for prefix, m in _SQLITE.items() if name.startswith(prefix)), None), line
     state = getattr(orig, "sqlstate", None)
     if isinstance(state, str):
-        if state in _POSTGRES:
-            return f"{_POSTGRES[state]} ({line})"
-        if state.startswith("08"):
-            return f"{_SERVER_GONE} ({line})"
-        return line
+        return _POSTGRES.get(state, _SERVER_GONE if state.startswith("08") else None), line
     message = str(orig)
     for pattern, meaning in _REFUSED_AT_CONNECT:
         found = pattern.search(message)
         if found:
-            return f"{meaning.format(*found.groups())} ({line})"
+            return meaning.format(*found.groups()), line
     if getattr(exc, "connection_invalidated", False) or type(orig).__name__ == "OperationalError":
-        return f"{_SERVER_GONE} ({line})"
-    return line
+        return _SERVER_GONE, line
+    return None, line
+
+
+def reason(exc: BaseException, url: str = "") -> str:
+    """The failure in ``exc`` (a SQLAlchemy ``DBAPIError`` or a driver error) as one line."""
+    meaning, line = _explain(exc, url)
+    return f"{meaning} ({line})" if meaning else line
+
+
+def gist(exc: BaseException, url: str = "") -> str:
+    """The failure in ``exc`` in a few words, without the driver's (for a status line)."""
+    meaning, line = _explain(exc, url)
+    return meaning or line
 
 
 def is_server_gone(exc: BaseException) -> bool:

@@ -176,7 +176,7 @@ class ProjectAccess:
             TransactionFailedError: the database refused the change (none of it was written).
             StoreError: the project is closed, or not a SQLite file.
         """
-        from qcode.store.faults import refused
+        from qcode.store.faults import gist, refused
 
         with self._writing:
             conn = self._writable()
@@ -191,7 +191,7 @@ class ProjectAccess:
             except sqlite3.Error as exc:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
-                raise TransactionFailedError(refused(exc, self.url or "")) from exc
+                raise TransactionFailedError(refused(exc, self.url or ""), gist(exc)) from exc
 
     def _writable(self) -> sqlite3.Connection:
         if self._writer is None:
@@ -282,7 +282,7 @@ class ProjectAccess:
         """The open store; a database error inside becomes one :class:`TransactionFailedError`."""
         from sqlalchemy.exc import DBAPIError
 
-        from qcode.store.faults import refused
+        from qcode.store.faults import gist, refused
 
         store = self.store()
         try:
@@ -290,7 +290,7 @@ class ProjectAccess:
         except DBAPIError as exc:
             failure = refused(exc, store.url, read=read)
             holder = _lock_holder(store, exc)
-            raise TransactionFailedError(f"{failure}{holder}") from exc
+            raise TransactionFailedError(f"{failure}{holder}", gist(exc)) from exc
 
     def close(self) -> None:
         """Wait for an opening under way (on any thread), then release the store and the reader."""

@@ -379,7 +379,7 @@ class MainScreen(SuggestingScreen):
         try:
             yield
         except TransactionFailedError as exc:
-            self.message = f"not saved: {_short_reason(exc)}; try again"
+            self.message = f"not saved: {exc.gist}; try again"
             self._message_error = True  # kept until the next action, wherever the coder goes
             self.update_status()
             self.notify(f"Not saved: {exc}. Nothing changed; try again.", severity="error", timeout=10)
@@ -639,9 +639,3 @@ class MainScreen(SuggestingScreen):
         except StoreError:
             return  # the project would not open: the app says so and quits
         self.post_message(ProgressLoaded(*loaded))
-
-
-def _short_reason(exc: Exception) -> str:
-    """``another process held the project's lock for more than 5 s`` out of the whole refusal."""
-    said = str(exc).split("refused the change: ", 1)[-1]
-    return said.split(" (", 1)[0].strip() or "the database refused the change"
