@@ -119,12 +119,16 @@ class ProjectAccess:
         assert self._store is not None
         return self._store
 
-    def open_in_background(self, on_error: Callable[[StoreError], None] | None = None) -> None:
+    def open_in_background(
+        self,
+        on_error: Callable[[StoreError], None] | None = None,
+        on_open: Callable[[], None] | None = None,
+    ) -> None:
         """Open the store on a worker thread (once), with what a change needs loaded too.
 
         The coding service brings the models (most of a first change's cost): loaded here, off the
         UI thread, the first key that changes something is as quick as the rest. ``on_error``
-        hears of a failure to open.
+        hears of a failure to open; ``on_open`` (called on the worker) of its success.
         """
         if self._thread is not None:
             return
@@ -137,6 +141,9 @@ class ProjectAccess:
                     on_error(exc)
                 return
             import qcode.coding.service  # noqa: F401
+
+            if on_open is not None:
+                on_open()
 
         self._thread = threading.Thread(target=run, name="qcode-open-store", daemon=True)
         self._thread.start()

@@ -6,6 +6,7 @@ import gc
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App
 
 from qcode.coding import queries
@@ -23,6 +24,11 @@ if TYPE_CHECKING:
     from qcode.store.migrate import Store
 
 DARK, LIGHT = "textual-dark", "textual-light"
+
+
+#: Seconds after the first screen before the store loads on a worker (a change needing it sooner
+#: opens it then): a toggle, the first key that matters, never needs it on SQLite.
+STORE_DELAY = 0.5
 
 
 class QcodeApp(App[None]):
@@ -66,6 +72,13 @@ class QcodeApp(App[None]):
         first screen's allocations would trigger, took a tenth of a second from the first key.
         """
         gc.disable()
+
+    async def _on_resize(self, event: events.Resize) -> None:
+        # Textual's own handler (run after this one) keeps a resize to the size the app already has
+        # and replays it to the screen when idle: a whole re-layout of the coding screen right after
+        # its first frame (the terminal reports its size as the app starts), in the first key's way
+        if getattr(self, "_size", None) == event.size:
+            event.prevent_default()
 
     def on_mount(self) -> None:
         """Start coding, asking who codes first if nobody said."""
@@ -132,8 +145,13 @@ class QcodeApp(App[None]):
         # takes milliseconds instead of the tens that would stall a keypress now and then.
         gc.freeze()
         gc.enable()
-        # the store (SQLAlchemy and the models) loads once the first screen is up
-        self.access.open_in_background(self._store_failed_elsewhere)
+        # the store (SQLAlchemy and the models) loads on a worker a little after the first screen:
+        # loading it at once took the interpreter from the first key's toggle and frame (one GIL)
+        self.set_timer(STORE_DELAY, self._open_store)
+
+    def _open_store(self) -> None:
+        # SQLAlchemy's modules and mappers live as long as the app: out of the collector's sight
+        self.access.open_in_background(self._store_failed_elsewhere, on_open=gc.freeze)
 
     def on_unmount(self) -> None:
         """Remember where the coder is; hand frozen objects back to the collector (tests run many apps)."""

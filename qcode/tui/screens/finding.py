@@ -7,7 +7,7 @@ from textual.widgets import Input
 
 from qcode.tui.controller import CodingController
 from qcode.tui.messages import ApplyCode, JumpTo
-from qcode.tui.screens.query import QueryFiltering
+from qcode.tui.screens.filtering import QueryFiltering
 from qcode.tui.widgets.codebook import CodebookList
 from qcode.tui.widgets.transcript import TranscriptView
 

@@ -629,7 +629,7 @@ class MainScreen(SuggestingScreen):
             self.query_one("#transcript-pane").border_subtitle = line
             self.transcript.set_about(line)
         self.update_status()
-        gc.freeze()  # the store is open by now: its modules and mappers live as long as the app
+        gc.freeze()  # what the first screen and the count made lives as long as the app
 
     @work(thread=True, exclusive=True, group="progress")
     def count_progress(self) -> None:

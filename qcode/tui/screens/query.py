@@ -28,7 +28,6 @@ from qcode.tui.widgets.virtual_list import VirtualList
 
 if TYPE_CHECKING:
     from qcode.tui.controller import CodingController
-    from qcode.tui.widgets.transcript import TranscriptView
 
 #: Segments listed (and visited with n N) at most; the count says how many more there are.
 LIMIT = 5_000
@@ -166,78 +165,3 @@ def _row(hit: object, document_id: int) -> CodeViewRow:
         codes,
         None,
     )
-
-
-class QueryFiltering(Screen[None]):
-    """The coding screen's part of the filter: open it, mark its segments, go from one to the next."""
-
-    controller: CodingController
-    hit_indices: list[int]
-    search_text: str
-    query_text: str = ""
-    query_where: str = ""
-    query_hits: tuple[tuple[int, int], ...] = ()
-
-    @property
-    def transcript(self) -> TranscriptView:  # the coding screen's transcript pane
-        raise NotImplementedError
-
-    def update_status(self) -> None:
-        """Redraw the status line (the coding screen says what is in it)."""
-
-    def jump_to(self, message: JumpTo) -> None:
-        """Show a segment in its transcript (the coding screen opens the document)."""
-
-    def action_query(self) -> None:
-        """``ctrl+f``: the segments a query selects, across documents."""
-        self.app.push_screen(
-            QueryScreen(self.controller, self.query_text, self.query_where), self._query_done
-        )
-
-    def _query_done(self, pick: QueryPick | None) -> None:
-        if pick is None:
-            return
-        self.query_text, self.query_where, self.query_hits = pick.query, pick.where, pick.hits
-        if pick.jump is not None:
-            self.jump_to(pick.jump)
-        self.mark_query_hits()
-        self.update_status()
-
-    def query_status(self) -> str:
-        """The filter for the status line (empty when there is none)."""
-        if not self.query_text and not self.query_where:
-            return ""
-        what = " ".join(
-            p for p in (self.query_text, f"where {self.query_where}" if self.query_where else "") if p
-        )
-        return f"query {what}: {len(self.query_hits)} segments (n N)"
-
-    def mark_query_hits(self) -> None:
-        """Mark the open document's selected segments (a text search, while open, takes precedence)."""
-        tr = self.controller.transcript
-        if tr is None or self.search_text:
-            return
-        ordinals = {o for d, o in self.query_hits if d == tr.document.id}
-        marks = {i: ((0, len(s.text)),) for i, s in enumerate(tr.segments) if s.ordinal in ordinals}
-        self.hit_indices = sorted(marks)
-        self.transcript.set_hits(marks)
-
-    def query_step(self, step: int) -> None:
-        """Go to the next (``step`` 1) or previous (-1) selected segment, across documents, wrapping."""
-        tr = self.controller.transcript
-        if not self.query_hits or tr is None:
-            return
-        order = {d.id: d.name for d in self.controller.documents}
-        here = (
-            order.get(tr.document.id, ""),
-            tr.segments[self.transcript.cursor].ordinal if tr.segments else 0,
-        )
-        keyed = sorted(((order.get(d, ""), o), (d, o)) for d, o in self.query_hits)
-        if step > 0:
-            later = [hit for key, hit in keyed if key > here]
-            target = later[0] if later else keyed[0][1]
-        else:
-            earlier = [hit for key, hit in keyed if key < here]
-            target = earlier[-1] if earlier else keyed[-1][1]
-        self.jump_to(JumpTo(*target))
-        self.mark_query_hits()

@@ -18,13 +18,13 @@ from textual.timer import Timer
 
 from qcode.coding.types import Transcript
 from qcode.errors import QcodeError
-from qcode.suggest.model import Suggestion
 from qcode.tui.screens.finding import FindingScreen
-from qcode.tui.suggesting import SuggestionEngine
 from qcode.tui.widgets.suggestions import SuggestionPanel
 
 if TYPE_CHECKING:
+    from qcode.suggest.model import Suggestion
     from qcode.tui.access import ProjectAccess
+    from qcode.tui.suggesting import SuggestionEngine
 
 #: Seconds after the screen opens before the suggester is built.
 BUILD_DELAY = 1.0
@@ -100,6 +100,8 @@ class SuggestingScreen(FindingScreen):
         if self._engine is not None or self._building:
             return
         self._building = True
+        from qcode.tui.suggesting import SuggestionEngine  # the model loads when first built
+
         c = self.controller
         background = [s.text for s in c.transcript.segments] if c.transcript is not None else []
         self._build_worker(SuggestionEngine(c.coder.id, c.codes), background)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widgets import Static
 
-from qcode.suggest.model import Suggestion
+if TYPE_CHECKING:
+    from qcode.suggest.model import Suggestion
 
 #: The panel's title: what it is and the key that accepts.
 TITLE = "Suggested · Y accepts"
