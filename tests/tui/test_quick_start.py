@@ -165,7 +165,7 @@ async def test_a_store_that_fails_to_open_ends_the_app_with_the_reason(
         app = QcodeApp(access, "alice")
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
-            for _ in range(50):
+            for _ in range(200):  # the store opens STORE_DELAY after the first screen
                 if app.return_code is not None:
                     break
                 await pilot.pause(0.02)
@@ -208,6 +208,38 @@ async def test_the_first_frame_is_already_laid_out_at_the_real_width(project: tu
         shown.append(line[left:right])
     assert max(len(row.split()) for row in shown) > 5  # wrapped to the pane, not a word a line
 
+
+
+@pytest.mark.anyio
+async def test_a_terminal_telling_the_same_size_lays_nothing_out_again(project: tuple[Store, Sample]) -> None:
+    """A terminal tells its size as the app starts; only a change of size re-lays out the coding screen."""
+    from textual import events
+    from textual.geometry import Size
+
+    access = open_access(_ready(project))
+    try:
+        app = QcodeApp(access, "alice")
+        async with app.run_test(size=SIZE) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.1)
+            screen = main_screen(app)
+            layouts: list[object] = []
+            real = screen._refresh_layout
+
+            def counted(*args: Any, **kwargs: Any) -> None:
+                layouts.append(args)
+                real(*args, **kwargs)
+
+            screen._refresh_layout = counted  # type: ignore[method-assign]
+            app.post_message(events.Resize(Size(*SIZE), Size(*SIZE)))
+            await pilot.pause(0.1)
+            assert layouts == []
+            await pilot.resize_terminal(80, 24)
+            await pilot.pause(0.1)
+            assert layouts and screen.has_class("-narrow")
+            assert screen_text(app).splitlines()[-1].startswith("? Help q Quit")
+    finally:
+        access.close()
 
 
 @pytest.mark.anyio
