@@ -184,7 +184,7 @@ def codebook(source: Source) -> list[CodeInfo]:
                     incl,
                     excl,
                     tuple(str(k) for k in (_json(keywords) or [])),
-                    colour,
+                    colour or "#888888",  # codes from other programs may have none (as CodeInfo)
                     hotkey,
                     ex,
                     who,

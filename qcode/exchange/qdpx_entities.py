@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from qcode.codebook import naming
 from qcode.coding.roles import CONSENSUS
 from qcode.errors import RoleError
 from qcode.exchange.criteria import Criteria, read_description
@@ -125,7 +126,7 @@ def import_codes(
 ) -> dict[str, int]:
     """Codes → ids (keyed by canonical GUID): by GUID, then by name, else created with hierarchy,
     ``isCodable``, colour, description and the criteria its prose carries (and key, hotkey and
-    ordinal from a qcode-written file)."""
+    ordinal from a qcode-written file); a codable code gets a free hotkey if the file gives none."""
     rows = session.execute(select(Code.id, Code.guid, Code.key, Code.name, Code.hotkey, Code.ordinal)).all()
     by_guid = {g: i for i, g, *_ in rows}
     by_name = {n.casefold(): i for i, _g, _k, n, *_ in rows}
@@ -144,15 +145,11 @@ def import_codes(
             continue
         more = extra.get(guid, extra.get(code.guid, {}))
         ordinal += 1
-        hotkey = more.get("hotkey")
-        usable = isinstance(hotkey, str) and len(hotkey) == 1 and hotkey not in hotkeys and code.codable
-        hotkey = hotkey if usable else None
-        if hotkey:
-            hotkeys.add(hotkey)
         name = code.name.strip()[:190] or "code"
         if name.casefold() in names:
             name = _unique(f"{name} ({parent.name.strip()[:60]})" if parent else name, names)
         names.add(name.casefold())
+        hotkey = _hotkey(more.get("hotkey"), name, code.codable, hotkeys)
         new_id = guid if GUID_RE.match(guid) and guid not in by_guid else new_guid()
         found_criteria = read_description(code.description)
         values = {
@@ -171,6 +168,18 @@ def import_codes(
         by_guid[new_id] = out[guid]
         created.append(name)
     return out
+
+
+def _hotkey(wanted: object, name: str, codable: bool, taken: set[str]) -> str | None:
+    """A new code's hotkey, added to ``taken``: the file's own (a qcode-written one) if usable and free,
+    else one made up as for split and ``.qdc`` codes; none for a code coders do not apply."""
+    if not codable:
+        return None
+    usable = naming.usable_hotkey(wanted) and wanted not in taken
+    hotkey = str(wanted) if usable else naming.free_hotkey(name, taken)
+    if hotkey is not None:
+        taken.add(hotkey)
+    return hotkey
 
 
 def _ordinal(value: object, default: int) -> int:

@@ -231,10 +231,17 @@ def _write_coders(session: Session, coders: Mapping[str, CoderMatch]) -> dict[st
 
 
 def _write_codes(session: Session, plan: Plan) -> dict[str, int]:
-    """Code GUID → id here, creating the codes the merge adds (parents first, no hotkeys)."""
+    """Code GUID → id here, creating the codes the merge adds (parents first; codable ones get a free
+    hotkey, as split and imported codes do, so the coding screen can apply them)."""
+    from qcode.codebook.naming import free_hotkey
+
     ids = dict(plan.code_ids)
     top = session.scalar(select(Code.ordinal).order_by(Code.ordinal.desc()).limit(1)) or 0
+    taken = {k for k in session.scalars(select(Code.hotkey)) if k}
     for n, c in enumerate(plan.new_codes, start=1):
+        hotkey = free_hotkey(c.name, taken) if c.codable else None
+        if hotkey is not None:
+            taken.add(hotkey)
         ids[c.guid] = session.execute(
             insert(Code)
             .values(
@@ -250,6 +257,7 @@ def _write_codes(session: Session, plan: Plan) -> dict[str, int]:
                 keywords=list(c.keywords),
                 colour=c.colour,
                 codable=c.codable,
+                hotkey=hotkey,
                 ordinal=top + n,
                 created_at=utcnow(),
             )
