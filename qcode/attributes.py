@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 #: An attribute's value.
@@ -58,6 +58,26 @@ def infer_type(texts: Iterable[str]) -> str:
     if not values:
         return "text"
     return next(kind for kind in TYPES if all(fits(v, kind) for v in values))
+
+
+def odd_values(texts: Sequence[str]) -> tuple[str, list[int]] | None:
+    """The type most of ``texts`` fit when a few do not, and the indices of those; ``None`` otherwise.
+
+    A column is typed only when every value fits (``12/03/2012`` may be 12 March or 3 December, so it
+    is not read as a date), which turns a column of dates with one such value into text: worth telling
+    the user, naming that value. Most is more than half of the non-empty values.
+    """
+    values = [(i, t.strip()) for i, t in enumerate(texts) if t.strip()]
+    for kind in TYPES[:-1]:
+        misfits = [i for i, v in values if not fits(v, kind)]
+        if misfits and len(misfits) * 2 < len(values):
+            return kind, misfits
+    return None
+
+
+def described(kind: str) -> str:
+    """What a value of ``kind`` is, for a message: ``a date (YYYY-MM-DD)``, ``a whole number``…"""
+    return _ARTICLE[kind]
 
 
 def parse(text: str, kind: str) -> Value:

@@ -26,6 +26,8 @@ def import_(
         report = import_attributes(session, sheet, actor=actor())
     for line, name in report.unmatched:
         echo_err(f"{file}:{line}: no document named {name!r}; row skipped")
+    for note in report.kept_as_text:
+        echo_err(note.message)
     types = ", ".join(f"{k} ({t})" for k, t in report.types.items()) or "none"
     typer.echo(
         f"{file}: {plural(len(report.matched), 'document')} matched,"
@@ -51,6 +53,8 @@ def set_(
             raise InputError(f"expected key=value, got {pair!r}")
         parsed.append((key, value))
     with unit_of_work() as session:
-        attributes = set_attributes(session, document, parsed, actor=actor())
-    shown = ", ".join(f"{k}={attribute_text(v)}" for k, v in attributes.items())
+        done = set_attributes(session, document, parsed, actor=actor())
+    for note in done.kept_as_text:
+        echo_err(note.message)
+    shown = ", ".join(f"{k}={attribute_text(v)}" for k, v in done.attributes.items())
     typer.echo(f"{document}: {shown or 'no attributes'}")

@@ -75,13 +75,13 @@ def test_an_xlsx_sheet_with_native_cells(seeded_sqlite: Store, tmp_path: Path) -
 
 def test_set_types_like_the_rest_widens_when_it_must_and_removes(seeded_sqlite: Store) -> None:
     with transaction(seeded_sqlite.sessions) as session:
-        assert set_attributes(session, "A", [("age", "41")])["age"] == 41
+        assert set_attributes(session, "A", [("age", "41")]).attributes["age"] == 41
     assert _attrs(seeded_sqlite)["B"]["age"] == 40 and _types(seeded_sqlite)["age"] == "integer"
     with transaction(seeded_sqlite.sessions) as session:
         set_attributes(session, "C", [("age", "about 30")])  # not a number: the attribute becomes text
     assert _attrs(seeded_sqlite)["A"]["age"] == "41" and _types(seeded_sqlite)["age"] == "text"
     with transaction(seeded_sqlite.sessions) as session:
-        assert "age" not in set_attributes(session, "C", [("age", "")])
+        assert "age" not in set_attributes(session, "C", [("age", "")]).attributes
     with pytest.raises(NotFoundError), transaction(seeded_sqlite.sessions) as session:
         set_attributes(session, "nobody", [("age", "1")])
 
@@ -139,3 +139,43 @@ def test_the_commands(tmp_path: Path) -> None:
     assert result.exit_code == 0 and "age=35" in result.stdout and "site=Moscow" in result.stdout
     result = runner.invoke(app, ["--db", db, "attributes", "set", "A", "age"])
     assert result.exit_code != 0 and "key=value" in result.stderr
+
+
+def test_a_value_that_keeps_a_column_as_text_is_named_at_import(tmp_path: Path) -> None:
+    """One `12/03/2012` among ISO dates keeps `date` as text (it may be 12 March or 3 December): said
+    on one line naming the file, line and value, and why; a column of plain text says nothing."""
+    runner = CliRunner()
+    db = str(tmp_path / "p.db")
+    assert runner.invoke(app, ["--db", db, "demo"]).exit_code == 0
+    sheet = tmp_path / "people.csv"
+    sheet.write_text(
+        "document,date,age,note\nA,2012-03-14,34,first\nB,2012-03-15,41,x\nC,12/03/2012,35,3\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["--db", db, "attributes", "import", str(sheet)])
+    assert result.exit_code == 0, result.output
+    assert "date (text)" in result.stdout and "age (integer)" in result.stdout
+    assert result.stderr.splitlines() == [
+        f"{sheet}:4: warning: date '12/03/2012' is not a date (YYYY-MM-DD); attribute 'date' is kept as text:"
+        " it is typed date only when every value fits"
+    ]
+    result = runner.invoke(app, ["--db", db, "attributes", "set", "D", "age=forty"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "document D: warning: age 'forty' is not a whole number; attribute 'age' is kept as text:"
+        " it is typed integer only when every value fits"
+    ]
+    fixed = tmp_path / "fixed.csv"
+    fixed.write_text("document,date,age\nC,2012-03-12,35\nD,,40\n", encoding="utf-8")
+    result = runner.invoke(app, ["--db", db, "attributes", "import", str(fixed)])
+    assert result.exit_code == 0 and result.stderr == "", result.stderr
+    assert "date (date)" in result.stdout and "age (integer)" in result.stdout
+
+
+def test_odd_values() -> None:
+    from qcode.attributes import odd_values
+
+    assert odd_values(["2012-03-14", "", "2012-03-15", "12/03/2012"]) == ("date", [3])
+    assert odd_values(["1", "2", "x", "y"]) is None  # half is not most: a column of text
+    assert odd_values(["true", "false", "maybe"]) == ("boolean", [2])
+    assert odd_values(["Male", "Female"]) is None
