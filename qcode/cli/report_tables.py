@@ -84,14 +84,11 @@ def matrix(
 
 def _print_matrix(title: str, unit: str, rows: list[list[str | int]]) -> None:
     from rich.console import Console
-    from rich.table import Table
 
-    table = Table(*(str(h) for h in rows[0]), title=f"{title} ({unit})")
-    for column in table.columns[1:]:
-        column.justify = "right"
-    for row in rows[1:]:
-        table.add_row(*(str(c) if c != 0 else "[dim]0[/dim]" for c in row))
-    Console().print(table)
+    from qcode.cli.matrix_view import matrix_view
+
+    console = Console()
+    console.print(matrix_view(console, f"{title} ({unit})", rows))
 
 
 def quotes(
