@@ -77,7 +77,7 @@ async def test_the_coding_screen_says_the_server_is_gone_and_goes_on_when_it_is_
 ) -> None:
     from qcode.cli.tui import open_access
     from qcode.tui.app import QcodeApp
-    from tests.tui.harness import SIZE, position, screen_text, stored_codings
+    from tests.tui.harness import SIZE, position, status_line, stored_codings
 
     store = open_store(cluster.url, create=True)
     prepare_project(store)
@@ -92,7 +92,9 @@ async def test_the_coding_screen_says_the_server_is_gone_and_goes_on_when_it_is_
             await pilot.press("j", "w")
             await pilot.pause()
             said = [n.message for n in app._notifications]
-            assert "not saved" in screen_text(app) and "server is not answering" in said[-1], said
+            status = status_line(app)  # the reason, whole, on the status line; no toast over it
+            assert "not saved: the database server is not answering; try again" in status, status
+            assert not any("server is not answering" in text for text in said), said
             await pilot.press("]")
             await pilot.pause()
             said = [n.message for n in app._notifications]

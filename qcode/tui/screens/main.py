@@ -77,7 +77,11 @@ SHORTER = (("segment ", ""), (" (n N)", ""))
 
 
 def fit_status(parts: list[StatusPart], width: int) -> str:
-    """`` A · segment 3/7 · coded 2/7 · coder alice``: parts dropped, highest rank first, until it fits."""
+    """`` A · segment 3/7 · coded 2/7 · coder alice``: parts dropped, highest rank first, until it fits.
+
+    Where even the parts of rank 0 do not fit, the last part (the latest word, such as why a change
+    was not saved) is kept whole and the ones before it go, first to last.
+    """
     kept = list(parts)
 
     def line() -> str:
@@ -88,6 +92,8 @@ def fit_status(parts: list[StatusPart], width: int) -> str:
     for long, short in SHORTER:
         if len(line()) > width:
             kept = [(text.replace(long, short, 1), rank) for text, rank in kept]
+    while len(line()) > width and len(kept) > 1:
+        kept.pop(0)
     return line()
 
 
@@ -249,11 +255,13 @@ class MainScreen(SuggestingScreen):
             self._message = ""  # about a segment or action the coder has moved on from
         if self.message:
             parts.append((self.message, 0))
-        line = fit_status(parts, self.app.size.width)
+        width = self.app.size.width
+        line = fit_status(parts, width)
         self.query_one("#status", Static).update(Content(line), layout=False)
-        if self.message and self.message not in line and self.message != self._told:
+        whole = self.message in line and len(line) <= width
+        if self.message and not whole and self.message != self._told:
             self._told = self.message  # too long for the line even alone: say it whole, once
-            self.notify(self.message, timeout=6)
+            self.notify(self.message, severity="error" if self._message_error else "information", timeout=6)
 
     def refresh_segments(self, indices: list[int] | tuple[int, ...] | range) -> None:
         """Show the stored codes and memo of these segments now; progress, ticks and status a frame later.
@@ -379,10 +387,11 @@ class MainScreen(SuggestingScreen):
         try:
             yield
         except TransactionFailedError as exc:
+            # Said on the status line only (a toast saying it again covered that line at 80×24);
+            # update_status shows it in a toast, above the line, when it is too long for the line.
             self.message = f"not saved: {exc.gist}; try again"
             self._message_error = True  # kept until the next action, wherever the coder goes
             self.update_status()
-            self.notify(f"Not saved: {exc}. Nothing changed; try again.", severity="error", timeout=10)
         except StoreError as exc:
             self.app.post_message(StoreFailed(exc))
 
