@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import TextIO
 
@@ -63,6 +64,54 @@ def database_url(explicit: str | None = None) -> str:
     if "://" in raw:
         return raw
     return "sqlite:///" + str(Path(raw).expanduser().resolve())
+
+
+#: The longest project name the coding screen shows; a longer path keeps its last folders.
+MAX_PROJECT_LABEL = 36
+#: A database server as a label may show it: a host name or address, perhaps a port.
+_SERVER = re.compile(r"(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]*)(:\d+)?")
+
+
+def project_label(url: str, cwd: Path | None = None) -> str:
+    """The project as its coders know it: ``qcode.db`` (a file in this folder), ``~/study/qcode.db``,
+    or ``db.example.org:5432/study`` for a server; never a user name or password from the URL."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    if scheme.startswith("sqlite"):
+        database = rest.split("?", 1)[0]
+        database = database[1:] if database.startswith("/") else database
+        if database in ("", ":memory:"):
+            return "in-memory database"
+        return _short_path(Path(database), cwd or Path.cwd())
+    # Read both ways round: a '?' or '@' inside a password or a query makes them differ, and then
+    # nothing of the URL is shown rather than a piece of a secret.
+    one = rest.split("?", 1)[0].rpartition("@")[2]
+    other = rest.rpartition("@")[2].split("?", 1)[0]
+    host, _slash, database = one.partition("/")
+    if one != other or not _SERVER.fullmatch(host) or "@" in database:
+        return "database server"
+    return f"{host or 'localhost'}/{database}" if database else host or "localhost"
+
+
+def _short_path(path: Path, cwd: Path) -> str:
+    for base, prefix in ((cwd, ""), (Path.home(), "~/")):
+        try:
+            path = Path(prefix + str(path.relative_to(base)))
+            break
+        except ValueError:
+            continue
+    text = str(path)
+    if len(text) <= MAX_PROJECT_LABEL:
+        return text
+    kept = f"{path.parent.name}/{path.name}"  # the folder says which project: always some of it
+    if len(kept) + 2 > MAX_PROJECT_LABEL:
+        return "…" + kept[-(MAX_PROJECT_LABEL - 1) :]
+    for part in reversed(path.parts[:-2]):
+        if len(f"…/{part}/{kept}") > MAX_PROJECT_LABEL:
+            break
+        kept = f"{part}/{kept}"
+    return f"…/{kept}"
 
 
 #: Query parameters of a database URL that carry secrets (libpq's names).

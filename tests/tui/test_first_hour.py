@@ -143,7 +143,7 @@ async def test_no_codebook_says_how_to_load_one(sqlite_store: Store, tmp_path: P
 
 
 def test_the_status_line_drops_its_least_needed_parts_to_fit() -> None:
-    from qcode.tui.screens.main import fit_status
+    from qcode.tui.status import fit_status
 
     parts = [("unattributed", 0), ("segment 14/19", 0), ("coded 5/19", 2), ("coder alice", 3)]
     parts += [("/embassy: hit 1/1 (n N)", 0), ("search wrapped to the top", 0)]

@@ -7,6 +7,7 @@ Update after an intended change of the screens with
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -39,8 +40,14 @@ async def _settle(pilot: Pilot[Any]) -> None:
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("visit", list(VISITS))
 def test_newcomer_screens(
-    snap_compare: Callable[..., bool], demo: Store, visit: str, size: tuple[int, int]
+    snap_compare: Callable[..., bool],
+    demo: Store,
+    visit: str,
+    size: tuple[int, int],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.chdir(tmp_path)  # started in the project's folder: the status line names `qcode.db`
     async def go(pilot: Pilot[Any]) -> None:
         await _settle(pilot)
         for key in VISITS[visit]:

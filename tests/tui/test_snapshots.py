@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 
 from qcode.store.migrate import Store
@@ -22,7 +24,13 @@ async def _settle(pilot: Pilot[Any]) -> None:
     await pilot.pause()
 
 
-def test_main_screen(snap_compare: Callable[..., bool], project: tuple[Store, Sample]) -> None:
+def test_main_screen(
+    snap_compare: Callable[..., bool],
+    project: tuple[Store, Sample],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)  # started in the project's folder: the status line names `qcode.db`
     store, _ = project
 
     async def code_some(pilot: Pilot[Any]) -> None:
@@ -33,7 +41,13 @@ def test_main_screen(snap_compare: Callable[..., bool], project: tuple[Store, Sa
     assert snap_compare(app, terminal_size=SIZE, run_before=code_some)
 
 
-def test_code_view(snap_compare: Callable[..., bool], project: tuple[Store, Sample]) -> None:
+def test_code_view(
+    snap_compare: Callable[..., bool],
+    project: tuple[Store, Sample],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)  # started in the project's folder: the status line names `qcode.db`
     store, _ = project
 
     async def open_code_view(pilot: Pilot[Any]) -> None:

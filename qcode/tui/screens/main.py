@@ -16,12 +16,13 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from qcode.coding.types import CodeInfo, DocumentInfo
-from qcode.config import RESERVED_HOTKEYS
+from qcode.config import RESERVED_HOTKEYS, project_label
 from qcode.errors import StoreError, TransactionFailedError
 from qcode.tui import keymap
 from qcode.tui.controller import CodingController
 from qcode.tui.messages import ApplyCode, JumpTo, ProgressLoaded, StoreFailed
 from qcode.tui.screens.suggesting import SuggestingScreen
+from qcode.tui.status import StatusPart, fit_status, project_shorter
 from qcode.tui.widgets.codebook import CodebookList, CodeDetail, not_codable_reason
 from qcode.tui.widgets.documents import DocumentList
 from qcode.tui.widgets.footer import KeyFooter
@@ -70,33 +71,6 @@ NO_DOCUMENTS = (
 )
 
 
-#: A part of the status line and its rank: on a narrow screen the highest ranks go first.
-StatusPart = tuple[str, int]
-#: Said shorter when even the parts of rank 0 do not fit (``segment 3/7`` → ``3/7``).
-SHORTER = (("segment ", ""), (" (n N)", ""))
-
-
-def fit_status(parts: list[StatusPart], width: int) -> str:
-    """`` A · segment 3/7 · coded 2/7 · coder alice``: parts dropped, highest rank first, until it fits.
-
-    Where even the parts of rank 0 do not fit, the last part (the latest word, such as why a change
-    was not saved) is kept whole and the ones before it go, first to last.
-    """
-    kept = list(parts)
-
-    def line() -> str:
-        return " " + " · ".join(text for text, _ in kept)
-
-    while len(line()) > width and any(rank for _, rank in kept):
-        kept.pop(max(range(len(kept)), key=lambda i: (kept[i][1], i)))
-    for long, short in SHORTER:
-        if len(line()) > width:
-            kept = [(text.replace(long, short, 1), rank) for text, rank in kept]
-    while len(line()) > width and len(kept) > 1:
-        kept.pop(0)
-    return line()
-
-
 class MainScreen(SuggestingScreen):
     """Code segments by keyboard; each change is committed before it is shown."""
 
@@ -119,6 +93,11 @@ class MainScreen(SuggestingScreen):
         self._after_timer: Timer | None = None
         self._told = ""
         self._open_pending = False
+        #: Which project this is (file, or server and database), named on the status line, and
+        #: shorter forms of that part for a narrow terminal.
+        url = controller.access.url or ""
+        self.project = f"project {project_label(url)}" if url else ""
+        self.project_shorter = project_shorter(self.project, url)
         # set before mounting: changing the class later restyles the whole screen (tens of ms)
         self.set_class(self.app.size.width < NARROW, "-narrow")
         self.set_class(self.app.size.width < WIDE, "-slim")
@@ -245,6 +224,8 @@ class MainScreen(SuggestingScreen):
             if p is not None:
                 parts.append((f"coded {p.coded}/{p.total}", 2))
         parts.append((f"coder {c.coder.name}", 3))
+        if self.project:
+            parts.append((self.project, 4))
         if tv.visual_anchor is not None:
             parts.append((f"VISUAL {len(tv.selection)} (code key applies, esc leaves)", 0))
         if self.search_text:
@@ -256,7 +237,7 @@ class MainScreen(SuggestingScreen):
         if self.message:
             parts.append((self.message, 0))
         width = self.app.size.width
-        line = fit_status(parts, width)
+        line = fit_status(parts, width, self.project_shorter)
         self.query_one("#status", Static).update(Content(line), layout=False)
         whole = self.message in line and len(line) <= width
         if self.message and not whole and self.message != self._told:
