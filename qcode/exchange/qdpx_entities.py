@@ -135,6 +135,9 @@ def import_codes(
     hotkeys = {h for *_, h, _o in rows if h}
     ordinal = max((o for *_, o in rows), default=0)
     extra: dict[str, Any] = (project.layout or {}).get("codes", {})
+    # the file's own hotkeys first: a key made up for an earlier code must not take a later one's
+    wanted = (m.get("hotkey") for m in extra.values() if isinstance(m, dict))
+    asked = {str(k) for k in wanted if naming.usable_hotkey(k)} - hotkeys
     out: dict[str, int] = {}
     for code, parent in project.all_codes():
         guid = canonical_guid(code.guid)
@@ -149,7 +152,7 @@ def import_codes(
         if name.casefold() in names:
             name = _unique(f"{name} ({parent.name.strip()[:60]})" if parent else name, names)
         names.add(name.casefold())
-        hotkey = _hotkey(more.get("hotkey"), name, code.codable, hotkeys)
+        hotkey = _hotkey(more.get("hotkey"), name, code.codable, hotkeys, asked)
         new_id = guid if GUID_RE.match(guid) and guid not in by_guid else new_guid()
         found_criteria = read_description(code.description)
         values = {
@@ -170,13 +173,14 @@ def import_codes(
     return out
 
 
-def _hotkey(wanted: object, name: str, codable: bool, taken: set[str]) -> str | None:
+def _hotkey(wanted: object, name: str, codable: bool, taken: set[str], asked: set[str]) -> str | None:
     """A new code's hotkey, added to ``taken``: the file's own (a qcode-written one) if usable and free,
-    else one made up as for split and ``.qdc`` codes; none for a code coders do not apply."""
+    else one made up as for split and ``.qdc`` codes, leaving the keys the file ``asked`` for others;
+    none for a code coders do not apply."""
     if not codable:
         return None
     usable = naming.usable_hotkey(wanted) and wanted not in taken
-    hotkey = str(wanted) if usable else naming.free_hotkey(name, taken)
+    hotkey = str(wanted) if usable else naming.free_hotkey(name, taken | asked)
     if hotkey is not None:
         taken.add(hotkey)
     return hotkey

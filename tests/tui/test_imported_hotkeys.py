@@ -102,8 +102,9 @@ def test_imported_codes_take_free_keys_and_leave_the_projects_own_alone(tmp_path
     assert len(given) == len(set(given)), after
 
 
-def test_a_reserved_key_in_a_qcode_layout_is_not_taken(tmp_path: Path) -> None:
-    src, dst = tmp_path / "src.db", tmp_path / "dst.db"
+def _edited_demo(tmp_path: Path, change: dict[str, str | None]) -> Path:
+    """The demo exported by qcode, its layout's hotkeys changed (old key → new key, or none)."""
+    src = tmp_path / "src.db"
     _ok("--db", str(src), "demo")
     exported = tmp_path / "demo.qdpx"
     _ok("--db", str(src), "export", "qdpx", str(exported))
@@ -114,14 +115,28 @@ def test_a_reserved_key_in_a_qcode_layout_is_not_taken(tmp_path: Path) -> None:
             if not re.search(r"\.(qde|txt)$", item.filename):
                 layout = json.loads(data)
                 for code in layout["codes"].values():
-                    if code.get("hotkey") == "w":
-                        code["hotkey"] = "j"  # j moves down on the coding screen
+                    if code.get("hotkey") in change:
+                        code["hotkey"] = change[code["hotkey"]]
                 data = json.dumps(layout).encode()
             zout.writestr(item, data)
-    _ok("--db", str(dst), "import", str(edited))
+    return edited
+
+
+def test_a_reserved_key_in_a_qcode_layout_is_not_taken(tmp_path: Path) -> None:
+    dst = tmp_path / "dst.db"
+    _ok("--db", str(dst), "import", str(_edited_demo(tmp_path, {"w": "j"})))  # j moves down on screen
     keys = _hotkeys(dst)
     _check_keys(keys)
     assert keys["wages"][0] == "w" and keys["bribery"][0] == "b"  # the rest kept as written
+
+
+def test_a_key_the_file_gives_a_later_code_is_left_for_it(tmp_path: Path) -> None:
+    dst = tmp_path / "dst.db"
+    _ok("--db", str(dst), "import", str(_edited_demo(tmp_path, {"w": None, "r": "w"})))
+    keys = _hotkeys(dst)
+    _check_keys(keys)
+    assert keys["remittance"][0] == "w"  # as the file says, though wages (before it) has none
+    assert keys["wages"][0] not in {None, "w"}
 
 
 def test_codes_a_merge_adds_get_free_keys(tmp_path: Path) -> None:
