@@ -28,6 +28,11 @@ _MARKDOWN = frozenset({".md", ".markdown"})
 _CONVERT_HINTS = {
     ".doc": "save it as .docx (Word 2007 or later) first",
     ".rtf": "save it as .docx or plain text first",
+    ".qdc": "a .qdc is a REFI-QDA codebook: `qcode codebook load FILE.qdc` loads it",
+    ".yaml": "a codebook? `qcode codebook load FILE.yaml` loads it",
+    ".yml": "a codebook? `qcode codebook load FILE.yml` loads it",
+    ".csv": "attributes? `qcode attributes import FILE.csv`; codings? `qcode codings import FILE.csv`",
+    ".xlsx": "attributes per document? `qcode attributes import FILE.xlsx`",
 }
 
 
