@@ -8,8 +8,9 @@ word does before a capitalised word, opening quotes and brackets go with the sen
 open, and a blank line always ends a sentence.
 
 Per document only ``Doc.to_array([ORTH, IDX])`` runs; each distinct word's class (a bit
-set) is computed once and cached; everything else is array arithmetic over a batch of
-documents. spaCy and NumPy are imported by the functions that need them.
+set) is computed once and cached (up to :data:`CLASS_CACHE_WORDS` words); everything else
+is array arithmetic over a batch of documents. spaCy and NumPy are imported by the
+functions that need them.
 """
 
 from __future__ import annotations
@@ -45,6 +46,11 @@ SPACE, PUNCT, FINAL, ELLIPSIS, ABBREVIATION, UPPER, OPENING, STRAIGHT_QUOTE, PAR
     1 << i for i in range(9)
 )
 _LENGTH_SHIFT = 16  # a word's length is kept in the bits above its class
+#: Distinct words whose class is cached; past that the cache starts over. Unbounded, it held every
+#: word ever seen (about 100 bytes each): 31 MB after 10 MB of testimony with many one-off words
+#: (names, places, typos), the most qcode's import held beyond the raw script (bench/import.py).
+#: A conversation's everyday words number a few thousand and are learned again in microseconds.
+CLASS_CACHE_WORDS = 1 << 15
 
 _ELLIPSIS = re.compile(r"(?:\.{2,}|…)+")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
@@ -174,7 +180,7 @@ class SentenceRules:
             return None
         table = np.concatenate([doc.to_array([ORTH, IDX]) for doc in docs if len(doc)])
         orth, inverse = np.unique(table[:, 0], return_inverse=True)
-        classes = self._classes
+        classes = self._classes  # learn() may start a new cache; this one still answers rightly
         learn = self._learn
         info = np.fromiter(
             (classes[h] if h in classes else learn(h) for h in orth.tolist()), dtype=np.int64, count=len(orth)
@@ -182,6 +188,8 @@ class SentenceRules:
         return info[inverse.reshape(-1)], table[:, 1].astype(np.int64), sizes
 
     def _learn(self, orth: int) -> int:
+        if len(self._classes) >= CLASS_CACHE_WORDS:
+            self._classes = {}
         text = self.vocab.strings[orth]
         lexeme = self.vocab[orth]
         bits = word_class(text, is_punct=lexeme.is_punct, is_space=lexeme.is_space, final_chars=self._final)

@@ -239,3 +239,18 @@ def test_texts_segment_the_same_together_as_alone(texts: list[str]) -> None:
     together = list(segment_texts(texts))
     alone = [next(iter(segment_texts([text]))) for text in texts]
     assert together == alone
+
+
+def test_the_word_class_cache_is_bounded_and_starting_over_changes_no_sentence(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from qcode.ingest import sentence_rules
+
+    lines = [line.strip() for line in REPORT.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = [f"{line} Word{n}q. Mr. Kim{n} went to the U.S. with T.V. {n}." for n, line in enumerate(lines)]
+    expected = list(segment_texts(texts))
+    rules = load_nlp().get_pipe("qcode_sentences")
+    monkeypatch.setattr(sentence_rules, "CLASS_CACHE_WORDS", 50)
+    monkeypatch.setattr(rules, "_classes", {})
+    assert list(segment_texts(texts)) == expected
+    assert 0 < len(rules._classes) <= 50
