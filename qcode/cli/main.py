@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import copy
+import gc
 import sys
 from typing import Annotated
 
@@ -101,7 +103,20 @@ app.command("suggest")(_suggest.suggest)
 
 def main() -> None:
     """Console-script entry point."""
+    atexit.register(_skip_last_collection)
     only(app, sys.argv[1:])()
+
+
+def _skip_last_collection() -> None:
+    """Freeze the heap as the command ends, so the interpreter's last garbage collection skips it.
+
+    On the way out Python runs one full collection over every object still alive (spaCy's
+    vocabulary, SQLAlchemy's classes, the command's data) just before freeing them all anyway:
+    about 0.2 s of CPU after a 1 MB `qcode import` had printed its report (bench/import.py). Frozen
+    objects are still freed as usual and exit handlers still run; only cycles among the frozen
+    objects are left to the process's exit.
+    """
+    gc.freeze()
 
 
 #: Root options that take a value (the next argument is not a command name).

@@ -52,3 +52,16 @@ def test_the_installed_entry_point_still_suggests_and_helps() -> None:
     assert typo.returncode == 2 and "Did you mean 'segments'?" in typo.stderr
     sub_help = run("export", "segments", "--help")
     assert sub_help.returncode == 0 and "--wide" in sub_help.stdout
+
+
+def test_the_entry_point_freezes_the_heap_before_the_last_collection() -> None:
+    # an exit handler registered before main() runs after main's own (last in, first out)
+    code = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0))\n"
+        "sys.argv = ['qcode', '--version']\n"
+        "from qcode.cli.main import main\n"
+        "main()"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.splitlines()[-1] == "frozen True"
