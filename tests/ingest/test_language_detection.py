@@ -59,3 +59,13 @@ def test_the_sample_is_the_first_20000_characters() -> None:
     korean, spanish = "우리는 일했다 " * 2_000, "el trabajo de la obra " * 3_000
     assert detect_language(korean + spanish) == "ko" == _by_every_character(korean + spanish)
     assert detect_language(spanish + korean) == "es"
+
+
+_ASCII = st.characters(max_codepoint=127)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_PIECES.filter(str.isascii), st.text(_ASCII)), max_size=40))
+def test_same_guess_on_ascii_text_which_skips_the_count(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert detect_language(text) == _by_every_character(text)
