@@ -76,11 +76,13 @@ def _import_files(
     lang: str | None,
 ) -> None:
     from qcode.ingest.formats import collect_paths
-    from qcode.ingest.service import import_transcripts
+    from qcode.stack import preload
 
     files = collect_paths(paths)
     with progress(show=_total_bytes(files) >= PROGRESS_BYTES) as bar:
         parsed = [_read(p, encoding, max_mb * _MIB, lang) for p in bar.track(files, "reading")]
+        preload("qcode.ingest.service")  # SQLAlchemy and the models, once the files are read
+        from qcode.ingest.service import import_transcripts
         advance = bar.start("importing", sum(len(t.passages) for t in parsed))
         with creating_unit_of_work() as session:
             report = import_transcripts(

@@ -50,7 +50,16 @@ _NON_SPACE = re.compile(r"\S")
 
 @functools.cache
 def nlp_for(language: str) -> Language:
-    """spaCy's blank pipeline for ``language`` (no model download), with its abbreviations."""
+    """spaCy's blank pipeline for ``language`` (no model download), with its abbreviations.
+
+    Built on a fresh call stack, as :func:`qcode.ingest.segment.load_nlp` is.
+    """
+    from qcode.stack import on_fresh_stack
+
+    return on_fresh_stack(lambda: _build(language))
+
+
+def _build(language: str) -> Language:
     import spacy
     from spacy.symbols import ORTH
 

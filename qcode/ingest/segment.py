@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Literal, cast
 
 from qcode.ingest import sentence_rules
+from qcode.stack import on_fresh_stack
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -48,8 +49,14 @@ _NON_SPACE = re.compile(r"\S")
 def load_nlp() -> Language:
     """The sentence pipeline: blank English with special cases, then ``qcode_sentences``.
 
-    Loaded once per process (spaCy is imported here, not at module import).
+    Loaded once per process (spaCy is imported here, not at module import), on a fresh call
+    stack (:func:`qcode.stack.on_fresh_stack`: imported under a command's frames, spaCy's
+    thousands of nested calls kept mapping and unmapping the interpreter's frame memory).
     """
+    return on_fresh_stack(_build_nlp)
+
+
+def _build_nlp() -> Language:
     import spacy
     from spacy.language import Language
 
