@@ -119,26 +119,48 @@ SECRET_PARAMETERS = frozenset({"password", "sslpassword", "passfile"})
 
 
 def redact_url(url: str) -> str:
-    """Hide the password in a database URL (``user:PASSWORD@`` and ``?password=``) so it can be printed.
+    """Hide the passwords in a database URL (``user:PASSWORD@`` and ``?password=``) so it can be printed.
 
-    Everything between the user name and the last ``@`` is hidden, so a password holding ``@`` or
-    ``/`` is never half shown.
+    A password may hold ``@``, ``/``, ``?`` or ``&`` unencoded, which makes the URL read two ways: from
+    the user name to the last ``@`` (what a password holding ``@`` needs), and the query from the
+    first ``?`` (SQLAlchemy's reading). Whatever either reading calls a password is hidden, so a
+    password is never half shown, at the cost of hiding more of an odd URL than needed. In the
+    query, a part after a password that is not ``key=value`` is taken as more of it (an unencoded
+    ``&``); one that is ``key=value`` is read as the next parameter, as the server would read it.
     """
     scheme, sep, rest = url.partition("://")
     if not sep:
         return url
-    creds, at, tail = rest.rpartition("@")
-    if at:
-        user, colon, _password = creds.partition(":")
-        rest = f"{user}:***@{tail}" if colon else rest
-    base, question, query = rest.partition("?")
-    if question:
-        hidden = []
-        for item in query.split("&"):
+    start = len(scheme) + len(sep)
+    hidden: list[tuple[int, int]] = []  # [from, to) in url
+    creds, at, _tail = rest.rpartition("@")
+    colon = creds.find(":")
+    if at and colon >= 0:
+        hidden.append((start + colon + 1, start + len(creds)))
+    for q in (i for i, ch in enumerate(rest) if ch == "?"):  # each possible start of the query
+        at_item, in_secret = start + q + 1, False
+        for item in rest[q + 1 :].split("&"):
             key, eq, _value = item.partition("=")
-            hidden.append(f"{key}=***" if eq and key.lower() in SECRET_PARAMETERS else item)
-        rest = f"{base}?{'&'.join(hidden)}"
-    return f"{scheme}://{rest}"
+            if eq and key.lower() in SECRET_PARAMETERS:
+                hidden.append((at_item + len(key) + 1, at_item + len(item)))
+                in_secret = True
+            elif in_secret and not eq:  # no key=value: more of the password (an unencoded &)
+                hidden.append((at_item - 1, at_item + len(item)))
+            else:
+                in_secret = False
+            at_item += len(item) + 1
+    merged: list[list[int]] = []
+    for a, b in sorted(hidden):
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    out, pos = [], 0
+    for a, b in merged:
+        out += [url[pos:a], "***"]
+        pos = b
+    out.append(url[pos:])
+    return "".join(out)
 
 
 #: Keys the coding TUI keeps for itself; a codebook may not use them as hotkeys.
