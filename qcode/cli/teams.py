@@ -122,7 +122,15 @@ def _print_merge(report: MergeReport) -> None:
         typer.echo(f"  codes added: {', '.join(report.codes_added)}")
     typer.echo(f"  events: +{report.events_added}")
     for what, n in sorted(report.skipped.items()):
-        typer.echo(f"  skipped: {n} {what}")
+        typer.echo(f"  skipped: {_skipped(n, what)}")
+
+
+def _skipped(n: int, what: str) -> str:
+    """``1 coding on A``, ``2 memos on B``, ``work with code X (1 code)``: a line of the merge's skips."""
+    head, _, rest = what.partition(" ")
+    if head in ("codings", "memos"):
+        return f"{plural(n, head[:-1])} {rest}"
+    return f"{what} ({plural(n, 'code')})" if what.startswith("work with code") else f"{n} {what}"
 
 
 def export_coder(

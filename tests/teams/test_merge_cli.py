@@ -57,6 +57,27 @@ def test_merge_prints_what_it_added_per_coder_and_then_nothing(here: Store, ther
     assert again.exit_code == 0 and "nothing to merge" in again.output
 
 
+def test_skipped_work_is_counted_in_words(here: Store, there: Store) -> None:
+    from sqlalchemy import update
+
+    from qcode.store.models import Document
+
+    toggle(there, "bob", "A", 1, "wages")
+    toggle(there, "bob", "minister", 1, "wages")
+    toggle(there, "bob", "minister", 2, "wages")
+    with transaction(there.sessions) as s:
+        for name in ("A", "minister"):  # their text differs here: their codings have nowhere to go
+            s.execute(update(Document).where(Document.name == name).values(content_hash=f"changed {name}"))
+    result = run(here, "merge", path_of(there), "--skip-unmatched")
+    assert result.exit_code == 0, result.output
+    checked = run(here, "check")
+    assert checked.exit_code == 0, checked.output
+    assert "skipped: 1 coding on A\n" in result.output
+    assert "skipped: 2 codings on minister\n" in result.output
+    as_json = run(here, "merge", path_of(there), "--skip-unmatched", "--dry-run", "--json")
+    assert json.loads(as_json.output)["skipped"] == {"codings on A": 1, "codings on minister": 2}
+
+
 def test_conflicts_exit_4_and_list_every_way_out(here: Store, there: Store, tmp_path: Path) -> None:
     from sqlalchemy import update
 
