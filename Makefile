@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m compileall -q qcode  # as pip does for a regular install: the first start is not slower
 	touch $(STAMP)
 
 ## run: the main job: open qcode on the project here (a demo project from the bundled corpus if there is none)
