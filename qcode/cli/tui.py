@@ -19,6 +19,8 @@ from qcode.errors import QcodeError
 from qcode.text import plural
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from qcode.store.migrate import Store
     from qcode.tui.access import ProjectAccess
     from qcode.tui.app import QcodeApp
@@ -63,13 +65,13 @@ def resolve_coder(explicit: str | None) -> str | None:
     return None
 
 
-def prepare_project(url: str) -> Store:
+def prepare_project(url: str, tell: Callable[[str], None] = echo_err) -> Store:
     """Open the project at ``url``; a local SQLite file that does not exist yet becomes the demo project.
 
     Only a new local file gets the demo corpus and codebook, with one line on stderr saying so. A
     database that exists (a file made by ``qcode init`` or by other tools, a shared PostgreSQL server)
     is never filled with demo documents unasked: where it holds no project yet it gets an empty one,
-    and one line says that ``qcode demo`` would fill it.
+    and one line says that ``qcode demo`` would fill it. ``tell`` says those lines (stderr).
     """
     from qcode.config import redact_url
     from qcode.project import service as project_service
@@ -86,12 +88,12 @@ def prepare_project(url: str) -> Store:
             _, created = project_service.ensure_project(session)
             if new_file:
                 demo = project_service.create_demo(session)
-                echo_err(
+                tell(
                     f"qcode: no project at {local}; created a demo project from the bundled corpus"
                     f" ({plural(demo.documents, 'document')}, {plural(demo.codes, 'code')})"
                 )
             elif created and project_service.project_status(session).documents == 0:
-                echo_err(
+                tell(
                     f"qcode: {redact_url(url)} held no qcode project; opened it empty"
                     " (`qcode demo` adds the demo corpus and codebook)"
                 )
@@ -167,7 +169,17 @@ def open_access(url: str) -> ProjectAccess:
     from qcode.tui.access import ProjectAccess
 
     access = ProjectAccess.quick(url)
-    return access if access is not None else ProjectAccess(prepare_project(url), owns_store=True)
+    if access is not None:
+        return access
+    said: list[str] = []
+
+    def tell(line: str) -> None:  # on stderr, and on the screen (the terminal's own lines are hidden)
+        echo_err(line)
+        said.append(line.removeprefix("qcode: "))
+
+    access = ProjectAccess(prepare_project(url, tell), owns_store=True)
+    access.notice = " ".join(said)
+    return access
 
 
 if __name__ == "__main__":  # `python -m qcode.cli.tui --coder NAME`, before the lead wires `qcode code`

@@ -74,6 +74,8 @@ class ProjectAccess:
         self._thread: threading.Thread | None = None
         self._writer: sqlite3.Connection | None = None
         self._writing = threading.Lock()  # one transaction at a time on the writable connection
+        #: What opening the project said (a demo created here…), for the screen to repeat.
+        self.notice = ""
 
     @classmethod
     def quick(cls, url: str) -> ProjectAccess | None:

@@ -148,6 +148,8 @@ class QcodeApp(App[None]):
         # the store (SQLAlchemy and the models) loads on a worker a little after the first screen:
         # loading it at once took the interpreter from the first key's toggle and frame (one GIL)
         self.set_timer(STORE_DELAY, self._open_store)
+        if self.access.notice:  # said on stderr too, which the screen hides until it quits
+            self.notify(self.access.notice, timeout=12)
 
     def _open_store(self) -> None:
         # SQLAlchemy's modules and mappers live as long as the app: out of the collector's sight

@@ -49,6 +49,37 @@ async def test_first_run_creates_the_demo_project(tmp_path: Path) -> None:
         again.close()
 
 
+@pytest.mark.anyio
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_the_screen_says_a_demo_was_made_here(
+    tmp_path: Path, size: tuple[int, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Started in the wrong folder, the coder learns on the screen that this is a new demo."""
+    from qcode.cli.tui import open_access
+
+    path = tmp_path / "exports" / "qcode.db"
+    path.parent.mkdir()
+    access = open_access(f"sqlite:///{path}")
+    try:
+        app = QcodeApp(access, "alice")
+        async with app.run_test(size=size, notifications=True) as pilot:
+            from textual.widgets._toast import Toast
+
+            for _ in range(20):
+                await pilot.pause(0.05)
+                toasts = list(app.screen.query(Toast))
+                if toasts:
+                    break
+            box = toasts[0].region  # the notice as drawn: the screen's rows and columns under it
+            rows = screen_text(app).splitlines()[box.y : box.bottom]
+            said = " ".join(" ".join(row[box.x : box.right] for row in rows).replace("▌", " ").split())
+            assert said.startswith("no project at")
+            assert "created a demo project from the bundled corpus" in said
+    finally:
+        access.close()
+    assert "created a demo project" in capsys.readouterr().err  # and on stderr, as before
+
+
 def _read_until(fd: int, needle: bytes, timeout: float, seen: bytearray) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
