@@ -39,6 +39,27 @@ async def test_memo_is_saved_shown_and_deleted(project: tuple[Store, Sample]) ->
         assert stored_memos(store) == {}
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_escape_keeps_typed_memo_text_until_asked_twice(
+    project: tuple[Store, Sample], size: tuple[int, int]
+) -> None:
+    store, _ = project
+    app = QcodeApp(store, "alice")
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("j", "m", *"paid in cash", "escape")  # a tired escape: the text stays
+        assert isinstance(app.screen, MemoPrompt)
+        assert app.screen.query_one("#memo").text == "paid in cash"  # type: ignore[attr-defined]
+        warning = " ".join(screen_text(app).replace("│", " ").split())
+        assert "the memo has changes: ctrl+s saves them, escape again leaves without them" in warning
+        await pilot.press("ctrl+s")  # and can still be saved
+        assert stored_memos(store) == {("A", 2): "paid in cash"}
+        await pilot.press("m", "escape")  # nothing changed: one escape leaves
+        assert not isinstance(app.screen, MemoPrompt)
+        await pilot.press("m", *" later", "escape", "escape")  # asked twice: the change goes
+        assert not isinstance(app.screen, MemoPrompt)
+        assert stored_memos(store) == {("A", 2): "paid in cash"}
+
+
 async def test_undo_and_redo_across_documents(project: tuple[Store, Sample]) -> None:
     store, _ = project
     app = QcodeApp(store, "alice")

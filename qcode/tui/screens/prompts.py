@@ -76,7 +76,7 @@ MemoSaver = Callable[[str], str | None]
 
 
 class MemoPrompt(ModalScreen[str | None]):
-    """Edit the memo on a segment: ctrl+s saves (blank deletes), escape cancels.
+    """Edit the memo on a segment: ctrl+s saves (blank deletes), escape cancels (twice, after changes).
 
     With a ``save`` function the prompt saves before it closes: if the database refuses, the typed
     text stays in the editor with the reason above it, ready for another ctrl+s.
@@ -92,6 +92,7 @@ class MemoPrompt(ModalScreen[str | None]):
         self.ordinal = ordinal
         self.text = text
         self.save = save
+        self._warned = False
 
     def compose(self) -> ComposeResult:
         """A text area with the current memo, and a line for a refusal."""
@@ -118,7 +119,14 @@ class MemoPrompt(ModalScreen[str | None]):
         self.dismiss(text)
 
     def action_cancel(self) -> None:
-        """Return nothing."""
+        """Return nothing; after changes, at the second escape (the first says what it would lose)."""
+        changed = self.query_one("#memo", TextArea).text != self.text
+        if changed and not self._warned:
+            self._warned = True
+            note = self.query_one("#memo-refused", Label)
+            note.update("the memo has changes: ctrl+s saves them, escape again leaves without them")
+            note.display = True
+            return
         self.dismiss(None)
 
 
