@@ -17,6 +17,7 @@ RULES: dict[str, tuple[str, ...]] = {
     "qcode.errors": ("sqlalchemy", "typer", "textual", "spacy", "numpy"),
     "qcode.config": ("sqlalchemy", "typer", "textual", "spacy", "numpy"),
     "qcode.text": ("sqlalchemy", "typer", "textual", "spacy", "numpy", "rich", "qcode.store"),
+    "qcode.kinds": ("sqlalchemy", "typer", "textual", "spacy", "numpy", "rich", "qcode.store"),
     "qcode.names": ("sqlalchemy", "qcode.store", "typer", "textual", "rich", "rapidfuzz"),
     "qcode.agreement": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),
     "qcode.ingest.formats": ("sqlalchemy", "qcode.store", "textual", "typer", "rich"),

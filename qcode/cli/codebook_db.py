@@ -20,9 +20,22 @@ from qcode.cli.findings import (
 from qcode.errors import InputError
 from qcode.text import plural
 
+#: What `codebook load` reads: qcode's format, and REFI-QDA's.
+CODEBOOK_EXTENSIONS = (".yaml", ".yml", ".json", ".qdc")
+
 
 def read_any_codebook(file: Path) -> object:
-    """A codebook from YAML/JSON (qcode's format) or REFI-QDA .qdc, by extension."""
+    """A codebook from YAML/JSON (qcode's format) or REFI-QDA .qdc, by extension.
+
+    Raises:
+        InputError: a file of another kind (a transcript, a sheet…), naming the command that takes it.
+    """
+    from qcode.kinds import elsewhere
+
+    if hint := elsewhere(file, CODEBOOK_EXTENSIONS):
+        from qcode.errors import InputError
+
+        raise InputError(f"not a codebook (.yaml, .yml, .json or .qdc); it {hint}", path=str(file))
     if file.suffix.lower() == ".qdc":
         from qcode.exchange.qdc import read_qdc
 

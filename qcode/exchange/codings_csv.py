@@ -27,6 +27,7 @@ from qcode.errors import InputError, RoleError
 from qcode.export.files import unneutralise
 from qcode.export.shape import coding_memo_in, memo_cell
 from qcode.export.tables import CsvRecord, CsvTable, read_csv
+from qcode.kinds import elsewhere
 from qcode.names import Names, case_forms
 from qcode.store.base import new_guid, utcnow
 from qcode.store.events import log_event
@@ -310,6 +311,8 @@ def import_codings_csv(
         CodingsImportError: some rows name an unknown document, segment or code, or disagree
             with the segment; nothing is written.
     """
+    if hint := elsewhere(path, (".csv", ".tsv", ".txt", "")):  # also a pipe or a file without one
+        raise InputError(f"not a codings CSV; it {hint}", path=str(path))
     return import_codings_table(session, read_csv(path), actor=actor, new_coders=new_coders)
 
 

@@ -14,6 +14,7 @@ from qcode.attributes import from_cell
 from qcode.errors import InputError
 from qcode.export.tables import read_csv
 from qcode.ingest.archive import DAMAGED, check_members, open_zip
+from qcode.kinds import elsewhere
 
 #: Biggest spreadsheet read (bytes on disk); attribute sheets are small.
 MAX_BYTES = 32 * 1024 * 1024
@@ -41,6 +42,8 @@ def read_sheet(path: Path) -> Sheet:
         InputError: unreadable, too big, not a spreadsheet, no header, or duplicate columns.
     """
     where = str(path)
+    if hint := elsewhere(path, (".csv", ".xlsx", ".xlsm")):
+        raise InputError(f"not an attributes sheet (.csv or .xlsx); it {hint}", path=where)
     try:
         size = path.stat().st_size
     except OSError as exc:

@@ -14,6 +14,7 @@ from pathlib import Path
 from qcode.errors import InputError
 from qcode.ingest.textfile import DEFAULT_MAX_BYTES, ZIP_MAGIC, decode_detected, read_bytes
 from qcode.ingest.types import ParsedPassage, ParsedTranscript
+from qcode.kinds import elsewhere
 
 #: Extensions read as text (plain, turn-based, or qcode Markdown with front matter).
 TEXT_EXTENSIONS = frozenset({".txt", ".md", ".markdown"})
@@ -28,11 +29,6 @@ _MARKDOWN = frozenset({".md", ".markdown"})
 _CONVERT_HINTS = {
     ".doc": "save it as .docx (Word 2007 or later) first",
     ".rtf": "save it as .docx or plain text first",
-    ".qdc": "a .qdc is a REFI-QDA codebook: `qcode codebook load FILE.qdc` loads it",
-    ".yaml": "a codebook? `qcode codebook load FILE.yaml` loads it",
-    ".yml": "a codebook? `qcode codebook load FILE.yml` loads it",
-    ".csv": "attributes? `qcode attributes import FILE.csv`; codings? `qcode codings import FILE.csv`",
-    ".xlsx": "attributes per document? `qcode attributes import FILE.xlsx`",
 }
 
 
@@ -177,6 +173,6 @@ def _transcript(
 def _unknown_extension(path: Path) -> InputError:
     suffix = path.suffix.lower() or "(none)"
     known = ", ".join(sorted(KNOWN_EXTENSIONS))
-    hint = _CONVERT_HINTS.get(suffix)
+    hint = _CONVERT_HINTS.get(suffix) or elsewhere(path, KNOWN_EXTENSIONS)
     extra = f"; {hint}" if hint else ""
     return InputError(f"unknown file type {suffix} (qcode reads {known}){extra}", path=str(path))

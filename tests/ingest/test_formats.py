@@ -270,8 +270,8 @@ def test_unknown_extension(tmp_path: Path) -> None:
     assert "save it as .docx or plain text first" in str(err)
     assert "(none)" in str(_error(_write(tmp_path / "README", "hi")))
     qdc = str(_error(_write(tmp_path / "book.qdc", "<CodeBook/>")))
-    assert "a .qdc is a REFI-QDA codebook: `qcode codebook load FILE.qdc` loads it" in qdc
-    assert "`qcode attributes import FILE.csv`" in str(_error(_write(tmp_path / "y.csv", "a,b")))
+    assert "looks like a REFI-QDA codebook: `qcode codebook load FILE.qdc` takes it" in qdc
+    assert "`qcode attributes import FILE`" in str(_error(_write(tmp_path / "y.csv", "a,b")))
 
 
 def test_corrupt_docx(tmp_path: Path) -> None:
