@@ -333,12 +333,24 @@ def import_codings_table(
         problems.extend(RowProblem(table.path, rec.line, e) for e in errors)
         if row is not None:
             rows.append(row)
-    problems.extend(_role_problems(table.path, rows, look, acting_coder(actor, look.coders)))
+    has_memo = "memo" in table.columns
+    seg_ids = sorted({r.segment for r in rows})
+    existing = _existing(session, seg_ids)
+    on_segment = _segment_memos(session, seg_ids) if has_memo else None
+    # a row that changes nothing writes nothing, whoever's it is: the export's own file re-imports
+    unchanged = {
+        r.line
+        for r in rows
+        if r.coder in look.coders
+        and (key := (look.coders[r.coder], r.segment, r.code)) in existing
+        and not (on_segment is not None and memo_cell(existing[key][1], on_segment.get(key[:2])) != r.memo)
+    }
+    acting = acting_coder(actor, look.coders)
+    problems.extend(_role_problems(table.path, [r for r in rows if r.line not in unchanged], look, acting))
     if problems:
         raise CodingsImportError(problems)
     created = _create_coders(session, look, sorted({r.coder for r in rows} - set(look.coders)))
-    has_memo = "memo" in table.columns
-    added, already, updated, repeated = _write(session, rows, look.coders, has_memo)
+    added, already, updated, repeated = _write(session, rows, look.coders, existing, on_segment)
     log_event(
         session,
         actor,
@@ -392,11 +404,13 @@ def _segment_memos(session: Session, seg_ids: list[int]) -> dict[tuple[int, int]
     return out
 
 
-def _write(
-    session: Session, rows: list[_Row], coders: dict[str, int], has_memo: bool
-) -> tuple[int, int, int, int]:
-    seg_ids = sorted({r.segment for r in rows})
-    existing: dict[tuple[int, int, int], tuple[int, str | None]] = {}
+#: (coder id, segment id, code id) → (coding id, the coding's memo).
+Existing = dict[tuple[int, int, int], tuple[int, str | None]]
+
+
+def _existing(session: Session, seg_ids: list[int]) -> Existing:
+    """The codings already on these segments."""
+    existing: Existing = {}
     for start in range(0, len(seg_ids), 10_000):
         for cid, coder_id, seg_id, code_id, memo in session.execute(
             select(Coding.id, Coding.coder_id, Coding.segment_id, Coding.code_id, Coding.memo).where(
@@ -404,7 +418,19 @@ def _write(
             )
         ):
             existing[(coder_id, seg_id, code_id)] = (cid, memo)
-    on_segment = _segment_memos(session, seg_ids) if has_memo else {}
+    return existing
+
+
+def _write(
+    session: Session,
+    rows: list[_Row],
+    coders: dict[str, int],
+    existing: Existing,
+    on_segment: dict[tuple[int, int], str] | None,
+) -> tuple[int, int, int, int]:
+    """Insert the new codings, update changed memos (``on_segment``: memos, given a memo column)."""
+    has_memo = on_segment is not None
+    on_segment = on_segment or {}
     new: dict[tuple[int, int, int], dict[str, Any]] = {}
     updates: dict[int, str | None] = {}
     already = repeated = 0

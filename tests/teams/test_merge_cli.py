@@ -221,6 +221,32 @@ def test_codings_import_cannot_write_the_consensus(here: Store, tmp_path: Path) 
     assert result.exit_code == 2 and "only adjudication writes it" in result.output and counts(here) == before
 
 
+def test_the_export_of_an_adjudicated_project_imports_back_unchanged(here: Store, tmp_path: Path) -> None:
+    """docs/exports.md: the export's own file is accepted as is; the consensus rows in it change nothing."""
+    toggle(here, "alice", "A", 1, "wages")
+    toggle(here, "bob", "A", 2, "wages")
+    memo(here, "bob", "A", 2, "paid late")
+    assert run(here, "adjudicate", "--prefer", "alice").exit_code == 0
+    out = tmp_path / "coded-segments.csv"
+    assert run(here, "export", "segments", "--out", str(out)).exit_code == 0
+    assert ",consensus," in out.read_text(encoding="utf-8")
+    before = counts(here)
+    result = run(here, "codings", "import", str(out))
+    assert result.exit_code == 0, result.output
+    assert "0 codings added" in result.output and counts(here)[:3] == before[:3]  # (the import is logged)
+    changed = out.read_text(encoding="utf-8").replace("paid late", "paid later")
+    edited = tmp_path / "edited.csv"
+    edited.write_text(changed, encoding="utf-8")
+    assert run(here, "codings", "import", str(edited)).exit_code == 0  # bob's memo: bob's row, may change
+    lines = [line for line in out.read_text(encoding="utf-8").splitlines() if ",consensus," in line]
+    (tmp_path / "more.csv").write_text(
+        out.read_text(encoding="utf-8").splitlines()[0] + "\n" + lines[0].replace(",wages,", ",hours,") + "\n",
+        encoding="utf-8",
+    )
+    refused = run(here, "codings", "import", str(tmp_path / "more.csv"))  # a new consensus coding: refused
+    assert refused.exit_code == 2 and "only adjudication writes it" in refused.output
+
+
 def test_the_consensus_role_survives_a_qdpx_round_trip(here: Store, tmp_path: Path) -> None:
     """Adjudicate, export .qdpx (valid against Project.xsd), import it anew, merge it back."""
     import zipfile
