@@ -104,7 +104,8 @@ app.command("suggest")(_suggest.suggest)
 def main() -> None:
     """Console-script entry point."""
     atexit.register(_skip_last_collection)
-    only(app, sys.argv[1:])()
+    args = root_options_first(sys.argv[1:])
+    only(app, args)(args=args)
 
 
 def _skip_last_collection() -> None:
@@ -122,6 +123,30 @@ def _skip_last_collection() -> None:
 #: Root options that take a value (the next argument is not a command name).
 _VALUED = frozenset({"--db"})
 _HELP = frozenset({"-h", "--help", "--version"})
+
+
+def root_options_first(args: list[str]) -> list[str]:
+    """``qcode import x.docx --db y.db`` read as ``qcode --db y.db import x.docx``.
+
+    The root's own options (``--db FILE``, ``--debug``) may come after the command too, as people
+    type them; everything else keeps its order, and nothing after ``--`` moves.
+    """
+    first: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        if arg in _VALUED and i + 1 < len(args):
+            first += args[i : i + 2]
+            i += 2
+            continue
+        moves = arg == "--debug" or ("=" in arg and arg.split("=", 1)[0] in _VALUED)
+        (first if moves else rest).append(arg)
+        i += 1
+    return first + rest
 
 
 def only(root: typer.Typer, args: list[str]) -> typer.Typer:

@@ -65,3 +65,40 @@ def test_the_entry_point_freezes_the_heap_before_the_last_collection() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.splitlines()[-1] == "frozen True"
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        (["import", "x.docx", "--db", "y.db"], ["--db", "y.db", "import", "x.docx"]),
+        (
+            ["export", "segments", "--db=y.db", "--out", "-", "--debug"],
+            ["--db=y.db", "--debug", "export", "segments", "--out", "-"],
+        ),
+        (["--db", "y.db", "status"], ["--db", "y.db", "status"]),
+        (["query", "--", "--db", "x"], ["query", "--", "--db", "x"]),
+        (["status", "--db"], ["status", "--db"]),  # no value: left for the parser to refuse
+    ],
+)
+def test_root_options_may_follow_the_command(typed: list[str], read: list[str]) -> None:
+    from qcode.cli.main import root_options_first
+
+    assert root_options_first(typed) == read
+
+
+def test_the_installed_command_takes_db_after_the_command(tmp_path: object) -> None:
+    from pathlib import Path
+
+    db = Path(str(tmp_path)) / "late.db"
+    made = subprocess.run(
+        [sys.executable, "-m", "qcode", "init", "--db", str(db)], capture_output=True, text=True, check=False
+    )
+    assert made.returncode == 0, made.stderr
+    assert db.exists()
+    shown = subprocess.run(
+        [sys.executable, "-m", "qcode", "status", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert shown.returncode == 0 and "documents     0" in shown.stdout, shown.stdout + shown.stderr
