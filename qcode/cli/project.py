@@ -23,7 +23,7 @@ def init() -> None:
 
 
 def status(json_: JsonOption = False) -> None:
-    """Count documents, passages, segments, coders, codes and codings."""
+    """Count documents, passages, segments, coders, codes, codings and memos."""
     from dataclasses import asdict
 
     from qcode.project.service import project_status

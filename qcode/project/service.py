@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from qcode.store.base import new_guid, utcnow
 from qcode.store.events import log_event
-from qcode.store.models import Code, Coder, Coding, Document, Passage, Segment, Setting
+from qcode.store.models import Code, Coder, Coding, Document, Memo, Passage, Segment, Setting
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class ProjectStatus:
     coders: int
     codes: int
     codings: int
+    memos: int
 
 
 def ensure_project(session: Session, actor: str = "system") -> tuple[str, bool]:
@@ -58,7 +59,7 @@ def start_if_new(session: Session, actor: str = "system") -> bool:
 
 
 def project_status(session: Session) -> ProjectStatus:
-    """Count documents, passages, segments, coders, codes and codings."""
+    """Count documents, passages, segments, coders, codes, codings and memos."""
 
     def count(model: type[object]) -> int:
         return session.scalar(select(func.count()).select_from(model)) or 0
@@ -72,6 +73,7 @@ def project_status(session: Session) -> ProjectStatus:
         coders=count(Coder),
         codes=count(Code),
         codings=count(Coding),
+        memos=count(Memo),
     )
 
 

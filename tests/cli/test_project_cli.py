@@ -42,10 +42,11 @@ def test_init_then_status_counts_zero(tmp_path: Path) -> None:
     assert "already initialised" in again.output
     status = runner.invoke(app, ["--db", str(db), "status", "--json"])
     data = json.loads(status.output)
-    assert {k: data[k] for k in ("documents", "segments", "codings")} == {
+    assert {k: data[k] for k in ("documents", "segments", "codings", "memos")} == {
         "documents": 0,
         "segments": 0,
         "codings": 0,
+        "memos": 0,
     }
     assert len(data["project_guid"]) == 36
 

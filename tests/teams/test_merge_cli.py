@@ -53,6 +53,8 @@ def test_merge_prints_what_it_added_per_coder_and_then_nothing(here: Store, ther
     result = run(here, "merge", path_of(there))
     assert result.exit_code == 0, result.output
     assert "bob (same GUID): +2 codings, memos +1 ~0 -0" in result.output
+    status = run(here, "status").output
+    assert "codings       2\n" in status and "memos         1\n" in status, status
     again = run(here, "merge", path_of(there))
     assert again.exit_code == 0 and "nothing to merge" in again.output
 
