@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
 
 from qcode.coding import queries
 from qcode.coding.types import UNSAVED, CoderRef
@@ -21,6 +21,8 @@ from qcode.tui.messages import StoreFailed
 from qcode.tui.screens.main import MainScreen
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from qcode.store.migrate import Store
 
 DARK, LIGHT = "textual-dark", "textual-light"
@@ -79,6 +81,14 @@ class QcodeApp(App[None]):
         # its first frame (the terminal reports its size as the app starts), in the first key's way
         if getattr(self, "_size", None) == event.size:
             event.prevent_default()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Of Textual's own palette commands, quit where the screen has none of its own: not theme or
+        keys (qcode has its own, ``T`` and ``?``), not the pane maximizing, and not the screenshot,
+        which would write the screen, testimony and all, to a file in the current folder unasked."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Quit" and not isinstance(screen, MainScreen):
+                yield command
 
     def on_mount(self) -> None:
         """Start coding, asking who codes first if nobody said."""

@@ -183,6 +183,24 @@ async def test_the_palette_runs_every_command_and_opens_documents(project: tuple
         assert app.theme == "textual-light"
 
 
+async def test_the_palette_has_no_screenshot_nor_a_command_twice(project: tuple[Store, Sample]) -> None:
+    """Textual's screenshot would write the screen (testimony) to a file unasked; its theme, keys and
+    quit are qcode's own commands here."""
+    from collections import Counter
+
+    from textual.command import CommandList
+
+    store, _ = project
+    app = QcodeApp(store, "alice")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        listed = [str(o.hit.text) for o in app.screen.query_one(CommandList).options]  # type: ignore[attr-defined]
+        assert not [t for t in listed if "screenshot" in t.lower() or "maximize" in t.lower()]
+        assert [t for t, n in Counter(listed).items() if n > 1] == []
+        assert sum(t.startswith("Quit") for t in listed) == 1 and "Theme: dark / light" in listed
+
+
 async def test_undo_and_redo_of_a_range_go_to_its_first_segment_in_its_document(
     project: tuple[Store, Sample],
 ) -> None:
