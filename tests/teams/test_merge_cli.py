@@ -240,11 +240,9 @@ def test_the_export_of_an_adjudicated_project_imports_back_unchanged(here: Store
     edited = tmp_path / "edited.csv"
     edited.write_text(changed, encoding="utf-8")
     assert run(here, "codings", "import", str(edited)).exit_code == 0  # bob's memo: bob's row, may change
-    lines = [line for line in out.read_text(encoding="utf-8").splitlines() if ",consensus," in line]
-    (tmp_path / "more.csv").write_text(
-        out.read_text(encoding="utf-8").splitlines()[0] + "\n" + lines[0].replace(",wages,", ",hours,") + "\n",
-        encoding="utf-8",
-    )
+    header, *rows = out.read_text(encoding="utf-8").splitlines()
+    theirs = next(row for row in rows if ",consensus," in row).replace(",wages,", ",hours,")
+    (tmp_path / "more.csv").write_text(f"{header}\n{theirs}\n", encoding="utf-8")
     refused = run(here, "codings", "import", str(tmp_path / "more.csv"))  # a new consensus coding: refused
     assert refused.exit_code == 2 and "only adjudication writes it" in refused.output
 
