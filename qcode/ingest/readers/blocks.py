@@ -46,15 +46,24 @@ class SectionPath:
         return SECTION_SEP.join(title for _, title in self._stack if title)
 
 
-def parse_blocks(blocks: Sequence[Block]) -> tuple[ParsedPassage, ...]:
-    """Passages from paragraphs: by speaker turn if the text looks turn-based, else by paragraph."""
-    if looks_turn_based(blocks):
+#: A file is read as speaker turns only with at least this many labelled lines: one line such as
+#: ``Important: they took our passports`` is a sentence, not a dialogue, and its word stays in the text.
+MIN_TURNS = 2
+
+
+def parse_blocks(blocks: Sequence[Block], *, turns: bool | None = None) -> tuple[ParsedPassage, ...]:
+    """Passages from paragraphs: by speaker turn if the text looks turn-based, else by paragraph.
+
+    ``turns`` is the decision made once for the whole file (:class:`Flow`), where the paragraphs
+    come in runs between tables; ``None`` decides from ``blocks``.
+    """
+    if turns if turns is not None else looks_turn_based(blocks):
         return turn_passages(blocks)
     return paragraph_passages(blocks)
 
 
 def looks_turn_based(blocks: Sequence[Block]) -> bool:
-    """True when most lines, or most paragraphs, start with a ``Speaker:`` label.
+    """True when most lines, or most paragraphs, start with a ``Speaker:`` label, at least twice.
 
     Paragraph starts are counted too so that hard-wrapped turns (a label line followed
     by several continuation lines) are still recognised.
@@ -63,8 +72,38 @@ def looks_turn_based(blocks: Sequence[Block]) -> bool:
     if not lines:
         return False
     labelled = sum(1 for text in lines if TURN_RE.match(text))
+    if labelled < MIN_TURNS:
+        return False
     starts = sum(1 for block in blocks if TURN_RE.match(block.lines[0][1]))
     return labelled * 2 > len(lines) or starts * 2 > len(blocks)
+
+
+class Flow:
+    """A document's paragraphs and tables in order, turned into passages by one rule for the file.
+
+    Word and OpenDocument files interleave paragraphs with tables; deciding turns per run of
+    paragraphs made a lone ``Aside: ...`` paragraph after a table a speaker turn of its own.
+    """
+
+    def __init__(self) -> None:
+        self._runs: list[tuple[list[Block], list[ParsedPassage]]] = [([], [])]
+
+    def paragraph(self, block: Block) -> None:
+        """A paragraph, after everything added so far."""
+        self._runs[-1][0].append(block)
+
+    def table(self, rows: Sequence[ParsedPassage]) -> None:
+        """A table's passages (rows), after everything added so far."""
+        self._runs[-1][1].extend(rows)
+        self._runs.append(([], []))
+
+    def passages(self) -> tuple[ParsedPassage, ...]:
+        """Every passage in document order; paragraphs by turn if the file's paragraphs look turn-based."""
+        turns = looks_turn_based([block for blocks, _ in self._runs for block in blocks])
+        out: list[ParsedPassage] = []
+        for blocks, rows in self._runs:
+            out += [*parse_blocks(blocks, turns=turns), *rows]
+        return tuple(out)
 
 
 def paragraph_passages(blocks: Iterable[Block]) -> tuple[ParsedPassage, ...]:

@@ -11,7 +11,7 @@ from xml.etree.ElementTree import Element
 
 from qcode.errors import InputError
 from qcode.ingest.archive import open_zip, read_member
-from qcode.ingest.readers.blocks import Block, SectionPath, parse_blocks, table_passages
+from qcode.ingest.readers.blocks import Block, Flow, SectionPath, table_passages
 from qcode.ingest.types import ParsedPassage
 
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -58,8 +58,7 @@ def read_odt(data: bytes, path: str, *, max_bytes: int) -> tuple[ParsedPassage, 
 class _Reader:
     def __init__(self) -> None:
         self.section = SectionPath()
-        self.blocks: list[Block] = []
-        self.passages: list[ParsedPassage] = []
+        self.flow = Flow()
 
     def walk(self, parent: Element) -> None:
         for el in parent:
@@ -69,16 +68,14 @@ class _Reader:
             elif el.tag == f"{{{_TEXT}}}p":
                 lines = tuple((None, line.strip()) for line in _text(el).splitlines() if line.strip())
                 if lines:
-                    self.blocks.append(Block(lines, self.section.text))
+                    self.flow.paragraph(Block(lines, self.section.text))
             elif el.tag == f"{{{_TABLE}}}table":
-                rows = table_passages(_rows(el), self.section.text, _header_rows(el))
-                self.passages += [*parse_blocks(self.blocks), *rows]
-                self.blocks = []
+                self.flow.table(table_passages(_rows(el), self.section.text, _header_rows(el)))
             else:  # lists, sections, frames: their paragraphs count in order
                 self.walk(el)
 
     def finish(self) -> tuple[ParsedPassage, ...]:
-        return (*self.passages, *parse_blocks(self.blocks))
+        return self.flow.passages()
 
 
 def _rows(table: Element) -> list[list[str]]:

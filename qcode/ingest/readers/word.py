@@ -16,7 +16,7 @@ from typing import Any
 
 from qcode.errors import InputError
 from qcode.ingest.archive import DAMAGED, check_members, open_zip
-from qcode.ingest.readers.blocks import Block, SectionPath, parse_blocks, table_passages
+from qcode.ingest.readers.blocks import Block, Flow, SectionPath, table_passages
 from qcode.ingest.types import ParsedPassage
 
 #: The part every Word document has.
@@ -62,15 +62,12 @@ def read_docx(data: bytes, path: str, *, max_bytes: int) -> DocxContent:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, SyntaxError, *DAMAGED) as exc:
         raise InputError(f"is a corrupt Word document ({exc})", path=path) from None
-    blocks: list[Block] = []
-    passages: list[ParsedPassage] = []
+    flow = Flow()
     section = SectionPath()
     title: str | None = (document.core_properties.title or "").strip() or None
     for item in document.iter_inner_content():
         if isinstance(item, Table):
-            rows = table_passages(_rows(item), section.text, _header_rows(item))
-            passages += [*parse_blocks(blocks), *rows]
-            blocks = []
+            flow.table(table_passages(_rows(item), section.text, _header_rows(item)))
             continue
         paragraph = item
         text = paragraph.text.strip()
@@ -82,8 +79,8 @@ def read_docx(data: bytes, path: str, *, max_bytes: int) -> DocxContent:
             section.enter(int(heading.group(1)), text)
         elif text:
             lines = tuple((None, line.strip()) for line in text.splitlines() if line.strip())
-            blocks.append(Block(lines, section.text))
-    return DocxContent(title, (*passages, *parse_blocks(blocks)))
+            flow.paragraph(Block(lines, section.text))
+    return DocxContent(title, flow.passages())
 
 
 def _rows(table: Any) -> list[list[str]]:
