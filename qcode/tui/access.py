@@ -302,21 +302,54 @@ class ProjectAccess:
             raise TransactionFailedError(f"{failure}{holder}", gist(exc)) from exc
 
     def close(self) -> None:
-        """Wait for an opening under way (on any thread), then release the store and the reader."""
+        """Wait for an opening under way (on any thread), then release the reader, the writer and the store.
+
+        The read-only connection goes first: SQLite folds the write-ahead log back into the project
+        file, and deletes it, only when the last connection to close can write. Were the reader last
+        (the first run's demo project, whose changes all went through the store), ``qcode.db`` was
+        left a 4 KB stub beside a ``-wal`` holding everything, and a copy of it an empty project.
+        """
         if self._thread is not None:
             self._thread.join(timeout=CLOSE_WAIT)
         with self._opening:  # a worker may be opening the store right now: let it finish first
             store, self._store = self._store, None
             self._error = self._error or StoreError("the project is closed")
-        if store is not None and self._owns_store:
-            store.close()
-        if self._reader is not None:
-            self._reader.close()
-            self._reader = None
+        with self._reading:
+            reader, self._reader = self._reader, None
+            if reader is not None:
+                reader.close()
         with self._writing:
             if self._writer is not None:
                 self._writer.close()
                 self._writer = None
+        if store is not None and self._owns_store:
+            store.close()
+        if reader is not None and self.url is not None:
+            fold_wal(self.url)
+
+
+def fold_wal(url: str) -> None:
+    """Fold a SQLite project's write-ahead log back into its file if no one else has it open.
+
+    After this process's own connections are closed a ``-wal`` file is left only where another
+    connection is still open (another coder, a scan on a worker thread that has not ended): a
+    writable connection's checkpoint then copies what it can into the file, and its close deletes
+    the log when it is the last. Best effort, never waiting: another process keeps its log.
+    """
+    path = sqlite_file(url)
+    if path is None or not path.with_name(path.name + "-wal").exists():
+        return
+    try:
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=rw", uri=True, isolation_level=None)
+    except sqlite3.Error:
+        return
+    try:
+        conn.execute("PRAGMA busy_timeout = 0")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    except sqlite3.Error:
+        pass
+    finally:
+        conn.close()
 
 
 def _lock_holder(store: Store, exc: BaseException) -> str:
