@@ -358,6 +358,11 @@ def _codings(
                 first = doc.segments[placed.segments[0]][0]
                 for note in sel.notes:
                     memos.add(note, coders.id_for(note.user or sel.user), segment_id=first)
+            elif any(note.text.strip() for note in sel.notes):
+                report.skipped.append(
+                    f"{doc.name}: {plural(len(sel.notes), 'note')} on selection {sel.start}-{sel.end},"
+                    " which covers no segment (not placed)"
+                )
     _insert(session, list(new.values()))
     report.codings_added = len(new)
 

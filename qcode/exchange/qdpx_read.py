@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -36,6 +36,7 @@ from qcode.exchange.qdpx_model import (
     QVariable,
     Value,
     canonical_guid,
+    derived_guid,
 )
 from qcode.exchange.xmlsafe import declared_encoding_problem
 from qcode.ingest.archive import DAMAGED, open_zip, read_member
@@ -209,15 +210,18 @@ def parse_project(
         raise InputError(f"root element is {_local(root.tag)}, not Project", path=where)
     users = tuple(QUser(u.get("guid", ""), u.get("name") or "") for u in _under(root, "Users", "User"))
     book = _kid(root, "CodeBook")
-    notes = {
-        canonical_guid(n.get("guid", "")): QNote(
-            n.get("guid", ""),
-            _text(_kid(n, "PlainTextContent")),
-            n.get("creatingUser"),
-            n.get("creationDateTime"),
+    notes = _Notes(
+        (
+            canonical_guid(n.get("guid", "")),
+            QNote(
+                n.get("guid", ""),
+                _text(_kid(n, "PlainTextContent")),
+                n.get("creatingUser"),
+                n.get("creationDateTime"),
+            ),
         )
         for n in _under(root, "Notes", "Note")
-    }
+    )
     codes = tuple(_code(c, notes) for c in _under(book, "Codes", "Code")) if book is not None else ()
     declared = tuple(
         QVariable(
@@ -253,6 +257,9 @@ def parse_project(
         )
         for c in _under(root, "Cases", "Case")
     )
+    skipped += _unplaced_notes(root, notes)
+    if about := " ".join(_text(_kid(root, "Description")).split()):
+        skipped.append(f"the project's Description (qcode keeps no memo on a project): {_preview(about)!r}")
     return QProject(
         root.get("name") or "",
         root.get("origin") or "",
@@ -268,7 +275,49 @@ def parse_project(
     )
 
 
-def _code(el: Element, notes: dict[str, QNote]) -> QCode:
+class _Notes(dict[str, QNote]):
+    """The file's notes by canonical GUID, remembering which ones something qcode reads refers to."""
+
+    def __init__(self, items: Iterable[tuple[str, QNote]]) -> None:
+        super().__init__(items)
+        self.used: set[str] = set()
+
+
+#: How much of an unplaced note's text its line in the import report quotes.
+NOTE_PREVIEW = 60
+
+
+def _unplaced_notes(root: Element, notes: _Notes) -> list[str]:
+    """A line for each note with text that nothing qcode imports refers to, so none is lost unsaid.
+
+    A project-level note (MAXQDA's and NVivo's free memos, a note on a case or a set) has no place
+    in qcode, which keeps memos on documents, codes and segments.
+    """
+    names = {canonical_guid(n.get("guid", "")): n.get("name") for n in _under(root, "Notes", "Note")}
+    holders = {
+        canonical_guid(ref.get("targetGUID", "")): f"{_local(el.tag)} {el.get('name') or el.get('guid')!r}"
+        for el in root.iter()
+        for ref in _kids(el, "NoteRef")
+    }
+    out = []
+    for guid, note in notes.items():
+        text = " ".join(note.text.split())
+        if guid in notes.used or not text:
+            continue
+        on = f"on {holders[guid]}" if guid in holders else "on the project"
+        preview = _preview(text)
+        out.append(
+            f"Note {names.get(guid) or note.guid!r}: a note {on}, not on a source, code or selection"
+            f" (qcode keeps memos on documents, codes and segments): {preview!r}"
+        )
+    return out
+
+
+def _preview(text: str) -> str:
+    return text if len(text) <= NOTE_PREVIEW else text[: NOTE_PREVIEW - 1] + "…"
+
+
+def _code(el: Element, notes: _Notes) -> QCode:
     return QCode(
         el.get("guid", ""),
         el.get("name", ""),
@@ -280,10 +329,24 @@ def _code(el: Element, notes: dict[str, QNote]) -> QCode:
     )
 
 
-def _notes(el: Element, notes: dict[str, QNote]) -> tuple[QNote, ...]:
+def _notes(el: Element, notes: _Notes) -> tuple[QNote, ...]:
     """The notes ``el`` refers to (references to notes the file does not hold are dropped)."""
-    refs = (canonical_guid(r.get("targetGUID", "")) for r in _kids(el, "NoteRef"))
-    return tuple(notes[g] for g in refs if g in notes)
+    refs = [g for g in (canonical_guid(r.get("targetGUID", "")) for r in _kids(el, "NoteRef")) if g in notes]
+    notes.used.update(refs)
+    return tuple(notes[g] for g in refs)
+
+
+def _selection_notes(el: Element, notes: _Notes, user: str | None) -> tuple[QNote, ...]:
+    """A selection's notes, its ``<Description>`` first (MAXQDA keeps a selection's comment there).
+
+    The description becomes a note of the selection's creating user, with a GUID derived from the
+    selection's, so importing the file again finds it already there.
+    """
+    description = _text(_kid(el, "Description")).strip()
+    if not description:
+        return _notes(el, notes)
+    guid = derived_guid("description", el.get("guid", ""))
+    return (QNote(guid, description, user, el.get("creationDateTime")), *_notes(el, notes))
 
 
 def _source_text(el: Element, read_source: Callable[[str], str]) -> tuple[str | None, str]:
@@ -298,7 +361,7 @@ def _source_text(el: Element, read_source: Callable[[str], str]) -> tuple[str | 
     return None, "no plain text (plainTextPath or PlainTextContent)"
 
 
-def _codings(parent: Element, notes: dict[str, QNote], fallback_user: str | None) -> tuple[QCoding, ...]:
+def _codings(parent: Element, notes: _Notes, fallback_user: str | None) -> tuple[QCoding, ...]:
     out = []
     for c in _kids(parent, "Coding"):
         ref = _kid(c, "CodeRef")
@@ -348,7 +411,7 @@ def _source(
     el: Element,
     text_el: Element,
     text: str,
-    notes: dict[str, QNote],
+    notes: _Notes,
     variables: dict[str, QVariable],
     where: str,
 ) -> QSource:
@@ -362,7 +425,7 @@ def _source(
             s.get("creatingUser") or user,
             s.get("creationDateTime"),
             _codings(s, notes, s.get("creatingUser") or user),
-            _notes(s, notes),
+            _selection_notes(s, notes, s.get("creatingUser") or user),
         )
         for s in _kids(text_el, "PlainTextSelection")
     )
