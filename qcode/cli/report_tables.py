@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -23,6 +23,11 @@ from qcode.cli.findings import (
     where_list,
 )
 from qcode.text import plural
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from qcode.teams.progress import ConsensusProgress
 
 
 class QuoteFormat(StrEnum):
@@ -114,7 +119,7 @@ def quotes(
 ) -> None:
     """A quote book: coded segments by code, in their passages, attributed `— A (Male, Arab Emirates)`."""
     from qcode.export.files import check_target, default_output, open_output
-    from qcode.export.report_service import consensus_coder, quote_sections
+    from qcode.export.report_service import quote_sections
     from qcode.export.service import resolve_filter
 
     path = out or default_output(f"quotes.{format_.value}")
@@ -122,11 +127,13 @@ def quotes(
     red = redaction(pseudonymize, threshold, pseudonym_report, path, force=force)
     chosen = split_values(coders)
     with reading() as session:
-        decided = None if chosen else consensus_coder(session)
-        flt = resolve_filter(session, [decided] if decided else chosen, query=query, where=where_list(where))
+        progress = None if chosen else consensus_progress(session)
+        if progress is not None:
+            chosen = [progress.consensus] if progress.finished else list(progress.coders)
+        flt = resolve_filter(session, chosen, query=query, where=where_list(where))
         sections = quote_sections(session, split_values(codes), flt)
-    if decided:
-        echo_err(f"quoting the consensus coder {decided!r}, as decided (--coders to choose others)")
+    if progress is not None:
+        echo_err(consensus_said(progress))
     if red is not None:
         from qcode.export.pseudonymise import pseudonymise_sections
 
@@ -147,6 +154,31 @@ def quotes(
         red.finish(force=force)
     count = sum(len(s.quotes) for s in sections)
     say_done(f"wrote {plural(count, 'quote')} under {plural(len(sections), 'code')} to {path}", path)
+
+
+def consensus_progress(session: Session) -> ConsensusProgress | None:
+    """How far adjudication into the project's consensus coder has come; ``None`` without one."""
+    from qcode.export.report_service import consensus_coder
+    from qcode.teams.progress import consensus_progress as progress_of
+
+    name = consensus_coder(session)
+    return progress_of(session, name) if name else None
+
+
+def consensus_said(progress: ConsensusProgress) -> str:
+    """One line on whose codings the quote book quotes, and why: the consensus only once it is finished."""
+    c, coders = progress.consensus, ", ".join(progress.coders)
+    cases = plural(progress.cases, "disagreement")
+    if progress.finished:
+        return (
+            f"quoting the consensus coder {c!r}: adjudication between {coders} is finished"
+            f" ({progress.decided} of {cases} decided; --coders to quote others)"
+        )
+    return (
+        f"quoting the coders {coders}: adjudication is unfinished, the consensus coder {c!r} covers"
+        f" {progress.decided} of {cases}; --coders {c} quotes it anyway, leaving out"
+        f" {plural(progress.undecided, 'undecided case')}"
+    )
 
 
 def chart(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -43,3 +44,44 @@ def test_after_adjudication_the_consensus_is_quoted_and_said(project: str) -> No
     assert "coded by consensus" in book and "coded by alice" not in book
     everyone, _ = _quotes(project, "--coders", "alice,bob")
     assert "coded by alice, bob" in everyone
+
+
+def _decide_only_the_first_case(project: str, tmp_path: Path) -> tuple[int, list[dict[str, str]]]:
+    """`qcode adjudicate --write-cases`, then only the first case decided, from a CSV: the cases."""
+    cases = tmp_path / "cases.csv"
+    wrote = runner.invoke(
+        app, ["--db", project, "adjudicate", "--coders", "alice,bob", "--write-cases", str(cases)]
+    )
+    assert wrote.exit_code == 0, wrote.output
+    rows = list(csv.DictReader(cases.open(encoding="utf-8-sig")))
+    assert len(rows) >= 2, rows  # adjudication left unfinished below
+    one = tmp_path / "one.csv"
+    with one.open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["document", "segment", "code", "decision"])
+        out.writerow([rows[0]["document"], rows[0]["segment"], rows[0]["code"], "bob"])
+    decided = runner.invoke(
+        app, ["--db", project, "adjudicate", "--coders", "alice,bob", "--decisions", str(one)]
+    )
+    assert decided.exit_code == 0, decided.output
+    return len(rows), rows
+
+
+def _count(book: str) -> int:
+    return book.count("coded by ")
+
+
+def test_an_unfinished_adjudication_quotes_the_coders_and_says_how_far_it_is(
+    project: str, tmp_path: Path
+) -> None:
+    before, _ = _quotes(project)
+    cases, _rows = _decide_only_the_first_case(project, tmp_path)
+    book, said = _quotes(project)
+    assert book == before  # nothing left out: every quote the coders made is still there
+    assert said.splitlines()[0] == (
+        f"quoting the coders alice, bob: adjudication is unfinished, the consensus coder 'consensus'"
+        f" covers 1 of {cases} disagreements; --coders consensus quotes it anyway, leaving out"
+        f" {cases - 1} undecided case{'s' if cases > 2 else ''}"
+    )
+    partial, _ = _quotes(project, "--coders", "consensus")  # asked for: the decisions so far
+    assert "coded by consensus" in partial and _count(partial) < _count(before)
