@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from qcode.agreement.report import UNUSED_NOTE, AgreementReport
+from qcode.agreement.report import COEFFICIENTS, UNUSED_NOTE, AgreementReport
 from qcode.text import plural
 
 _MEAN = re.compile(r"^(.+): mean over (\d+) of (\d+) codes?$")
@@ -45,6 +45,24 @@ def summary_notes(report: AgreementReport, data_notes: Sequence[str] = ()) -> li
     notes += [f"{_codes(codes)}: {note}" for note, codes in others.items()]
     notes += _means(report.overall.notes)
     return notes
+
+
+def means_label(report: AgreementReport) -> str:
+    """What the overall row averages: ``mean of 7 of 17 codes``, ``mean of 17 codes``.
+
+    The means leave out the codes where a figure is undefined (nobody applied them…), so a label
+    that gave only the number of codes would overstate what they rest on. Where the figures are
+    defined on different numbers of codes the label gives the range (``mean of 5–7 of 17 codes``);
+    the notes say which figure rests on how many. The CLI table, its JSON and CSV, and the coding
+    screen's agreement window all use this one wording.
+    """
+    total = len(report.codes)
+    counts = {sum(getattr(row, name) is not None for row in report.codes) for name in COEFFICIENTS}
+    low, high = min(counts, default=0), max(counts, default=0)
+    if low == high == total:
+        return f"mean of {plural(total, 'code')}"
+    defined = str(high) if low == high else f"{low}–{high}"
+    return f"mean of {defined} of {plural(total, 'code')}"
 
 
 def _codes(codes: list[str]) -> str:

@@ -151,6 +151,7 @@ def _compared(report: AgreementReport) -> int:
 
 
 def _report_json(report: AgreementReport) -> dict[str, Any]:
+    from qcode.agreement.notes import means_label
     from qcode.agreement.report import figure_bands, row_flags
 
     codes = [
@@ -158,6 +159,7 @@ def _report_json(report: AgreementReport) -> dict[str, Any]:
         for row in report.codes
     ]
     overall = asdict(report.overall) | {
+        "label": means_label(report),
         "units": _compared(report),
         "notes": list(report.overall.notes),
         "bands": figure_bands(report.overall),
@@ -184,6 +186,7 @@ def _json(
 
 
 def _csv(report: AgreementReport, parts: list[tuple[str, AgreementReport]], by: By) -> None:
+    from qcode.agreement.notes import means_label
     from qcode.agreement.report import COEFFICIENTS, row_flags
     from qcode.export.tables import write_csv
 
@@ -196,7 +199,9 @@ def _csv(report: AgreementReport, parts: list[tuple[str, AgreementReport]], by: 
     rows: list[dict[str, Any]] = []
     for label, r in [("all", report), *parts] if parts else [("", report)]:
         rows += [_csv_row(asdict(row) | {"flags": row_flags(row)}, label) for row in r.codes]
-        rows.append(_csv_row(asdict(r.overall) | {"code": "overall", "units": _compared(r)}, label))
+        overall = asdict(r.overall) | {"code": "overall", "units": _compared(r)}
+        overall["notes"] = (means_label(r), *r.overall.notes)  # what the means are over, as in the table
+        rows.append(_csv_row(overall, label))
     write_csv(sys.stdout, fields, [[[row.get(f, "") for f in fields] for row in rows]])  # guards formulas
 
 
@@ -259,6 +264,7 @@ def _code_table(report: AgreementReport, short: bool) -> Table:
     """One row per code (flags under the name, alpha's interval under alpha) and the overall row."""
     from rich.text import Text
 
+    from qcode.agreement.notes import means_label
     from qcode.agreement.report import row_flags
 
     columns = ("code", "units", "prev.", "agree", "Cohen κ", "Fleiss κ", "Kripp. α", "Gwet AC1")
@@ -282,7 +288,7 @@ def _code_table(report: AgreementReport, short: bool) -> Table:
         )
     o = report.overall
     table.add_row(
-        f"overall\n(mean of {o.codes})",
+        f"overall\n({means_label(report)})",
         str(_compared(report)),
         "",
         _cell(o.percent_agreement),
@@ -296,11 +302,14 @@ def _group_table(
     report: AgreementReport, parts: list[tuple[str, AgreementReport]], by: By, short: bool
 ) -> Table:
     columns = (by.value, "units", "agree", "Cohen κ", "Fleiss κ", "Kripp. α", "Gwet AC1", "pooled κ")
-    table = _table(columns, ("units", "agree"), f"By {by.value}: means over codes, and pooled kappa")
+    from qcode.agreement.notes import means_label
+
+    title = f"By {by.value}: means over the codes where each figure is defined, and pooled kappa"
+    table = _table(columns, ("units", "agree"), title)
     for label, r in [*parts, ("all", report)]:
         o = r.overall
         table.add_row(
-            label,
+            f"{label}\n({means_label(r)})",
             str(_compared(r)),
             _cell(o.percent_agreement),
             *_figures(o, short),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qcode.agreement import build_report
-from qcode.agreement.notes import summary_notes
+from qcode.agreement.notes import means_label, summary_notes
 
 N = None
 APPLIED = [[1, 1, 0, 0, 1, 0], [1, 0, 0, 0, 1, 1]]
@@ -34,3 +34,11 @@ def test_one_code_nobody_applied_reads_in_the_singular() -> None:
         "nobody applied money (1 of 1 code): no figure is defined for it, and the overall means leave it out"
     )
     assert all("1 codes" not in note for note in notes)
+
+
+def test_the_overall_label_counts_only_the_codes_the_means_are_over() -> None:
+    seven_of_17 = {**{f"c{i}": APPLIED for i in range(7)}, **{f"u{i}": NEVER for i in range(10)}}
+    report = build_report(["ann", "bob"], list(range(6)), seven_of_17, n_boot=0)
+    assert means_label(report) == "mean of 7 of 17 codes"
+    every = build_report(["ann", "bob"], list(range(6)), {"a": APPLIED, "b": APPLIED}, n_boot=0)
+    assert means_label(every) == "mean of 2 codes"

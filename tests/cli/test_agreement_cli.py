@@ -278,3 +278,14 @@ def test_a_group_reads_as_any_code_under_it_and_unused_like_a_leaf_when_none_is_
     assert table.exit_code == 0 and "almost perfect" not in table.stdout and "1.000" not in table.stdout
     undefined = r"time +10 +0\.000 +undefined +undefined +undefined +undefined +undefined"
     assert re.search(undefined, table.stdout), table.stdout
+
+
+def test_the_overall_row_says_how_many_codes_its_means_are_over(project: str) -> None:
+    # Debt has every figure; Everywhere (applied everywhere) only percent agreement; Hours none.
+    said = "mean of 1–2 of 3 codes"
+    table = runner.invoke(APP, ["--db", project, "agreement", "--boot", "0"], env={"COLUMNS": "160"})
+    assert table.exit_code == 0, table.output
+    assert f"({said})" in " ".join(table.stdout.split()) and "mean of 3" not in table.stdout
+    assert _json(project)["overall"]["label"] == said
+    rows = list(csv.DictReader(io.StringIO(_run(project, "agreement", "--csv", "--boot", "0").stdout)))
+    assert rows[3]["code"] == "overall" and rows[3]["notes"].startswith(said + " | ")

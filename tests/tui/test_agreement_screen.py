@@ -47,7 +47,7 @@ async def test_screen_shows_rows_bands_undefined_and_notes_then_escape_closes() 
         assert debt[6] == "0.604 unreliable" and debt[9] == "rare"
         assert hours[3:7] == ["undefined"] * 4 and hours[8] == "undefined"  # AC1 too: nobody applied it
         assert hours[9] == "unused"
-        assert overall[0] == "overall (mean of 2)" and overall[4] == "0.583 moderate"
+        assert overall[0] == "overall (mean of\n1 of 2 codes)" and overall[4] == "0.583 moderate"
         header = str(screen.query_one("#agreement-header", Static).render())
         assert "alice, bob on the 10 segments every one of them coded" in header and "Pooled kappa" in header
         notes = screen.notes()  # the rules first (scrolling with the notes, so the table keeps the room)

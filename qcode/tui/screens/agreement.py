@@ -18,6 +18,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from qcode.agreement.notes import means_label
 from qcode.agreement.report import figure_bands, row_flags, units_rule
 from qcode.text import plural
 
@@ -63,13 +64,47 @@ def code_row(row: CodeAgreement, bands: bool = True) -> list[Text | str]:
     ]
 
 
+def overall_label(report: AgreementReport) -> str:
+    """``overall (mean of`` / ``7 of 17 codes)``: the label on two lines, as narrow as a code's name."""
+    head, _, rest = f"overall ({means_label(report)})".partition(" of ")
+    return f"{head} of\n{rest}"
+
+
+def cell_width(cell: Text | str) -> int:
+    """The columns a cell takes: its longest line."""
+    text = cell if isinstance(cell, Text) else Text(cell)
+    return max((line.cell_len for line in text.split()), default=0)
+
+
+def column_pages(widths: Sequence[int], room: int, padding: int = 2) -> list[tuple[int, ...]]:
+    """The columns after the first (which every page repeats) in pages that fit ``room`` whole.
+
+    A column that would not fit beside the first even alone gets a page of its own (the table
+    scrolls then); otherwise no column is ever cut at the window's edge.
+    """
+    first = widths[0] + padding if widths else 0
+    pages: list[tuple[int, ...]] = []
+    page: list[int] = []
+    used = first
+    for j in range(1, len(widths)):
+        need = widths[j] + padding
+        if page and used + need > room:
+            pages.append(tuple(page))
+            page, used = [], first
+        page.append(j)
+        used += need
+    if page or not pages:
+        pages.append(tuple(page))
+    return pages
+
+
 def overall_row(report: AgreementReport, bands: bool = True) -> list[Text | str]:
     """The overall row: means over the codes where each figure is defined."""
     o = report.overall
     cohen, fleiss, alpha, ac1 = figure_bands(o).values() if bands else (None,) * 4
     units = max((row.units for row in report.codes), default=0)
     return [
-        Text(f"overall (mean of {o.codes})", style="bold"),
+        Text(overall_label(report), style="bold"),
         str(units),
         "",
         figure(o.percent_agreement),
@@ -98,7 +133,11 @@ class AgreementScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Close"),
         Binding("tab", "app.focus_next", "Table / notes", show=False),
+        Binding("right", "page(1)", "More columns", show=False, priority=True),
+        Binding("left", "page(-1)", "Earlier columns", show=False, priority=True),
     ]
+    #: Columns the box takes from the screen's width: border, padding and the table's scroll bar.
+    FRAME = 2 + 2 + 2
 
     def __init__(
         self,
@@ -120,6 +159,10 @@ class AgreementScreen(ModalScreen[None]):
         self.extra_notes = tuple(notes)
         self.documents = documents
         self.with_codes = with_codes
+        self.rows: list[tuple[str, list[Text | str]]] = []  # every column of every row (key, cells)
+        self.pages: list[tuple[int, ...]] = [()]
+        self.widths: list[int] = []
+        self.page = 0
 
     def header_text(self) -> str:
         """Who, on how many units, and the pooled kappa (the rules come first among the notes)."""
@@ -158,7 +201,7 @@ class AgreementScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         """Header, table, notes."""
         with Vertical(id="agreement") as box:
-            box.border_title = "Agreement · ↑ ↓ ← → scroll · tab: notes · escape closes"
+            box.border_title = "Agreement · ↑ ↓ scroll · tab: notes · escape closes"
             yield Static(self.header_text(), id="agreement-header", markup=False)
             yield DataTable(id="agreement-table", zebra_stripes=True, cursor_type="row", fixed_columns=1)
             with VerticalScroll(id="agreement-notes"):
@@ -166,13 +209,51 @@ class AgreementScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         """Fill the table and give it focus (arrows scroll, escape closes)."""
-        table: DataTable[Text | str] = self.query_one("#agreement-table", DataTable)
-        table.add_columns(*COLUMNS)
         bands = self.app.size.width >= WIDE
-        for row in self.report.codes:
-            table.add_row(*code_row(row, bands), key=row.code)
-        table.add_row(*overall_row(self.report, bands), key="\0overall")
-        table.focus()
+        self.rows = [(row.code, code_row(row, bands)) for row in self.report.codes]
+        self.rows.append(("\0overall", overall_row(self.report, bands)))
+        self._paginate()
+        self.query_one("#agreement-table", DataTable).focus()
+
+    def on_resize(self) -> None:
+        """Cut the columns into pages again for the new width."""
+        if self.rows:
+            self._paginate()
+
+    def _paginate(self) -> None:
+        """Pages of whole columns that fit the box (the code's name on each), then draw the first."""
+        width = min(self.app.size.width * 96 // 100, 160) - self.FRAME
+        widths = [cell_width(name) for name in COLUMNS]
+        for _key, cells in self.rows:
+            widths = [max(w, cell_width(c)) for w, c in zip(widths, cells, strict=True)]
+        self.widths = widths
+        self.pages = column_pages(widths, width)
+        self.page = min(self.page, len(self.pages) - 1)
+        self._draw()
+
+    def _draw(self) -> None:
+        """The current page's columns, the cursor kept on its row."""
+        table: DataTable[Text | str] = self.query_one("#agreement-table", DataTable)
+        row = table.cursor_row
+        shown = (0, *self.pages[self.page])
+        table.clear(columns=True)
+        for j in shown:  # widths given: measured later, a redrawn table kept the header's widths
+            table.add_column(COLUMNS[j], width=self.widths[j])
+        for key, cells in self.rows:
+            height = max(len(Text(c).split()) if isinstance(c, str) else len(c.split()) for c in cells)
+            table.add_row(*(cells[j] for j in shown), key=key, height=height)
+        table.move_cursor(row=row)
+        box = self.query_one("#agreement")
+        pages = len(self.pages)
+        more = f"← → more columns ({self.page + 1} of {pages})" if pages > 1 else "↑ ↓ scroll"
+        box.border_title = f"Agreement · {more} · tab: notes · escape closes"
+
+    def action_page(self, step: int) -> None:
+        """``→`` / ``←``: the next or previous page of columns (the code's name stays)."""
+        page = self.page + step
+        if 0 <= page < len(self.pages):
+            self.page = page
+            self._draw()
 
     def action_close(self) -> None:
         """Back to where the screen was opened."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual import on, work
+from textual.screen import Screen
 from textual.widgets import Input
 
 from qcode.tui.controller import CodingController
@@ -147,8 +148,17 @@ class FindingScreen(QueryFiltering):
 
     def action_agreement(self) -> None:
         """``K``: inter-coder agreement for the whole project, opened deliberately (not blind)."""
-        self.notify("computing agreement…", timeout=2)
+        self.message = "computing agreement…"  # on the status line: a toast would lie over the window
+        self.update_status()
         self._compute_agreement()
+
+    def _agreement_ready(self, screen: Screen[None] | None) -> None:
+        """Take the progress word off the status line, then open the window (if there is one)."""
+        if self.message == "computing agreement…":
+            self.message = ""
+            self.update_status()
+        if screen is not None:
+            self.app.push_screen(screen)
 
     @work(thread=True, exclusive=True, group="agreement")
     def _compute_agreement(self) -> None:
@@ -161,13 +171,14 @@ class FindingScreen(QueryFiltering):
                 data = agreement_data(session)
             report = agreement_report(whole(data))
         except QcodeError as exc:
+            self.app.call_from_thread(self._agreement_ready, None)
             self.app.call_from_thread(self.notify, str(exc), severity="warning")
             return
         shared = compared(data)
         screen = AgreementScreen(
             report, unit=data.unit, notes=data.notes, documents=shared.documents, with_codes=shared.with_codes
         )
-        self.app.call_from_thread(self.app.push_screen, screen)
+        self.app.call_from_thread(self._agreement_ready, screen)
 
     def action_chart(self) -> None:
         """``B``: a bar chart of this coder's own code frequencies (segments per code)."""
