@@ -91,7 +91,9 @@ def _counts(
         keep = [i for i, (_name, counts) in enumerate(m.rows) if any(counts)]
         labels = tuple(m.rows[i][0] for i in keep)
         counts = tuple(tuple(m.rows[i][1][j] for j in keep) for i in keep)
-        return Heat(title or "Code co-occurrence within segments", labels, counts, unit)
+        where = "where" if unit == "segments" else "with a segment where"
+        legend = f"{where} one coder applied both (diagonal: {unit} with the code)"
+        return Heat(title or m.title, labels, counts, unit, legend=legend)
     if by is None:
         freqs = [f for f in code_frequencies(session, flt, unit=unit) if f.count]  # type: ignore[arg-type]
         series = (("all", tuple(f.count for f in freqs)),)

@@ -53,7 +53,7 @@ class Heat:
     counts: tuple[tuple[int, ...], ...]
     unit: str
     columns: tuple[str, ...] | None = None  # None: the same as the rows
-    legend: str = "coded with both"
+    legend: str = "where one coder applied both"
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,7 @@ class _Coded:
     segment: int
     document: int
     code: int
+    coder: int
 
 
 @dataclass
@@ -77,7 +78,7 @@ def _load(session: Session, flt: ExportFilter) -> _Project:
     coded = [
         _Coded(*row)
         for row in session.execute(
-            select(Coding.id, Coding.segment_id, Segment.document_id, Coding.code_id)
+            select(Coding.id, Coding.segment_id, Segment.document_id, Coding.code_id, Coding.coder_id)
             .join(Segment, Segment.id == Coding.segment_id)
             .where(and_(True, *where))
         )
@@ -97,8 +98,8 @@ def _unit(c: _Coded, unit: Unit) -> int:
 
 
 def matrix(session: Session, by: str, flt: ExportFilter = ALL, *, unit: Unit = "segments") -> Matrix:
-    """Code × document (``by="document"``), code × code co-occurrence within segments
-    (``by="code"``) or code × the values of a document attribute (any other ``by``).
+    """Code × document (``by="document"``), code × code co-occurrence within one coder's codings of
+    a segment (``by="code"``) or code × the values of a document attribute (any other ``by``).
 
     In the code × document and code × attribute tables a group code's row counts the units where
     the group or any code under it was applied (a unit once, however many of its codes it carries).
@@ -131,16 +132,27 @@ def matrix(session: Session, by: str, flt: ExportFilter = ALL, *, unit: Unit = "
     return Matrix(title, corner, tuple(names), rows, unit)
 
 
+def cooccurrence_title(unit: str) -> str:
+    """What a co-occurrence cell counts, for the table's title and the figure's."""
+    where = "segments" if unit == "segments" else "documents with a segment"
+    return f"Code co-occurrence: {where} where one coder applied both codes"
+
+
 def _cooccurrence(p: _Project, unit: Unit) -> Matrix:
+    """Pairs of codes one coder applied to the same segment, each segment (or document) once.
+
+    Codes meet within one coder's codings: ann's wages and bob's remittance on one segment are two
+    readings of it, not a segment about both. The diagonal counts the units with the code.
+    """
     if unit == "codings":
         raise InputError("co-occurrence counts segments or documents, not codings")
-    per_segment: dict[int, set[int]] = {}
+    per_reading: dict[tuple[int, int], set[int]] = {}  # (segment, coder) → the codes they applied
     doc_of: dict[int, int] = {}
     for c in p.coded:
-        per_segment.setdefault(c.segment, set()).add(c.code)
+        per_reading.setdefault((c.segment, c.coder), set()).add(c.code)
         doc_of[c.segment] = c.document
     cells: dict[tuple[int, int], set[int]] = {}
-    for seg, codes in per_segment.items():
+    for (seg, _coder), codes in per_reading.items():
         unit_id = seg if unit == "segments" else doc_of[seg]
         for a in codes:
             for b in codes:
@@ -148,7 +160,7 @@ def _cooccurrence(p: _Project, unit: Unit) -> Matrix:
     ids = [cid for cid, *_ in p.codes]
     names = tuple(name for _i, _k, name, _c in p.codes)
     rows = tuple((names[i], tuple(len(cells.get((a, b), ())) for b in ids)) for i, a in enumerate(ids))
-    return Matrix("Code co-occurrence within segments", "code", names, rows, unit)
+    return Matrix(cooccurrence_title(unit), "code", names, rows, unit)
 
 
 def code_frequencies(
