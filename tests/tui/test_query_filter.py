@@ -48,6 +48,8 @@ async def test_the_filter_lists_matches_jumps_and_steps_across_documents(
         assert position(app) == ("A", 1)
         await pilot.press("less_than_sign")
         assert position(app) == ("B", 3)
+        assert main_screen(app).query_status() == "query wages AND NOT hours: hit 2/2 (n N)"
+        await pilot.press("k")  # off the selected segments: the count again
         assert main_screen(app).query_status() == "query wages AND NOT hours: 2 segments (n N)"
         assert "query wages AND NOT hours" in screen_text(app)  # on the status line, at any width
 
@@ -82,3 +84,35 @@ async def test_the_filter_is_blind_errors_show_and_an_empty_query_clears_it(
         await pilot.press("enter")
         screen = main_screen(app)
         assert screen.query_hits == () and screen.query_status() == ""
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_n_and_N_say_which_query_hit_and_when_they_wrap(
+    project: tuple[Store, Sample], size: tuple[int, int]
+) -> None:
+    store, _ = project
+    app = QcodeApp(store, "alice")
+    async with app.run_test(size=size) as pilot:
+        await _code_some(pilot)
+        await pilot.press("ctrl+f", *"wages", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")  # A:1, the first of A:1, A:4, B:3
+        screen = main_screen(app)
+        await pilot.pause()
+        assert "hit 1/3" in screen.query_status()
+        await pilot.press("n", "n")
+        await pilot.pause()
+        assert position(app) == ("B", 3) and "hit 3/3 (n N)" in screen_text(app).splitlines()[-2]
+        assert "wrapped" not in screen_text(app)
+        await pilot.press("n")  # past the last: back to the first, and it says so
+        await pilot.pause()
+        assert position(app) == ("A", 1) and "hit 1/3" in screen.query_status()
+        assert screen.message == "query wrapped to the top"
+        assert "query wrapped to the top" in screen_text(app)  # the status line, or a toast when narrow
+        await pilot.press("N")
+        await pilot.pause()
+        assert position(app) == ("B", 3) and screen.message == "query wrapped to the bottom"
+        await pilot.press("N")
+        await pilot.pause()
+        assert position(app) == ("A", 4) and screen.message == "" and "hit 2/3" in screen.query_status()

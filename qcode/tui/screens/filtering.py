@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from textual.screen import Screen
 
+from qcode.text import plural
 from qcode.tui.messages import JumpTo
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ class QueryFiltering(Screen[None]):
     query_text: str = ""
     query_where: str = ""
     query_hits: tuple[tuple[int, int], ...] = ()
+    message: str  # on the status line, until the coder moves on
 
     @property
     def transcript(self) -> TranscriptView:  # the coding screen's transcript pane
@@ -55,13 +57,26 @@ class QueryFiltering(Screen[None]):
         self.update_status()
 
     def query_status(self) -> str:
-        """The filter for the status line (empty when there is none)."""
+        """The filter for the status line (empty when there is none): ``query wages: hit 2/5 (n N)`` on
+        a selected segment, as the search says where the cursor is among its hits, else the count."""
         if not self.query_text and not self.query_where:
             return ""
         what = " ".join(
             p for p in (self.query_text, f"where {self.query_where}" if self.query_where else "") if p
         )
-        return f"query {what}: {len(self.query_hits)} segments (n N)"
+        order, here = self._query_order()
+        if here in order:
+            return f"query {what}: hit {order.index(here) + 1}/{len(order)} (n N)"
+        return f"query {what}: {plural(len(order), 'segment')} (n N)"
+
+    def _query_order(self) -> tuple[list[tuple[int, int]], tuple[int, int] | None]:
+        """The selected segments in reading order (documents as listed), and the cursor's segment."""
+        order = {d.id: d.name for d in self.controller.documents}
+        hits = [hit for _key, hit in sorted(((order.get(d, ""), o), (d, o)) for d, o in self.query_hits)]
+        tr = self.controller.transcript
+        if tr is None or not tr.segments:
+            return hits, None
+        return hits, (tr.document.id, tr.segments[self.transcript.cursor].ordinal)
 
     def mark_query_hits(self) -> None:
         """Mark the open document's selected segments (a text search, while open, takes precedence)."""
@@ -85,10 +100,15 @@ class QueryFiltering(Screen[None]):
         )
         keyed = sorted(((order.get(d, ""), o), (d, o)) for d, o in self.query_hits)
         if step > 0:
-            later = [hit for key, hit in keyed if key > here]
-            target = later[0] if later else keyed[0][1]
+            ahead = [hit for key, hit in keyed if key > here]
+            target = ahead[0] if ahead else keyed[0][1]
         else:
-            earlier = [hit for key, hit in keyed if key < here]
-            target = earlier[-1] if earlier else keyed[-1][1]
+            ahead = [hit for key, hit in keyed if key < here]
+            target = ahead[-1] if ahead else keyed[-1][1]
         self.jump_to(JumpTo(*target))
         self.mark_query_hits()
+        # set after the jump: the status line forgets a message once the cursor leaves where it was said
+        self.message = "" if ahead else f"query wrapped to the {'top' if step > 0 else 'bottom'}"
+        if self.message:  # said in a toast too, as the search does: the status line is cut when narrow
+            self.notify(self.message, timeout=2)
+        self.update_status()
