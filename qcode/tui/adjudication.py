@@ -106,6 +106,8 @@ class AdjudicateApp(App[None]):
     """Adjudication on its own screen."""
 
     TITLE = "qcode adjudicate"
+    #: No palette key in the footer: at 80 columns its room goes to next, previous, undecided and quit.
+    ENABLE_COMMAND_PALETTE = False
 
     def __init__(self, access: ProjectAccess, settings: Settings) -> None:
         super().__init__()

@@ -123,3 +123,32 @@ async def test_the_decision_names_who_decided_and_both_never_contradicts(project
         await pilot.press("h")
         assert screen.index == 0 and "Decision: applies (alice, by consensus)" in text_of(app)
         await pilot.press("q")
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_three_coders_keys_header_and_saying_which_case_was_saved(
+    project: Store, size: tuple[int, int]
+) -> None:
+    toggle(project, "carol", "A", 2, "wages")
+    toggle(project, "carol", "A", 1, "wages")
+    app = AdjudicateApp(ProjectAccess(project), Settings(actor="judge"))
+    async with app.run_test(size=size) as pilot:
+        await _started(app, pilot)
+        lines = text_of(app).splitlines()
+        footer = lines[-1]
+        essential = ("1 alice", "2 bob", "3 carol", "b both", "x none", "e edit", "q quit", "h prev")
+        essential += ("u undecided",)
+        for key in essential:
+            assert key in footer, footer  # every essential key, the third coder's too, at 80 columns
+        assert "n note" in footer or size[0] < 120
+        header = lines[0].strip()
+        assert header.startswith("Adjudication · case 1 of") and "A #2" in header and "decided" in header
+        assert all(len(line.rstrip()) <= size[0] for line in lines) and "…case" not in text_of(app)
+        assert "3 carol" in text_of(app) and "applies it" in text_of(app)
+        await pilot.press("3")  # carol's call on A#2 wages: applies
+        await pilot.pause()
+        shown = text_of(app)
+        assert "saved case 1: Wages withheld applies on A #2 (carol); now case 2" in shown, shown
+        assert "case 2 of" in shown.splitlines()[0]
+        await pilot.press("q")
+    assert ("A", 2, "wages") in consensus(project)

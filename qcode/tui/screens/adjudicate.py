@@ -1,10 +1,10 @@
 """The adjudication screen: one case at a time, the passage around it, each coder's side, the decision.
 
-Keys: ``1``–``9`` take that coder's call, ``b`` both (the code belongs), ``x`` none (it does not),
-``e`` edit (the adjudicator's own call: flips the decision), ``n`` a note why (before or after
-deciding); ``→``/``l`` and
-``←``/``h`` move between cases, ``u`` jumps to the next undecided one, ``q`` quits. A decision is
-committed before the screen shows it, then the next undecided case comes up.
+Keys: ``1``–``9`` take that coder's call (the footer names each coder), ``b`` both (the code
+belongs), ``x`` none (it does not), ``e`` edit (the adjudicator's own call: flips the decision),
+``n`` a note why (before or after deciding); ``→``/``l`` and ``←``/``h`` move between cases,
+``u`` jumps to the next undecided one, ``q`` quits. A decision is committed before the screen
+shows it, then the next undecided case comes up (the status line says which was saved).
 """
 
 from __future__ import annotations
@@ -99,19 +99,20 @@ class AdjudicateScreen(Screen[None]):
     #adj-sides { height: auto; max-height: 9; }
     #adj-sides > Static { width: 1fr; height: auto; border: round $panel; padding: 0 1; }
     #adj-decision { height: auto; padding: 0 1; }
-    #adj-status { height: 1; padding: 0 1; color: $text-muted; }
+    #adj-status { height: auto; max-height: 2; padding: 0 1; color: $text-muted; }
     """
 
+    #: In the footer's order, the essential keys first: the footer leaves out, whole, what does not fit
+    #: (at 80 columns with three coders, the note). The coder keys are bound per coder on mount.
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(str(n), f"take({n})", f"coder {n}", show=n <= 2) for n in range(1, 10)),
         Binding("b", "apply('both')", "both"),
         Binding("x", "omit", "none"),
         Binding("e", "edit", "edit"),
-        Binding("n", "note", "note"),
-        Binding("right,l", "move(1)", "next"),
-        Binding("left,h", "move(-1)", "previous"),
-        Binding("u", "next_open", "undecided"),
         Binding("q", "quit", "quit"),
+        Binding("right,l", "move(1)", "next"),
+        Binding("left,h", "move(-1)", "prev"),
+        Binding("u", "next_open", "undecided"),
+        Binding("n", "note", "note"),
     ]
 
     def __init__(self, controller: AdjudicationController) -> None:
@@ -131,10 +132,22 @@ class AdjudicateScreen(Screen[None]):
         yield Horizontal(id="adj-sides")
         yield Static(id="adj-decision")
         yield Static(id="adj-status", markup=False)
-        yield KeyFooter()
+        yield KeyFooter(compact=True)
+
+    def _bind_coders(self) -> None:
+        """``1 alice  2 bob  3 carol`` first in the footer: one key per compared coder, by name."""
+        adj = self.controller.adj
+        coders = adj.coders if adj is not None else ()
+        keys = dict(self._bindings.key_to_bindings)
+        self._bindings.key_to_bindings.clear()
+        for n, name in enumerate(coders[:9], start=1):
+            self._bindings.bind(str(n), f"take({n})", name)
+        self._bindings.key_to_bindings.update(keys)
+        self.refresh_bindings()
 
     def on_mount(self) -> None:
         """Start at the first undecided case."""
+        self._bind_coders()
         first = self.controller.next_open(len(self.controller.cases) - 1) if self.controller.cases else None
         self.index = first if first is not None else 0
         self.show()
@@ -151,15 +164,17 @@ class AdjudicateScreen(Screen[None]):
         assert adj is not None
         header = self.query_one("#adj-header", Static)
         case = self.case
-        progress = f"{adj.consensus.name} for {', '.join(adj.coders)} · {adj.progress}"
         if case is None:
-            header.update(f"Adjudication: {progress}")
+            header.update(self.header_text(f"Adjudication · {adj.progress}", ""))
             self.query_one("#adj-text", Static).update("No disagreements: the coders agree everywhere.")
             return
         view = self.controller.view(self.index)
         header.update(
-            f"Adjudication: {progress} · case {self.index + 1} of {len(self.controller.cases)}"
-            f" · {case.document} #{case.segment}{' · ' + view.section if view.section else ''}"
+            self.header_text(
+                f"Adjudication · case {self.index + 1} of {len(self.controller.cases)}"
+                f" · {case.document} #{case.segment} · {adj.progress}",
+                view.section,
+            )
         )
         self.query_one("#adj-text", Static).update(self.passage(case, view))
         now = ", ".join(view.consensus_codes) or "no code"
@@ -172,6 +187,23 @@ class AdjudicateScreen(Screen[None]):
             decided.append(f" — note to save with it: {self.pending[self.index]}", style="italic")
         self.query_one("#adj-decision", Static).update(decided)
         self.query_one("#adj-status", Static).update(self.status)
+
+    def header_text(self, first: str, section: str) -> str:
+        """The case line (then who decides into whom, where it fits) and the section, each one line
+        cut with ``…``: what a case is comes first, so a narrow window keeps it."""
+        adj = self.controller.adj
+        assert adj is not None
+        width = max(self.app.size.width - 2, 20)
+        into = f" · {', '.join(adj.coders)} into {adj.consensus.name}"
+        lines = [first + into if len(first + into) <= width else first]
+        if section:
+            lines.append(section)
+        return "\n".join(line if len(line) <= width else line[: width - 1] + "…" for line in lines)
+
+    def on_resize(self) -> None:
+        """Cut the header again for the new width."""
+        if self.controller.adj is not None and self.is_mounted:
+            self.show()
 
     @staticmethod
     def passage(case: Case, view: CaseView) -> Text:
@@ -199,12 +231,15 @@ class AdjudicateScreen(Screen[None]):
             self.show()
             return
         verb = "applies" if present else "does not apply"
-        self.status = f"saved: {case.code} {verb} on {case.document} #{case.segment} ({by})"
+        self.status = (
+            f"saved case {self.index + 1}: {case.code} {verb} on {case.document} #{case.segment} ({by})"
+        )
         following = self.controller.next_open(self.index) if advance else self.index
-        if following is not None:
+        if following is None:
+            self.status += "; every case is decided"
+        elif following != self.index:
+            self.status += f"; now case {following + 1}"
             self.index = following
-        else:
-            self.status += " · every case is decided"
         self.show()
 
     def action_take(self, number: int) -> None:
