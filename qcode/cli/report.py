@@ -1,4 +1,7 @@
-"""`qcode report extract`: write the transcripts of the source report."""
+"""`qcode report`: the findings commands' group, and `report extract` (the source report's transcripts).
+
+The findings commands (matrix, quotes, chart, figure) live in ``report_tables`` and ``figure``.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +12,13 @@ import typer
 
 from qcode.text import plural
 
-app = typer.Typer(help="Work with the source report.", no_args_is_help=True)
+HELP = "Findings from the codings (matrix, quotes, chart, figure); extract the source report."
+app = typer.Typer(help=HELP, no_args_is_help=True)
 
 
 @app.callback()
 def _group() -> None:
-    """Work with the source report."""
+    """Findings from the codings (matrix, quotes, chart, figure); extract the source report."""
 
 
 @app.command()

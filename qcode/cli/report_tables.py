@@ -55,7 +55,7 @@ def matrix(
     ] = None,
     force: ForceOption = False,
 ) -> None:
-    """Code × document counts, code × attribute crosstabs, or code co-occurrence within segments."""
+    """Counts by code × document, code × attribute, or co-occurrence (one coder's codes on a segment)."""
     from qcode.export.report_service import matrix as build
     from qcode.export.service import resolve_filter
     from qcode.export.tables import matrix_rows

@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from qcode.coding.types import CodeViewRow
+from qcode.text import plural
 from qcode.tui.messages import JumpTo
 from qcode.tui.widgets.footer import KeyFooter
 from qcode.tui.widgets.results import CodeViewList
@@ -126,7 +127,8 @@ class QueryScreen(Screen[QueryPick | None]):
         docs = len({r.document_id for r in message.rows})
         more = f" (the first {len(message.rows)} listed)" if message.total > len(message.rows) else ""
         count.update(
-            f" {message.total} segments in {docs} documents{more} · enter shows one · n N visit them later"
+            f" {plural(message.total, 'segment')} in {plural(docs, 'document')}{more}"
+            " · enter shows one · n N visit them later"
         )
         if message.rows:
             results.focus()

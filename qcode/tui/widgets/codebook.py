@@ -117,7 +117,8 @@ class CodeDetail(Static):
             return
         text = Text()
         text.append(code.name, style="bold")
-        text.append(f"  {code.key}", style="dim")
+        if code.key.casefold() != code.name.casefold():  # not "wages  wages": the key only where it differs
+            text.append(f"  {code.key}", style="dim")
         if code.hotkey and code.codable:
             text.append(f"  key {code.hotkey}", style="dim")
         if not code.codable:
