@@ -144,7 +144,7 @@ def export(
     with reading() as session:
         codebook = project_codebook(session)
     data = dump_qdc(codebook) if format_ is Format.qdc else dump_codebook_yaml(codebook).encode()
-    if out is None:
+    if out is None or str(out) == "-":  # standard output, as without --out
         typer.echo(data.decode(), nl=False)
         return
     check_target(out, force=force)
@@ -183,7 +183,7 @@ def _export_document(
             write_docx(doc, fh)
     else:
         text = render_markdown(doc) if format_ is Format.md else render_html(doc)
-        if out is None:
+        if out is None or str(out) == "-":
             typer.echo(text, nl=False)
             return
         with open_output(out, force=force, newline=None) as fh_t:

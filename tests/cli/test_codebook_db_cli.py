@@ -26,6 +26,10 @@ def test_load_show_export_round_trip(tmp_path: Path) -> None:
     assert "[b] bribery" in out and "[s] surveillance" in out and "0 codings" in out
     code, out, _ = _run(db, "codebook", "export", "--format", "yaml")
     exported = yaml.safe_load(out)
+    for fmt in ("yaml", "md"):  # `--out -` is standard output too, as for every export
+        code, dashed, err = _run(db, "codebook", "export", "--format", fmt, "--out", "-")
+        assert code == 0 and err == "" and "bribery" in dashed, err
+    assert yaml.safe_load(_run(db, "codebook", "export", "--format", "yaml", "--out", "-")[1]) == exported
     original = yaml.safe_load(bundled_codebook().read_text(encoding="utf-8"))
     assert [c["id"] for c in exported["codes"]] == [c["id"] for c in original["codes"]]
     target = tmp_path / "book.qdc"
