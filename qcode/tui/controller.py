@@ -126,7 +126,11 @@ class CodingController:
             self.transcript = replace(self.transcript, document=self.documents[self.doc_index])
 
     def merge_progress(self, progress: dict[int, Progress]) -> None:
-        """Take the worker's counts, but trust what is loaded for the open document."""
+        """Take the worker's counts, but trust what is loaded for the open document.
+
+        A document the scan found no segments in has none: 0 of 0, as when it is opened.
+        """
+        self.progress.update({d.id: Progress(0, 0) for d in self.documents if d.id not in progress})
         self.progress.update(progress)
         self._count_open()
 

@@ -45,6 +45,28 @@ async def test_an_empty_document_opens_empty_and_says_why(demo: Store, size: tup
         assert "no passages" in status(app)
 
 
+async def test_the_documents_list_says_an_empty_document_is_empty_before_and_after_opening_it(
+    demo: Store,
+) -> None:
+    """K read 0/0 when open and nothing at all after the progress scan (it has no segments)."""
+    from qcode.tui.widgets.documents import DocumentList
+
+    app = QcodeApp(demo, "newbie")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()  # the progress scan
+        await pilot.pause()
+        docs = main_screen(app).query_one(DocumentList)
+
+        def k_row() -> str:
+            rows = [docs.render_line(y).text for y in range(docs.size.height)]
+            return next(r for r in rows if r.strip().startswith(("K", "▸ K")))
+
+        assert k_row().rstrip().endswith("empty"), k_row()
+        await _open_k(app, pilot)
+        await pilot.pause()
+        assert k_row().rstrip().endswith("empty"), k_row()
+
+
 async def test_every_key_on_an_empty_document_changes_nothing_and_says_so(demo: Store) -> None:
     app = QcodeApp(demo, "newbie")
     async with app.run_test(size=(120, 40)) as pilot:

@@ -98,7 +98,9 @@ class DocumentList(VirtualList):
         progress = self.progress.get(doc.id)
         right = ""
         right_style = base + self.layer_style("documents--progress")
-        if progress is not None:
+        if progress is not None and not progress.total:
+            right = "empty "  # no passages: nothing to code (the transcript pane says why)
+        elif progress is not None:
             right = f"{progress.coded}/{progress.total} "
             if progress.total and progress.coded >= progress.total:
                 right_style = base + self.layer_style("documents--done")
