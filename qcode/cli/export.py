@@ -85,7 +85,7 @@ def export_segments(
         rows = _write_stream(path, stream, force=force, bom=bom)
     if red is not None:
         red.finish(force=force)
-    say_done(f"wrote {rows} {'segments' if wide else 'codings'} to {path}", path)
+    say_done(f"wrote {plural(rows, 'segment' if wide else 'coding')} to {path}", path)
 
 
 def _long_without_orm(

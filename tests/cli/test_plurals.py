@@ -51,5 +51,9 @@ def test_counts_of_one_are_singular(project: str, tmp_path: Path) -> None:
     assert f"wrote 1 coding to {tmp_path / 'b.csv'}" in out[1]
     assert "2 segments where alice, bob differ" in out[2]
     assert "wrote 1 quote under 1 code" in out[3]
+    target = tmp_path / "w.csv"
+    wide = _run(project, "export", "segments", "--wide", "--query", "debt@bob", "--out", str(target))
+    assert f"wrote 1 segment to {target}" in wide, wide
+    out.append(wide)
     for text in out:
         assert not ONE_PLURAL.search(text), text
