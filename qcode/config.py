@@ -80,6 +80,8 @@ def project_label(url: str, cwd: Path | None = None) -> str:
         return url
     if scheme.startswith("sqlite"):
         database = rest.split("?", 1)[0]
+        if "@" in database:  # credentials (an encrypted SQLite's passphrase): the file after them
+            database = database.rpartition("@")[2]
         database = database[1:] if database.startswith("/") else database
         if database in ("", ":memory:"):
             return "in-memory database"
@@ -144,7 +146,7 @@ def redact_url(url: str) -> str:
             if eq and key.lower() in SECRET_PARAMETERS:
                 hidden.append((at_item + len(key) + 1, at_item + len(item)))
                 in_secret = True
-            elif in_secret and not eq:  # no key=value: more of the password (an unencoded &)
+            elif in_secret and not (eq and key):  # no key=value: more of the password (an unencoded &)
                 hidden.append((at_item - 1, at_item + len(item)))
             else:
                 in_secret = False

@@ -139,12 +139,12 @@ def export(
     from qcode.codebook.schema import dump_codebook_yaml
     from qcode.codebook.service import project_codebook
     from qcode.exchange.qdc import dump_qdc
-    from qcode.export.files import check_target, open_output
+    from qcode.export.files import STDOUT, check_target, open_output
 
     with reading() as session:
         codebook = project_codebook(session)
     data = dump_qdc(codebook) if format_ is Format.qdc else dump_codebook_yaml(codebook).encode()
-    if out is None or str(out) == "-":  # standard output, as without --out
+    if out is None or str(out) == STDOUT:  # standard output, as without --out
         typer.echo(data.decode(), nl=False)
         return
     check_target(out, force=force)
@@ -164,9 +164,9 @@ def _export_document(
     """The codebook with definitions, criteria, examples, hotkeys, counts per coder and agreement."""
     from qcode.codebook.document import render_html, render_markdown, write_docx
     from qcode.codebook.usage import codebook_document
-    from qcode.export.files import check_target, open_output
+    from qcode.export.files import STDOUT, check_target, open_output
 
-    if format_ is Format.docx and (out is None or str(out) == "-"):
+    if format_ is Format.docx and (out is None or str(out) == STDOUT):
         raise InputError("a Word document cannot go to standard output; give --out FILE.docx")
     if out is not None:
         check_target(out, force=force)
@@ -183,7 +183,7 @@ def _export_document(
             write_docx(doc, fh)
     else:
         text = render_markdown(doc) if format_ is Format.md else render_html(doc)
-        if out is None or str(out) == "-":
+        if out is None or str(out) == STDOUT:
             typer.echo(text, nl=False)
             return
         with open_output(out, force=force, newline=None) as fh_t:

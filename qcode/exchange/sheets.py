@@ -42,7 +42,7 @@ def read_sheet(path: Path) -> Sheet:
         InputError: unreadable, too big, not a spreadsheet, no header, or duplicate columns.
     """
     where = str(path)
-    if hint := elsewhere(path, (".csv", ".xlsx", ".xlsm")):
+    if hint := elsewhere(path, (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")):  # .txt: Excel's tab-separated
         raise InputError(f"not an attributes sheet (.csv or .xlsx); it {hint}", path=where)
     try:
         size = path.stat().st_size

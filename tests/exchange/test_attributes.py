@@ -179,3 +179,14 @@ def test_odd_values() -> None:
     assert odd_values(["1", "2", "x", "y"]) is None  # half is not most: a column of text
     assert odd_values(["true", "false", "maybe"]) == ("boolean", [2])
     assert odd_values(["Male", "Female"]) is None
+
+
+def test_a_tab_separated_txt_sheet_is_read_as_excel_saves_it(tmp_path: Path) -> None:
+    """Excel's and SPSS's "Text (Tab delimited)" is a .txt: an attributes sheet, not a transcript."""
+    from qcode.exchange.sheets import read_sheet
+
+    sheet_path = tmp_path / "attrs.txt"
+    sheet_path.write_text("document\tage\nA\t50\n", encoding="utf-8")
+    (tmp_path / "attrs.tsv").write_text("document\tage\nA\t50\n", encoding="utf-8")
+    for sheet in (read_sheet(sheet_path), read_sheet(tmp_path / "attrs.tsv")):
+        assert sheet.columns == ("age",) and sheet.rows == ((2, "A", {"age": "50"}),)

@@ -24,6 +24,7 @@ from qcode.config import redact_url
         # the two readings disagree: both passwords go, and the end of neither is left behind
         ("postgresql://ann:pw@host/study?password=se@cret", "postgresql://ann:***"),
         ("postgresql://host/study?PassWord=a?password=b", "postgresql://host/study?PassWord=***"),
+        ("postgresql://h/db?password=Z?&=Q", "postgresql://h/db?password=***"),  # '&=' is no key=value
     ],
 )
 def test_known_urls(url: str, shown: str) -> None:

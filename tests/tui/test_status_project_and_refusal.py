@@ -39,6 +39,8 @@ def test_project_labels(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     long_folder = f"/srv/{'a-very-long-folder-name-' * 2}/qcode.db"
     assert project_label(f"sqlite:///{long_folder}", here) == "…e-a-very-long-folder-name-/qcode.db"
     assert project_label("sqlite://", here) == "in-memory database"
+    sealed = project_label(f"sqlite+pysqlcipher://:passphrase@/{here}/qcode.db", here)
+    assert sealed == "qcode.db" and "passphrase" not in sealed  # an encrypted file's key never shows
     assert project_label("postgresql+psycopg://ann:pw@db.example.org:5432/study?sslmode=require") == (
         "db.example.org:5432/study"
     )
