@@ -25,6 +25,8 @@ from qcode.cli.findings import (
 from qcode.text import plural
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sqlalchemy.orm import Session
 
     from qcode.teams.progress import ConsensusProgress
@@ -127,7 +129,7 @@ def quotes(
     red = redaction(pseudonymize, threshold, pseudonym_report, path, force=force)
     chosen = split_values(coders)
     with reading() as session:
-        progress = None if chosen else consensus_progress(session)
+        progress = None if chosen else consensus_progress(session, split_values(codes))
         if progress is not None:
             chosen = [progress.consensus] if progress.finished else list(progress.coders)
         flt = resolve_filter(session, chosen, query=query, where=where_list(where))
@@ -156,13 +158,14 @@ def quotes(
     say_done(f"wrote {plural(count, 'quote')} under {plural(len(sections), 'code')} to {path}", path)
 
 
-def consensus_progress(session: Session) -> ConsensusProgress | None:
-    """How far adjudication into the project's consensus coder has come; ``None`` without one."""
+def consensus_progress(session: Session, codes: Sequence[str] = ()) -> ConsensusProgress | None:
+    """How far adjudication into the project's consensus coder has come on ``codes`` (default: all);
+    ``None`` without one."""
     from qcode.export.report_service import consensus_coder
     from qcode.teams.progress import consensus_progress as progress_of
 
     name = consensus_coder(session)
-    return progress_of(session, name) if name else None
+    return progress_of(session, name, codes) if name else None
 
 
 def consensus_said(progress: ConsensusProgress) -> str:

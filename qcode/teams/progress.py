@@ -6,6 +6,7 @@ case is in neither, so a book quoting an unfinished consensus leaves those passa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -36,17 +37,22 @@ class ConsensusProgress:
         return self.undecided == 0
 
 
-def consensus_progress(session: Session, consensus: str) -> ConsensusProgress:
+def consensus_progress(
+    session: Session, consensus: str, codes: Sequence[str] | None = None
+) -> ConsensusProgress:
     """How many of the cases between the coders adjudication compared are decided into ``consensus``.
 
     The compared coders are those of the latest decision (`qcode adjudicate --coders` may have named
-    a few), else every coder with codings. Reads only: nothing is written.
+    a few), else every coder with codings. With ``codes``, only the cases on those codes count (a
+    team may adjudicate one code at a time). Reads only: nothing is written.
     """
     guid = session.scalar(select(Coder.guid).where(Coder.name == consensus))
-    for coders in (_compared(session, guid), None):
+    compared = _compared(session, guid)
+    tries = [(compared, codes or None), (None, codes or None), (compared, None), (None, None)]
+    for coders, on in dict.fromkeys((tuple(c) if c else None, tuple(o) if o else None) for c, o in tries):
         try:
-            adj = open_adjudication(session, coders=coders, consensus=consensus, write=False)
-        except (InputError, NotFoundError):  # a compared coder renamed or gone: every coder instead
+            adj = open_adjudication(session, coders=coders, codes=on, consensus=consensus, write=False)
+        except (InputError, NotFoundError):  # a compared coder or a code renamed or gone: wider
             continue
         return ConsensusProgress(consensus, adj.coders, adj.decided, len(adj.cases))
     return ConsensusProgress(consensus, (), 0, 0)

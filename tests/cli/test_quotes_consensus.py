@@ -24,8 +24,8 @@ def project(sqlite_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     return sqlite_store.url.removeprefix("sqlite:///")
 
 
-def _quotes(db: str, *args: str) -> tuple[str, str]:
-    result = runner.invoke(app, ["--db", db, "report", "quotes", "--out", "-", "--codes", "bribery", *args])
+def _quotes(db: str, *args: str, codes: str = "bribery") -> tuple[str, str]:
+    result = runner.invoke(app, ["--db", db, "report", "quotes", "--out", "-", "--codes", codes, *args])
     assert result.exit_code == 0, result.output
     return result.stdout, result.stderr
 
@@ -74,14 +74,31 @@ def _count(book: str) -> int:
 def test_an_unfinished_adjudication_quotes_the_coders_and_says_how_far_it_is(
     project: str, tmp_path: Path
 ) -> None:
-    before, _ = _quotes(project)
-    cases, _rows = _decide_only_the_first_case(project, tmp_path)
-    book, said = _quotes(project)
+    before, _ = _quotes(project, codes="bribery,hours")
+    _all, rows = _decide_only_the_first_case(project, tmp_path)  # bribery's one case
+    cases = sum(r["code"] in ("Bribery", "Working hours") for r in rows)  # the book's codes' cases
+    book, said = _quotes(project, codes="bribery,hours")
     assert book == before  # nothing left out: every quote the coders made is still there
     assert said.splitlines()[0] == (
         f"quoting the coders alice, bob: adjudication is unfinished, the consensus coder 'consensus'"
         f" covers 1 of {cases} disagreements; --coders consensus quotes it anyway, leaving out"
         f" {cases - 1} undecided case{'s' if cases > 2 else ''}"
     )
-    partial, _ = _quotes(project, "--coders", "consensus")  # asked for: the decisions so far
+    partial, _ = _quotes(project, "--coders", "consensus", codes="bribery,hours")  # asked: decisions so far
     assert "coded by consensus" in partial and _count(partial) < _count(before)
+
+
+def test_a_code_adjudicated_to_the_end_is_quoted_from_the_consensus(project: str) -> None:
+    """Adjudication one code at a time: bribery decided to the end, the other codes not yet."""
+    decided = runner.invoke(
+        app, ["--db", project, "adjudicate", "--coders", "alice,bob", "--codes", "bribery", "--prefer", "bob"]
+    )
+    assert decided.exit_code == 0, decided.output
+    book, said = _quotes(project)  # --codes bribery
+    assert said.startswith(
+        "quoting the consensus coder 'consensus': adjudication between alice, bob is finished"
+    )
+    assert "coded by consensus" in book
+    result = runner.invoke(app, ["--db", project, "report", "quotes", "--out", "-", "--codes", "hours"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("quoting the coders alice, bob: adjudication is unfinished")
