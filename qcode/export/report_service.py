@@ -287,6 +287,6 @@ def _quote(rows: list[_QRow], texts: dict[int, str]) -> Quote:
         first.passage,
         texts[first.doc_id][first.p_start : first.p_end],
         tuple(sorted(spans)),
-        tuple(coders),
+        tuple(sorted(coders, key=str.casefold)),  # the same order under every quote
         tuple(memos),
     )

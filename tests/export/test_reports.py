@@ -110,6 +110,20 @@ def test_quote_sections_group_by_code_and_passage(seeded: Store) -> None:
     assert "recruitment" not in [s.key for s in everything]  # nothing coded, not asked for
 
 
+def test_every_quote_names_its_coders_in_one_order(seeded: Store) -> None:
+    """By name, whoever coded the quote's first segment: C's passage, coded by bob in its first
+    sentence and by alice in its second, reads ``alice, bob`` as A's does (it read ``bob, alice``)."""
+    from qcode.store.engine import transaction
+    from tests.export.sample import add_codings
+
+    with transaction(seeded.sessions) as session:
+        add_codings(session, [("C", 2, "bribery", "alice", None)])
+    with seeded.sessions() as session:
+        (bribery,) = quote_sections(session, ["bribery"])
+    assert [(q.document, q.passage) for q in bribery.quotes] == [("A", 1), ("C", 1)]
+    assert [q.coders for q in bribery.quotes] == [("alice", "bob"), ("alice", "bob")]
+
+
 def test_markdown_quote_book(seeded: Store) -> None:
     with seeded.sessions() as session:
         sections = quote_sections(session, ["bribery", "recruitment"])
