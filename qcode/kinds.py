@@ -1,4 +1,4 @@
-"""Which qcode command takes a file, judged by its extension (standard library only).
+"""Kinds of file by extension, and which qcode command takes each (standard library only).
 
 For messages that send a user to the right command when a file was given to the wrong one:
 ``transcripts/A.md: a transcript; `qcode import FILE` takes it``.
@@ -9,13 +9,20 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
-__all__ = ["KINDS", "elsewhere"]
+__all__ = ["DOCX_EXTENSIONS", "KINDS", "KNOWN_EXTENSIONS", "OTHER_EXTENSIONS", "TEXT_EXTENSIONS", "elsewhere"]
 
-_TRANSCRIPTS = (".md", ".markdown", ".txt", ".docx", ".odt", ".pdf", ".srt", ".vtt")
+#: Transcripts read as text (plain, turn-based, or qcode Markdown with front matter).
+TEXT_EXTENSIONS = frozenset({".txt", ".md", ".markdown"})
+#: Transcripts read as Word documents.
+DOCX_EXTENSIONS = frozenset({".docx"})
+#: Other programs' documents and subtitles, each with a reader of its own.
+OTHER_EXTENSIONS = frozenset({".odt", ".pdf", ".srt", ".vtt"})
+#: Every transcript extension `qcode import` reads (:mod:`qcode.ingest.formats`).
+KNOWN_EXTENSIONS = TEXT_EXTENSIONS | DOCX_EXTENSIONS | OTHER_EXTENSIONS
 
 #: Extension → (what such a file usually is, the command or commands that take it).
 KINDS: dict[str, tuple[str, str]] = {
-    **{ext: ("a transcript", "`qcode import FILE`") for ext in _TRANSCRIPTS},
+    **{ext: ("a transcript", "`qcode import FILE`") for ext in KNOWN_EXTENSIONS},
     ".qdpx": ("a REFI-QDA project", "`qcode import FILE.qdpx`"),
     ".qdc": ("a REFI-QDA codebook", "`qcode codebook load FILE.qdc`"),
     ".yaml": ("a codebook", "`qcode codebook load FILE`"),

@@ -14,16 +14,7 @@ from pathlib import Path
 from qcode.errors import InputError
 from qcode.ingest.textfile import DEFAULT_MAX_BYTES, ZIP_MAGIC, decode_detected, read_bytes
 from qcode.ingest.types import ParsedPassage, ParsedTranscript
-from qcode.kinds import elsewhere
-
-#: Extensions read as text (plain, turn-based, or qcode Markdown with front matter).
-TEXT_EXTENSIONS = frozenset({".txt", ".md", ".markdown"})
-#: Extensions read as Word documents.
-DOCX_EXTENSIONS = frozenset({".docx"})
-#: Other programs' documents and subtitles, each with a reader of its own.
-OTHER_EXTENSIONS = frozenset({".odt", ".pdf", ".srt", ".vtt"})
-#: Every extension :func:`read_file` and :func:`collect_paths` accept.
-KNOWN_EXTENSIONS = TEXT_EXTENSIONS | DOCX_EXTENSIONS | OTHER_EXTENSIONS
+from qcode.kinds import DOCX_EXTENSIONS, KNOWN_EXTENSIONS, TEXT_EXTENSIONS, elsewhere
 
 _MARKDOWN = frozenset({".md", ".markdown"})
 _CONVERT_HINTS = {
