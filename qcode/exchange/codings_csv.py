@@ -343,7 +343,7 @@ def import_codings_table(
         for r in rows
         if r.coder in look.coders
         and (key := (look.coders[r.coder], r.segment, r.code)) in existing
-        and not (on_segment is not None and memo_cell(existing[key][1], on_segment.get(key[:2])) != r.memo)
+        and not _memo_changes(existing[key][1], key, r.memo, on_segment)
     }
     acting = acting_coder(actor, look.coders)
     problems.extend(_role_problems(table.path, [r for r in rows if r.line not in unchanged], look, acting))
@@ -406,6 +406,8 @@ def _segment_memos(session: Session, seg_ids: list[int]) -> dict[tuple[int, int]
 
 #: (coder id, segment id, code id) → (coding id, the coding's memo).
 Existing = dict[tuple[int, int, int], tuple[int, str | None]]
+#: (coder id, segment id) → the coder's memo on the segment; ``None`` when the file has no memo column.
+SegmentMemos = dict[tuple[int, int], str] | None
 
 
 def _existing(session: Session, seg_ids: list[int]) -> Existing:
@@ -421,16 +423,21 @@ def _existing(session: Session, seg_ids: list[int]) -> Existing:
     return existing
 
 
+def _memo_changes(memo: str | None, key: tuple[int, int, int], cell: str | None, on: SegmentMemos) -> bool:
+    """Whether a row's ``memo`` cell differs from what the coding ``key`` (with its ``memo``) holds;
+    never without a memo column (``on`` is ``None``)."""
+    return on is not None and memo_cell(memo, on.get(key[:2])) != cell
+
+
 def _write(
     session: Session,
     rows: list[_Row],
     coders: dict[str, int],
     existing: Existing,
-    on_segment: dict[tuple[int, int], str] | None,
+    on_segment: SegmentMemos,
 ) -> tuple[int, int, int, int]:
-    """Insert the new codings, update changed memos (``on_segment``: memos, given a memo column)."""
-    has_memo = on_segment is not None
-    on_segment = on_segment or {}
+    """Insert the new codings, update changed memos."""
+    memos = on_segment or {}
     new: dict[tuple[int, int, int], dict[str, Any]] = {}
     updates: dict[int, str | None] = {}
     already = repeated = 0
@@ -441,16 +448,15 @@ def _write(
         elif key in existing:
             already += 1
             cid, memo = existing[key]
-            segment_memo = on_segment.get(key[:2])
-            if has_memo and memo_cell(memo, segment_memo) != r.memo:
-                updates[cid] = coding_memo_in(r.memo, segment_memo)
+            if _memo_changes(memo, key, r.memo, on_segment):
+                updates[cid] = coding_memo_in(r.memo, memos.get(key[:2]))
         else:
             new[key] = {
                 "guid": new_guid(),
                 "coder_id": key[0],
                 "segment_id": r.segment,
                 "code_id": r.code,
-                "memo": coding_memo_in(r.memo, on_segment.get(key[:2])),
+                "memo": coding_memo_in(r.memo, memos.get(key[:2])),
                 "created_at": r.coded_at or utcnow(),
                 "start": r.span[0] if r.span else None,
                 "end": r.span[1] if r.span else None,
