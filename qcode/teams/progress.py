@@ -6,6 +6,7 @@ case is in neither, so a book quoting an unfinished consensus leaves those passa
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -48,8 +49,7 @@ def consensus_progress(
     """
     guid = session.scalar(select(Coder.guid).where(Coder.name == consensus))
     compared = _compared(session, guid)
-    tries = [(compared, codes or None), (None, codes or None), (compared, None), (None, None)]
-    for coders, on in dict.fromkeys((tuple(c) if c else None, tuple(o) if o else None) for c, o in tries):
+    for on, coders in itertools.product((codes or None, None), (compared, None)):
         try:
             adj = open_adjudication(session, coders=coders, codes=on, consensus=consensus, write=False)
         except (InputError, NotFoundError):  # a compared coder or a code renamed or gone: wider
